@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AggregationConfig(AppConfig):
+    name = "aggregation"
+    label = "aggregation"
+    verbose_name = "Regional and national views"
+
+    def ready(self) -> None:
+        from aggregation import actors  # noqa: F401  (declares the snapshot consumer)

@@ -1,0 +1,1 @@
+"""Mozaika's kernel: settings, API wiring, identity, events, broker, archive, embedded runtime."""

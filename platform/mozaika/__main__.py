@@ -1,0 +1,15 @@
+"""`python -m mozaika COMMAND`: Django's management commands with Mozaika's settings."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mozaika.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["mozaika", *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""The HTTP API, `/api/v1`: one NinjaAPI, one router per domain package, one error format."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from mozaika.errors import (
+    ErrorCode,
+    FieldError,
+    MozaikaError,
+    mozaika_error_response,
+    path_from_location,
+    problem_response,
+)
+from mozaika.identity.auth import BearerTokenAuth
+
+
+def build_api() -> NinjaAPI:
+    from aggregation.api import router as aggregation_router
+    from tenants.api import router as tenants_router
+
+    api = NinjaAPI(
+        title="Mozaika API",
+        version="1",
+        description="Local plans for social services and deinstitutionalisation, for gminas, "
+        "marshal's offices and funding application systems.",
+        urls_namespace="api-v1",
+        auth=BearerTokenAuth(),
+    )
+    api.add_router("/", tenants_router)
+    api.add_router("/", aggregation_router)
+
+    @api.exception_handler(MozaikaError)
+    def on_mozaika_error(request: HttpRequest, exc: MozaikaError) -> HttpResponse:
+        return mozaika_error_response(request, exc)
+
+    @api.exception_handler(ValidationError)
+    def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = [FieldError(path_from_location(e.get("loc", ())), str(e.get("msg", ""))) for e in exc.errors]
+        return problem_response(
+            status=HTTPStatus.UNPROCESSABLE_ENTITY,
+            code=ErrorCode.VALIDATION_FAILED,
+            detail="The request is not valid.",
+            errors=errors,
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return problem_response(
+            status=HTTPStatus.UNAUTHORIZED,
+            code=ErrorCode.NOT_AUTHENTICATED,
+            detail="A valid bearer token is required (Authorization: Bearer <token>).",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+    @api.exception_handler(HttpError)
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        status = HTTPStatus(exc.status_code)
+        code = {
+            HTTPStatus.FORBIDDEN: ErrorCode.PERMISSION_DENIED,
+            HTTPStatus.NOT_FOUND: ErrorCode.NOT_FOUND,
+        }.get(status, ErrorCode.VALIDATION_FAILED)
+        return problem_response(status=status, code=code, detail=str(exc))
+
+    @api.exception_handler(Http404)
+    def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return problem_response(status=HTTPStatus.NOT_FOUND, code=ErrorCode.NOT_FOUND, detail="Not found.")
+
+    return api
+
+
+api = build_api()

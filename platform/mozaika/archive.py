@@ -1,0 +1,196 @@
+"""The document archive: one interface, two backends (a local folder, or S3 via boto3).
+
+A document travels in two steps. The API *stages* the uploaded bytes (so that a worker on
+another machine can reach them) and records the document; after commit, the archive actor
+*stores* it under its content address `{teryt}/{sha256}`, re-hashing the bytes on the way and
+refusing them if they changed. Storing the same bytes twice reuses the object.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from django.conf import settings
+
+CHUNK = 1024 * 1024
+
+
+class ArchiveIntegrityError(Exception):
+    """The bytes read back do not match the hash recorded when they were uploaded."""
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    key: str
+    sha256: str
+    size: int
+
+
+class Archive(Protocol):
+    def stage(self, source: IO[bytes]) -> str:
+        """Keep uploaded bytes where a worker can read them; returns the staging key."""
+
+    def store(self, *, staging_key: str, teryt: str, sha256: str, metadata: dict[str, str]) -> StoredObject:
+        """Move staged bytes to `{teryt}/{sha256}`, verifying the hash."""
+
+    def discard(self, staging_key: str) -> None:
+        """Forget staged bytes that will never be stored (the request that staged them failed)."""
+
+    def open(self, key: str) -> Iterator[bytes]:
+        """The stored bytes, in chunks."""
+
+    def check(self) -> None:
+        """Raise if the archive cannot be reached (used by /readyz)."""
+
+
+def content_key(teryt: str, sha256: str) -> str:
+    return f"{teryt}/{sha256}"
+
+
+def _copy_hashing(source: IO[bytes], target: IO[bytes]) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := source.read(CHUNK):
+        digest.update(chunk)
+        target.write(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+class LocalArchive:
+    """A folder: the embedded default. Files are written atomically and made read-only."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            raise ValueError(f"key escapes the archive: {key!r}")
+        return path
+
+    def stage(self, source: IO[bytes]) -> str:
+        key = f"staging/{uuid.uuid4()}"
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as target:
+            _copy_hashing(source, target)
+        return key
+
+    def store(self, *, staging_key: str, teryt: str, sha256: str, metadata: dict[str, str]) -> StoredObject:
+        key = content_key(teryt, sha256)
+        final = self._path(key)
+        if final.exists():
+            self.discard(staging_key)
+            return StoredObject(key=key, sha256=sha256, size=final.stat().st_size)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        with open(self._path(staging_key), "rb") as source, tempfile.NamedTemporaryFile(
+            dir=final.parent, delete=False
+        ) as target:
+            actual, size = _copy_hashing(source, target)
+            target.flush()
+            os.fsync(target.fileno())
+        if actual != sha256:
+            os.unlink(target.name)
+            raise ArchiveIntegrityError(f"staged bytes hash to {actual}, expected {sha256}")
+        os.chmod(target.name, 0o444)
+        os.replace(target.name, final)
+        self.discard(staging_key)
+        return StoredObject(key=key, sha256=sha256, size=size)
+
+    def discard(self, staging_key: str) -> None:
+        self._path(staging_key).unlink(missing_ok=True)
+
+    def open(self, key: str) -> Iterator[bytes]:
+        with open(self._path(key), "rb") as source:
+            while chunk := source.read(CHUNK):
+                yield chunk
+
+    def check(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        if not os.access(self.root, os.W_OK):
+            raise PermissionError(f"archive folder {self.root} is not writable")
+
+
+class S3Archive:
+    """An S3-compatible bucket through boto3 (endpoint and credentials from the AWS_* env)."""
+
+    def __init__(self, bucket: str, client: Any = None) -> None:
+        import boto3
+
+        self.bucket = bucket
+        self.client = client or boto3.client("s3")
+
+    def stage(self, source: IO[bytes]) -> str:
+        key = f"staging/{uuid.uuid4()}"
+        self.client.upload_fileobj(source, self.bucket, key)
+        return key
+
+    def store(self, *, staging_key: str, teryt: str, sha256: str, metadata: dict[str, str]) -> StoredObject:
+        key = content_key(teryt, sha256)
+        if self._exists(key):
+            self.discard(staging_key)
+            return StoredObject(key=key, sha256=sha256, size=self._size(key))
+        with tempfile.TemporaryFile() as spool:
+            body = self.client.get_object(Bucket=self.bucket, Key=staging_key)["Body"]
+            actual, size = _copy_hashing(body, spool)
+            if actual != sha256:
+                raise ArchiveIntegrityError(f"staged bytes hash to {actual}, expected {sha256}")
+            spool.seek(0)
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=key,
+                Body=spool,
+                ContentLength=size,
+                ChecksumAlgorithm="SHA256",
+                ChecksumSHA256=base64.b64encode(bytes.fromhex(sha256)).decode(),
+                Metadata={name: _ascii(value) for name, value in metadata.items()},
+            )
+        self.discard(staging_key)
+        return StoredObject(key=key, sha256=sha256, size=size)
+
+    def discard(self, staging_key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=staging_key)
+
+    def _exists(self, key: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+                return False
+            raise
+        return True
+
+    def _size(self, key: str) -> int:
+        return int(self.client.head_object(Bucket=self.bucket, Key=key)["ContentLength"])
+
+    def open(self, key: str) -> Iterator[bytes]:
+        body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
+        yield from body.iter_chunks(CHUNK)
+
+    def check(self) -> None:
+        self.client.head_bucket(Bucket=self.bucket)
+
+
+def _ascii(value: str) -> str:
+    # S3 user metadata must be ASCII; Polish names are kept readable and reversible.
+    return value.encode("ascii", "backslashreplace").decode("ascii")
+
+
+def get_archive() -> Archive:
+    if settings.ARCHIVE_S3_BUCKET:
+        return S3Archive(settings.ARCHIVE_S3_BUCKET)
+    return LocalArchive(settings.ARCHIVE_LOCAL_DIR)
+
+
+__all__ = ["Archive", "ArchiveIntegrityError", "LocalArchive", "S3Archive", "StoredObject", "get_archive"]

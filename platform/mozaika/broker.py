@@ -1,0 +1,91 @@
+"""The dramatiq broker, chosen by BROKER_URL, and the middleware that carries a gmina's schema.
+
+A message carries the schema it must run in (`tenant_schema` option). The worker activates it
+before the actor runs and always returns to the public schema afterwards, also when the actor
+fails or the message is skipped, so one gmina's work never runs in another's schema.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dramatiq
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import close_old_connections, connection
+from dramatiq.middleware import Middleware
+
+from mozaika.tenancy import PUBLIC_SCHEMA
+
+TENANT_SCHEMA_OPTION = "tenant_schema"
+
+
+class TenantSchemaMiddleware(Middleware):
+    @property
+    def actor_options(self) -> set[str]:
+        return {TENANT_SCHEMA_OPTION}
+
+    def before_enqueue(self, broker: dramatiq.Broker, message: dramatiq.Message, delay: int) -> None:
+        # Senders should pass the schema explicitly: an on_commit callback runs after the
+        # sender's schema_context() has exited, when the connection is back in public.
+        message.options.setdefault(TENANT_SCHEMA_OPTION, getattr(connection, "schema_name", PUBLIC_SCHEMA))
+
+    def before_process_message(self, broker: dramatiq.Broker, message: dramatiq.Message) -> None:
+        close_old_connections()
+        schema = message.options.get(TENANT_SCHEMA_OPTION, PUBLIC_SCHEMA)
+        if schema == PUBLIC_SCHEMA:
+            connection.set_schema_to_public()  # type: ignore[attr-defined]
+        else:
+            connection.set_schema(schema)  # type: ignore[attr-defined]
+
+    def after_process_message(
+        self,
+        broker: dramatiq.Broker,
+        message: dramatiq.Message,
+        *,
+        result: Any = None,
+        exception: BaseException | None = None,
+    ) -> None:
+        connection.set_schema_to_public()  # type: ignore[attr-defined]
+        close_old_connections()
+
+    def after_skip_message(self, broker: dramatiq.Broker, message: dramatiq.Message) -> None:
+        connection.set_schema_to_public()  # type: ignore[attr-defined]
+        close_old_connections()
+
+    def after_worker_thread_shutdown(self, broker: dramatiq.Broker, worker: Any) -> None:
+        connection.close()
+
+
+def build_broker(url: str) -> dramatiq.Broker:
+    broker: dramatiq.Broker
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        from dramatiq.brokers.redis import RedisBroker
+
+        broker = RedisBroker(url=url)
+    elif url.startswith(("amqp://", "amqps://")):
+        from dramatiq.brokers.rabbitmq import RabbitmqBroker
+
+        broker = RabbitmqBroker(url=url)
+    else:
+        raise ImproperlyConfigured("BROKER_URL must start with redis://, rediss://, unix:// or amqp://")
+    broker.add_middleware(TenantSchemaMiddleware())
+    return broker
+
+
+def install_broker() -> dramatiq.Broker:
+    broker = build_broker(settings.BROKER_URL)
+    dramatiq.set_broker(broker)
+    return broker
+
+
+def broker_ping() -> None:
+    """Raise if the broker does not answer (used by /readyz)."""
+    broker = dramatiq.get_broker()
+    client = getattr(broker, "client", None)
+    if client is not None:  # Redis
+        client.ping()
+        return
+    connection_ = getattr(broker, "connection", None)  # RabbitMQ: opens the connection if needed
+    if connection_ is None or not connection_.is_open:
+        raise ConnectionError("broker connection is not open")

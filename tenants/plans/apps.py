@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    name = "tenants.plans"
+    label = "plans"
+    verbose_name = "Local plans (LPRUSiD)"
+
+    def ready(self) -> None:
+        from tenants.plans import actors  # noqa: F401  (declares the archive consumer)

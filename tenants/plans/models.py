@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+
+class InterventionArea(models.TextChoices):
+    """Obszary interwencji of the national strategy."""
+
+    SENIORS = "seniors", "osoby starsze"
+    DISABILITY = "disability", "osoby z niepełnosprawnościami"
+    MENTAL_HEALTH = "mental_health", "osoby z zaburzeniami psychicznymi / w kryzysie psychicznym"
+    FAMILY = "family", "rodzina z dziećmi, w tym piecza zastępcza"
+    HOMELESSNESS = "homelessness", "osoby w kryzysie bezdomności"
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "projekt"
+    ADOPTED = "adopted", "przyjęty"
+
+
+class AdoptingActKind(models.TextChoices):
+    COUNCIL_RESOLUTION = "council_resolution", "uchwała rady"
+    OTHER = "other", "inny akt"
+
+
+class Plan(models.Model):
+    title = models.CharField(max_length=500)
+    period_start = models.PositiveSmallIntegerField()
+    period_end = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    areas = ArrayField(models.CharField(max_length=20, choices=InterventionArea.choices), default=list)
+    act_kind = models.CharField(max_length=30, choices=AdoptingActKind.choices, blank=True)
+    act_number = models.CharField(max_length=100, blank=True)
+    act_date = models.DateField(null=True, blank=True)
+    in_force_from = models.DateField(null=True, blank=True)
+    # The aggregate version: every change increments it, so consumers can order events.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-period_start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="plan_period_ordered"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(act_number__gt="", act_date__isnull=False),
+                name="adopted_plan_has_act",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.period_start}-{self.period_end})"
+
+
+class Indicator(models.Model):
+    """A monitoring indicator (wskaźnik monitoringu). `number` keeps the plan's own numbering,
+    gaps included (Trzebiel's family indicators go 1, 2, 4, 5...)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
+    area = models.CharField(max_length=20, choices=InterventionArea.choices)
+    number = models.CharField(max_length=10, blank=True)
+    name = models.CharField(max_length=500)
+    unit = models.CharField(max_length=50)
+    baseline_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    target_year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorValue(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    year = models.PositiveSmallIntegerField()
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    reported_by = models.CharField(max_length=150)
+    reported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="one_value_per_indicator_year")
+        ]
+
+
+class DocumentKind(models.TextChoices):
+    RESOLUTION = "resolution", "uchwała"
+
+
+class ArchiveStatus(models.TextChoices):
+    PENDING = "pending"
+    ARCHIVED = "archived"
+    FAILED = "failed"
+
+
+class PlanDocument(models.Model):
+    """A legal document of a plan. Its bytes are immutable: a correction is a new document."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    staging_key = models.CharField(max_length=200, blank=True)
+    archive_key = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=ArchiveStatus.choices, default=ArchiveStatus.PENDING)
+    failure_reason = models.TextField(blank=True)
+    uploaded_by = models.CharField(max_length=150)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.original_name}"

@@ -1,0 +1,241 @@
+"""Writes to a gmina's plans. Each function runs in the gmina's schema (the caller activated it),
+owns its transaction and records the event that the rest of the system reacts to."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from mozaika.archive import ArchiveIntegrityError, get_archive
+from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
+from mozaika.events.bus import event_record
+from tenants.plans.documents import ReceivedDocument
+from tenants.plans.models import (
+    AdoptingActKind,
+    ArchiveStatus,
+    DocumentKind,
+    Indicator,
+    IndicatorValue,
+    InterventionArea,
+    Plan,
+    PlanDocument,
+    PlanStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    area: InterventionArea
+    name: str
+    unit: str
+    number: str = ""
+    baseline_value: Decimal | None = None
+    baseline_year: int | None = None
+    target_value: Decimal | None = None
+    target_year: int | None = None
+    values: dict[int, Decimal] = field(default_factory=dict)
+
+
+def _validate_plan(
+    *, period_start: int, period_end: int, areas: list[InterventionArea], indicators: list[IndicatorSpec]
+) -> None:
+    errors: list[FieldError] = []
+    if period_end < period_start:
+        errors.append(FieldError("period_end", f"must not be before period_start ({period_start})"))
+    if len(set(areas)) != len(areas):
+        errors.append(FieldError("areas", "each intervention area may appear once"))
+    for index, spec in enumerate(indicators):
+        if spec.area not in areas:
+            errors.append(FieldError(f"indicators[{index}].area", f"{spec.area.value!r} is not one of the plan's areas"))
+        for year in spec.values:
+            if not period_start <= year <= period_end:
+                errors.append(
+                    FieldError(f"indicators[{index}].values.{year}", "the year is outside the plan's period")
+                )
+    if errors:
+        raise ValidationFailed("The plan is not valid.", errors=errors)
+
+
+def plan_create(
+    *,
+    teryt: str,
+    title: str,
+    period_start: int,
+    period_end: int,
+    areas: list[InterventionArea],
+    indicators: list[IndicatorSpec],
+    actor: str,
+) -> Plan:
+    _validate_plan(period_start=period_start, period_end=period_end, areas=areas, indicators=indicators)
+    with transaction.atomic():
+        plan = Plan.objects.create(
+            title=title, period_start=period_start, period_end=period_end, areas=[a.value for a in areas]
+        )
+        for spec in indicators:
+            indicator = Indicator.objects.create(
+                plan=plan,
+                area=spec.area,
+                number=spec.number,
+                name=spec.name,
+                unit=spec.unit,
+                baseline_value=spec.baseline_value,
+                baseline_year=spec.baseline_year,
+                target_value=spec.target_value,
+                target_year=spec.target_year,
+            )
+            IndicatorValue.objects.bulk_create(
+                IndicatorValue(indicator=indicator, year=year, value=value, reported_by=actor)
+                for year, value in sorted(spec.values.items())
+            )
+        event_record(
+            type="plan.created",
+            teryt=teryt,
+            aggregate="plan",
+            aggregate_id=plan.pk,
+            aggregate_version=plan.version,
+            actor=actor,
+            payload={"plan_id": plan.pk, "period": [period_start, period_end], "areas": plan.areas},
+        )
+    return plan
+
+
+def plan_adopt(
+    *,
+    teryt: str,
+    plan_id: int,
+    act_kind: AdoptingActKind,
+    act_number: str,
+    act_date: date,
+    in_force_from: date | None,
+    resolution: ReceivedDocument,
+    actor: str,
+) -> Plan:
+    """Record the adopting act and its document; the document is archived after commit.
+
+    If anything here fails, the staged bytes are discarded: a refused adoption leaves nothing."""
+    try:
+        return _plan_adopt(
+            teryt=teryt,
+            plan_id=plan_id,
+            act_kind=act_kind,
+            act_number=act_number,
+            act_date=act_date,
+            in_force_from=in_force_from,
+            resolution=resolution,
+            actor=actor,
+        )
+    except Exception:
+        get_archive().discard(resolution.staging_key)
+        raise
+
+
+def _plan_adopt(
+    *,
+    teryt: str,
+    plan_id: int,
+    act_kind: AdoptingActKind,
+    act_number: str,
+    act_date: date,
+    in_force_from: date | None,
+    resolution: ReceivedDocument,
+    actor: str,
+) -> Plan:
+    effective_from = in_force_from or act_date
+    if effective_from < act_date:
+        raise ValidationFailed(
+            "The plan cannot be in force before it was adopted.",
+            errors=[FieldError("in_force_from", f"must not be before act_date ({act_date.isoformat()})")],
+        )
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().filter(pk=plan_id).first()
+        if plan is None:
+            raise NotFound(f"Plan {plan_id} does not exist in gmina {teryt}.")
+        if plan.status != PlanStatus.DRAFT:
+            raise Conflict(f"Plan {plan_id} is already {plan.status}; a new version is a new plan.")
+        plan.status = PlanStatus.ADOPTED
+        plan.act_kind = act_kind
+        plan.act_number = act_number
+        plan.act_date = act_date
+        plan.in_force_from = effective_from
+        plan.version += 1
+        plan.save()
+        document = PlanDocument.objects.create(
+            plan=plan,
+            kind=DocumentKind.RESOLUTION,
+            original_name=resolution.original_name,
+            content_type=resolution.content_type,
+            size=resolution.size,
+            sha256=resolution.sha256,
+            staging_key=resolution.staging_key,
+            uploaded_by=actor,
+        )
+        event_record(
+            type="plan.adopted",
+            teryt=teryt,
+            aggregate="plan",
+            aggregate_id=plan.pk,
+            aggregate_version=plan.version,
+            actor=actor,
+            payload={
+                "plan_id": plan.pk,
+                "period": [plan.period_start, plan.period_end],
+                "areas": plan.areas,
+                "act": {
+                    "kind": act_kind.value,
+                    "number": act_number,
+                    "date": act_date.isoformat(),
+                    "in_force_from": effective_from.isoformat(),
+                },
+                "documents": [{"id": document.pk, "kind": document.kind, "sha256": document.sha256}],
+            },
+        )
+    return plan
+
+
+def document_archive(*, teryt: str, document_id: int, actor: str) -> PlanDocument:
+    """Move a pending document into the archive under its content address (idempotent)."""
+    document = PlanDocument.objects.select_for_update().select_related("plan").get(pk=document_id)
+    if document.status == ArchiveStatus.ARCHIVED:
+        return document
+    try:
+        stored = get_archive().store(
+            staging_key=document.staging_key,
+            teryt=teryt,
+            sha256=document.sha256,
+            metadata={
+                "teryt": teryt,
+                "plan": str(document.plan_id),
+                "plan-version": str(document.plan.version),
+                "kind": document.kind,
+                "original-name": document.original_name,
+                "uploader": document.uploaded_by,
+            },
+        )
+    except ArchiveIntegrityError as error:
+        logger.error("document %s of gmina %s failed its integrity check: %s", document_id, teryt, error)
+        document.status = ArchiveStatus.FAILED
+        document.failure_reason = str(error)
+        document.save(update_fields=["status", "failure_reason"])
+        return document
+    document.status = ArchiveStatus.ARCHIVED
+    document.archive_key = stored.key
+    document.staging_key = ""
+    document.archived_at = timezone.now()
+    document.save(update_fields=["status", "archive_key", "staging_key", "archived_at"])
+    event_record(
+        type="document.archived",
+        teryt=teryt,
+        aggregate="plan",
+        aggregate_id=document.plan_id,
+        aggregate_version=document.plan.version,
+        actor=actor,
+        payload={"document_id": document.pk, "sha256": document.sha256, "key": stored.key},
+    )
+    return document

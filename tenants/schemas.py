@@ -1,0 +1,128 @@
+"""API shapes of the gmina paths: `...In` for what clients send, `...Out` for what they get."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import Field
+
+from tenants.plans.models import AdoptingActKind, ArchiveStatus, InterventionArea, PlanStatus
+
+Amount = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]
+Year = Annotated[int, Field(ge=1990, le=2100)]
+
+
+class VoivodeshipOut(Schema):
+    code: str
+    name: str
+
+
+class GminaOut(Schema):
+    teryt: str
+    name: str
+    kind: str
+    powiat_code: str
+    is_city_with_powiat_rights: bool
+    voivodeship: VoivodeshipOut
+    schema_name: str
+
+
+class IndicatorIn(Schema):
+    area: InterventionArea
+    number: str = Field("", max_length=10)
+    name: str = Field(min_length=1, max_length=500)
+    unit: str = Field(min_length=1, max_length=50)
+    baseline_value: Amount | None = None
+    baseline_year: Year | None = None
+    target_value: Amount | None = None
+    target_year: Year | None = None
+    values: dict[Year, Amount] = Field(default_factory=dict)
+
+
+class PlanIn(Schema):
+    title: str = Field(min_length=1, max_length=500)
+    period_start: Year
+    period_end: Year
+    areas: list[InterventionArea] = Field(min_length=1)
+    indicators: list[IndicatorIn] = Field(default_factory=list)
+
+
+class IndicatorValueOut(Schema):
+    year: int
+    value: Decimal
+    reported_by: str
+    reported_at: datetime
+
+
+class IndicatorOut(Schema):
+    id: int
+    area: InterventionArea
+    number: str
+    name: str
+    unit: str
+    baseline_value: Decimal | None
+    baseline_year: int | None
+    target_value: Decimal | None
+    target_year: int | None
+    values: list[IndicatorValueOut]
+
+    @staticmethod
+    def resolve_values(obj: object) -> list[object]:
+        return list(obj.values.all())  # type: ignore[attr-defined]
+
+
+class AdoptingActOut(Schema):
+    kind: AdoptingActKind
+    number: str
+    date: date
+    in_force_from: date
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    status: ArchiveStatus
+    failure_reason: str
+    archive_key: str
+    uploaded_by: str
+    uploaded_at: datetime
+    archived_at: datetime | None
+
+
+class PlanOut(Schema):
+    id: int
+    title: str
+    period_start: int
+    period_end: int
+    status: PlanStatus
+    version: int
+    areas: list[InterventionArea]
+    act: AdoptingActOut | None
+    indicators: list[IndicatorOut]
+    documents: list[DocumentOut]
+
+    @staticmethod
+    def resolve_act(obj: object) -> dict[str, object] | None:
+        if getattr(obj, "act_date", None) is None:
+            return None
+        return {
+            "kind": obj.act_kind,  # type: ignore[attr-defined]
+            "number": obj.act_number,  # type: ignore[attr-defined]
+            "date": obj.act_date,  # type: ignore[attr-defined]
+            "in_force_from": obj.in_force_from,  # type: ignore[attr-defined]
+        }
+
+    @staticmethod
+    def resolve_indicators(obj: object) -> list[object]:
+        return list(obj.indicators.all())  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_documents(obj: object) -> list[object]:
+        return list(obj.documents.all())  # type: ignore[attr-defined]
