@@ -8,7 +8,7 @@ from datetime import date
 
 from django.http import HttpRequest
 from django_tenants.utils import tenant_context
-from ninja import File, Form, Path, Router
+from ninja import File, Form, Path, Router, Status
 from ninja.files import UploadedFile
 
 from mozaika.identity.authz import Permission, authorize_gmina, visible_gminas
@@ -57,7 +57,7 @@ def list_plans(request: HttpRequest, teryt: str = Teryt) -> list[object]:
 
 
 @router.post("/gminas/{teryt}/plans", response={201: PlanOut}, summary="Create a draft plan")
-def create_plan(request: HttpRequest, payload: PlanIn, teryt: str = Teryt) -> tuple[int, object]:
+def create_plan(request: HttpRequest, payload: PlanIn, teryt: str = Teryt) -> Status[object]:
     with gmina_scope(request, teryt, Permission.PLAN_WRITE):
         plan = plan_services.plan_create(
             teryt=teryt,
@@ -68,7 +68,7 @@ def create_plan(request: HttpRequest, payload: PlanIn, teryt: str = Teryt) -> tu
             indicators=[plan_services.IndicatorSpec(**indicator.dict()) for indicator in payload.indicators],
             actor=actor_name(request),
         )
-        return 201, plan_selectors.plan_get(plan_id=plan.pk, teryt=teryt)
+        return Status(201, plan_selectors.plan_get(plan_id=plan.pk, teryt=teryt))
 
 
 @router.get("/gminas/{teryt}/plans/{plan_id}", response=PlanOut, summary="One plan")

@@ -17,9 +17,8 @@ def gmina_provision(*, teryt: str, name: str, kind: GminaKind, actor: str) -> Gm
     voivodeship = Voivodeship.objects.get(code=teryt[:2])
     with transaction.atomic():
         # django-tenants creates and migrates the schema inside save().
-        gmina = Gmina.objects.create(
-            teryt=teryt, name=name, kind=kind, voivodeship=voivodeship, schema_name=schema_name_for(teryt)
-        )
+        gmina = Gmina(teryt=teryt, name=name, kind=kind, voivodeship=voivodeship, schema_name=schema_name_for(teryt))
+        gmina.save(verbosity=0)
         event_record(
             type="tenant.provisioned",
             teryt=teryt,

@@ -10,6 +10,7 @@ Delivery is at-least-once; effects in the database are exactly-once.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,24 +83,25 @@ def event_record(
         actor=actor,
         payload=payload,
     )
-    seq = event.seq  # captured now: the callback runs after this frame's schema context is gone
-    transaction.on_commit(lambda: publish_event_safely(seq))
+    event_id = event.id  # captured now: the callback runs after this frame's schema context is gone
+    transaction.on_commit(lambda: publish_event_safely(event_id))
     return event
 
 
 def publish_event(event: Event) -> None:
     schema = schema_name_for(event.teryt) if event.teryt else PUBLIC_SCHEMA
     for consumer in _subscribers.get(event.type, []):
-        consumer.send_with_options(args=(event.seq,), **{TENANT_SCHEMA_OPTION: schema})
+        # The UUID, not the seq: a message can never name another database's event.
+        consumer.send_with_options(args=(str(event.id),), **{TENANT_SCHEMA_OPTION: schema})
     Event.objects.filter(seq=event.seq, published_at__isnull=True).update(published_at=timezone.now())
 
 
-def publish_event_safely(seq: int) -> None:
+def publish_event_safely(event_id: uuid.UUID) -> None:
     """After commit: a broker failure must not fail the request; the relay will retry."""
     try:
-        publish_event(Event.objects.get(seq=seq))
+        publish_event(Event.objects.get(id=event_id))
     except Exception:
-        logger.exception("event %s not published; the relay will republish it", seq)
+        logger.exception("event %s not published; the relay will republish it", event_id)
 
 
 def events_relay(*, older_than: timedelta, batch_size: int = 500) -> int:
@@ -130,10 +132,10 @@ def event_consumer(
     The gmina's schema is already active (see `mozaika.broker.TenantSchemaMiddleware`)."""
 
     def declare(handler: EventHandler) -> dramatiq.Actor[Any, Any]:
-        def consume(event_seq: int) -> None:
-            event = Event.objects.filter(seq=event_seq).first()
-            if event is None:
-                logger.warning("%s: event %s does not exist (rolled back?)", name, event_seq)
+        def consume(event_id: str) -> None:
+            event = Event.objects.filter(id=event_id).first()
+            if event is None or event.type not in event_types:
+                logger.warning("%s: no event %s of types %s here; ignored", name, event_id, event_types)
                 return
             try:
                 with transaction.atomic():
@@ -143,7 +145,7 @@ def event_consumer(
                     ConsumedEvent.objects.create(consumer=name, event=event)
             except IntegrityError:
                 if ConsumedEvent.objects.filter(consumer=name, event=event).exists():
-                    logger.info("%s: event %s was applied concurrently", name, event_seq)
+                    logger.info("%s: event %s was applied concurrently", name, event_id)
                     return
                 raise
 

@@ -1,0 +1,35 @@
+# Mozaika: `make run` starts the product, `make test` proves it. `make help` lists the rest.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: help run test lint test-servers bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP) ## serve the API on http://127.0.0.1:8000 with a worker (embedded PostgreSQL, Redis, archive)
+	$(PY) -m mozaika serve
+
+test: $(STAMP) lint ## lint, then the whole test suite on the embedded runtime (or the configured servers)
+	$(PY) -m pytest
+
+lint: $(STAMP) ## ruff, mypy and a migrations check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(PY) -m mozaika makemigrations --check --dry-run --verbosity 0
+
+test-servers: $(STAMP) ## the suite against PostgreSQL and RabbitMQ on 127.0.0.1 (what CI adds)
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/mozaika \
+	BROKER_URL=amqp://guest:guest@127.0.0.1:5672/%2F \
+	$(PY) -m pytest
+
+clean: ## remove the virtualenv and the embedded data
+	rm -rf $(VENV) .mozaika

@@ -1,0 +1,109 @@
+"""Demo data: the 16 voivodeships, four gminas from the seed documents, Trzebiel's plan
+2024-2029 with its monitoring indicators as the document lists them (numbering gaps and
+wording kept), and one account per demo role. Loading twice changes nothing."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django_tenants.utils import tenant_context
+
+from mozaika.identity.models import GminaGrant, GminaRole
+from tenants.models import Gmina, GminaKind
+from tenants.plans.models import InterventionArea, Plan
+from tenants.plans.services import IndicatorSpec, plan_create
+from tenants.provisioning import gmina_provision
+from tenants.registry import voivodeships_load
+
+DEMO_ACTOR = "demo-loader"
+OPERATOR_USERNAME = "demo-operator"
+TRZEBIEL_ADMIN_USERNAME = "demo-trzebiel-admin"
+
+DEMO_GMINAS = [
+    ("0811082", "Trzebiel", GminaKind.RURAL),
+    ("0862011", "Zielona Góra", GminaKind.URBAN),
+    ("1261011", "Kraków", GminaKind.URBAN),
+    ("3261011", "Koszalin", GminaKind.URBAN),
+]
+
+TRZEBIEL_PLAN_TITLE = (
+    "Lokalny Plan Rozwoju Usług Społecznych i Deinstytucjonalizacji dla Gminy Trzebiel na lata 2024-2029"
+)
+
+# seeds/000: "Wskaźniki monitoringu", per group, as numbered there.
+TRZEBIEL_INDICATORS: list[tuple[InterventionArea, str, str, str]] = [
+    (InterventionArea.SENIORS, "1", "Liczba osób objętych wsparciem usług opiekuńczych i specjalistycznych usług opiekuńczych świadczonych w miejscu zamieszkania", "osoby"),
+    (InterventionArea.SENIORS, "2", "Liczba osób objętych usługami z zakresu profilaktyki zdrowia", "osoby"),
+    (InterventionArea.SENIORS, "3", "Liczba utworzonych mieszkań wspomaganych dla seniorów oraz osób z niepełnosprawnościami", "mieszkania"),
+    (InterventionArea.SENIORS, "4", "Liczba utworzonych domów dziennego pobytu dla osób starszych i osób z niepełnosprawnościami", "placówki"),
+    (InterventionArea.SENIORS, "5", "Liczba klubów seniora", "placówki"),
+    (InterventionArea.SENIORS, "6", "Liczba asystentów osób starszych", "osoby"),
+    (InterventionArea.SENIORS, "7", "Liczba osób nowych opiekunów środowiskowych", "osoby"),
+    (InterventionArea.MENTAL_HEALTH, "1", "Liczba osób dorosłych w kryzysie psychicznymi objętych usługami społecznymi", "osoby"),
+    (InterventionArea.MENTAL_HEALTH, "2", "Liczba osób dorosłych w kryzysie psychicznym objętych usługami z zakresu zdrowia psychicznego", "osoby"),
+    (InterventionArea.MENTAL_HEALTH, "3", "Liczba dzieci i młodzieży w zakresie kryzysie psychicznym objętych usługami z zakresu zdrowia psychicznego", "osoby"),
+    (InterventionArea.MENTAL_HEALTH, "4", "Liczba rodziców i opiekunów objętych usługami profilaktycznymi w zakresie kryzysu psychicznego", "osoby"),
+    (InterventionArea.DISABILITY, "1", "Liczba osób objętych usługami opiekuńczymi w miejscu zamieszkania", "osoby"),
+    (InterventionArea.DISABILITY, "2", "Liczba osób objętych usługami specjalistycznymi, w tym zdrowotnymi, mobilnymi i stacjonarnymi", "osoby"),
+    (InterventionArea.DISABILITY, "3", "Liczba kandydatów i personelu przeszkolonych w zakresie usług w środowisku", "osoby"),
+    (InterventionArea.DISABILITY, "4", "Liczba osób objętych wsparciem asystentów osobistych osoby z niepełnosprawnością", "osoby"),
+    (InterventionArea.DISABILITY, "5", "Liczba opiekunów faktycznych objętych wsparciem usługami wytchnieniowymi", "osoby"),
+    (InterventionArea.FAMILY, "1", "Liczba dzieci ze specjalnymi potrzebami objętych usługami specjalistycznymi", "osoby"),
+    (InterventionArea.FAMILY, "2", "Liczba dzieci i młodzieży objętej usługami z zakresu profilaktyki uzależnień i zdrowego stylu życia", "osoby"),
+    (InterventionArea.FAMILY, "4", "Liczba grup wsparcia dla osób i rodzin dotkniętych przemocą", "grupy"),
+    (InterventionArea.FAMILY, "5", "Liczba osób dotkniętych przemocą domową objętych poradnictwem specjalistycznym", "osoby"),
+    (InterventionArea.FAMILY, "6", "Liczba asystentów rodziny", "osoby"),
+    (InterventionArea.FAMILY, "7", "Liczba placówek wsparcia dziennego", "placówki"),
+    (InterventionArea.FAMILY, "8", "Liczba miejsc spotkań w sołectwach", "miejsca"),
+    (InterventionArea.FAMILY, "9", "Liczba miejsc w żłobku", "miejsca"),
+    (InterventionArea.FAMILY, "10", "Liczba grup społecznych objętych wsparciem metodą organizowania społeczności lokalnej", "grupy"),
+    (InterventionArea.FAMILY, "11", "Liczba utworzonych Inkubatorów NGO", "podmioty"),
+    (InterventionArea.FAMILY, "12", "Liczba podmiotów ekonomii społecznej", "podmioty"),
+    (InterventionArea.FAMILY, "13", "Liczba dorosłych wolontariuszy", "osoby"),
+    (InterventionArea.FAMILY, "14", "Liczba Centrów Usług Społecznych", "podmioty"),
+]
+
+
+def demo_load() -> dict[str, int]:
+    voivodeships = voivodeships_load()
+    gminas = {teryt: gmina_provision(teryt=teryt, name=name, kind=kind, actor=DEMO_ACTOR) for teryt, name, kind in DEMO_GMINAS}
+    users = _demo_users()
+    plans = _trzebiel_plan(gminas["0811082"])
+    return {"voivodeships": voivodeships, "gminas": len(gminas), "users": users, "plans_created": plans}
+
+
+def _demo_users() -> int:
+    User = get_user_model()
+    with transaction.atomic():
+        operator, _ = User.objects.get_or_create(username=OPERATOR_USERNAME, defaults={"is_staff": True})
+        admin, _ = User.objects.get_or_create(username=TRZEBIEL_ADMIN_USERNAME)
+        for user in (operator, admin):
+            if user.has_usable_password():
+                user.set_unusable_password()  # demo accounts sign in with tokens only
+                user.save(update_fields=["password"])
+        GminaGrant.objects.get_or_create(user=admin, teryt="0811082", defaults={"role": GminaRole.ADMIN})
+    return 2
+
+
+def _trzebiel_plan(trzebiel: Gmina) -> int:
+    with tenant_context(trzebiel):
+        if Plan.objects.filter(title=TRZEBIEL_PLAN_TITLE).exists():
+            return 0
+        plan_create(
+            teryt=trzebiel.teryt,
+            title=TRZEBIEL_PLAN_TITLE,
+            period_start=2024,
+            period_end=2029,
+            areas=[
+                InterventionArea.SENIORS,
+                InterventionArea.DISABILITY,
+                InterventionArea.MENTAL_HEALTH,
+                InterventionArea.FAMILY,
+            ],
+            indicators=[
+                IndicatorSpec(area=area, number=number, name=name, unit=unit)
+                for area, number, name, unit in TRZEBIEL_INDICATORS
+            ],
+            actor=DEMO_ACTOR,
+        )
+    return 1

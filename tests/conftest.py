@@ -1,0 +1,61 @@
+"""Shared fixtures: the demo gminas are created once per session in the test database (a real
+PostgreSQL: the embedded one, or DATABASE_URL's server); each test runs in a transaction that
+is rolled back, so the tenant schemas stay as the demo loader left them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from mozaika.identity.models import GminaGrant, GminaRole
+from mozaika.identity.tokens import api_token_issue
+
+from tenants.demo import OPERATOR_USERNAME, TRZEBIEL_ADMIN_USERNAME, demo_load
+from tests.support import KRAKOW, TRZEBIEL, Api, plan_body, token_for
+
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        demo_load()
+
+
+@pytest.fixture(autouse=True)
+def local_archive(settings: Any, tmp_path: Path) -> Path:
+    """Each test archives into its own folder."""
+    settings.ARCHIVE_S3_BUCKET = ""
+    settings.ARCHIVE_LOCAL_DIR = tmp_path / "archive"
+    return settings.ARCHIVE_LOCAL_DIR
+
+
+@pytest.fixture
+def operator(db: None) -> Api:
+    return Api(token_for(OPERATOR_USERNAME))
+
+
+@pytest.fixture
+def trzebiel_admin(db: None) -> Api:
+    return Api(token_for(TRZEBIEL_ADMIN_USERNAME))
+
+
+@pytest.fixture
+def krakow_viewer(db: None) -> Api:
+    user = get_user_model().objects.create(username="krakow-viewer")
+    GminaGrant.objects.create(user=user, teryt=KRAKOW, role=GminaRole.VIEWER)
+    return Api(api_token_issue(user=user))
+
+
+@pytest.fixture
+def anonymous() -> Api:
+    return Api(None)
+
+
+@pytest.fixture
+def created_plan(trzebiel_admin: Api) -> dict[str, Any]:
+    response = trzebiel_admin.post_json(f"/api/v1/gminas/{TRZEBIEL}/plans", plan_body())
+    assert response.status_code == 201, response.content
+    result: dict[str, Any] = response.json()
+    return result

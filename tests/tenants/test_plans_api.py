@@ -1,0 +1,88 @@
+"""A gmina's plans through the API: create, read, adopt with the resolution PDF."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tenants.utils import schema_context
+
+from mozaika.events.models import Event
+from tenants.plans.models import ArchiveStatus, Plan, PlanDocument
+from tests.support import MINIMAL_PDF, TRZEBIEL, Api
+
+
+def adopt(api: Api, plan_id: int, **overrides: Any) -> Any:
+    form: dict[str, Any] = {
+        "act_number": "XII/84/2024",
+        "act_date": "2024-06-27",
+        "resolution": SimpleUploadedFile("Uchwała XII-84-2024.pdf", MINIMAL_PDF, "application/pdf"),
+    }
+    form.update(overrides)
+    return api.post_form(f"/api/v1/gminas/{TRZEBIEL}/plans/{plan_id}/adoption", form)
+
+
+def test_created_plan_reads_back_with_its_indicators_and_values(
+    trzebiel_admin: Api, created_plan: dict[str, Any]
+) -> None:
+    response = trzebiel_admin.get(f"/api/v1/gminas/{TRZEBIEL}/plans/{created_plan['id']}")
+
+    assert response.status_code == 200
+    plan = response.json()
+    assert plan["status"] == "draft"
+    assert plan["areas"] == ["seniors", "family"]
+    [indicator] = plan["indicators"]
+    assert [(v["year"], v["value"]) for v in indicator["values"]] == [(2025, "12.00"), (2026, "18.00")]
+    assert indicator["values"][0]["reported_by"] == "demo-trzebiel-admin"
+
+
+def test_demo_plan_keeps_the_documents_indicator_numbering(trzebiel_admin: Api) -> None:
+    [plan] = trzebiel_admin.get(f"/api/v1/gminas/{TRZEBIEL}/plans").json()
+
+    family_numbers = [i["number"] for i in plan["indicators"] if i["area"] == "family"]
+    assert plan["period_start"] == 2024
+    assert plan["period_end"] == 2029
+    assert family_numbers[:4] == ["1", "2", "4", "5"]  # the document skips 3
+    assert len(plan["indicators"]) == 29
+
+
+def test_adoption_records_the_act_the_pending_document_and_one_event(
+    trzebiel_admin: Api, created_plan: dict[str, Any], local_archive: Any
+) -> None:
+    response = adopt(trzebiel_admin, created_plan["id"])
+
+    assert response.status_code == 200, response.content
+    plan = response.json()
+    assert plan["status"] == "adopted"
+    assert plan["act"] == {
+        "kind": "council_resolution",
+        "number": "XII/84/2024",
+        "date": "2024-06-27",
+        "in_force_from": "2024-06-27",
+    }
+    [document] = plan["documents"]
+    assert document["status"] == ArchiveStatus.PENDING
+    assert document["sha256"] == hashlib.sha256(MINIMAL_PDF).hexdigest()
+    assert document["original_name"] == "Uchwała XII-84-2024.pdf"
+    [event] = Event.objects.filter(type="plan.adopted", aggregate_id=str(created_plan["id"]))
+    assert event.teryt == TRZEBIEL
+    assert event.aggregate_version == plan["version"] == 2
+    assert event.payload["documents"][0]["sha256"] == document["sha256"]
+    staged = list((local_archive / "staging").iterdir())
+    assert [p.read_bytes() for p in staged] == [MINIMAL_PDF]
+
+
+def test_adopting_an_adopted_plan_is_a_conflict_and_stages_nothing(
+    trzebiel_admin: Api, created_plan: dict[str, Any], local_archive: Any
+) -> None:
+    assert adopt(trzebiel_admin, created_plan["id"]).status_code == 200
+
+    response = adopt(trzebiel_admin, created_plan["id"], act_number="XIII/90/2024")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "conflict"
+    assert len(list((local_archive / "staging").iterdir())) == 1
+    with schema_context("g" + TRZEBIEL):
+        assert Plan.objects.get(pk=created_plan["id"]).act_number == "XII/84/2024"
+        assert PlanDocument.objects.filter(plan_id=created_plan["id"]).count() == 1
