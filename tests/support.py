@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from mozaika.identity.tokens import api_token_issue
 
@@ -67,3 +68,13 @@ def plan_body(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def adoption_form(**overrides: Any) -> dict[str, Any]:
+    form: dict[str, Any] = {
+        "act_number": "XII/84/2024",
+        "act_date": "2024-06-27",
+        "resolution": SimpleUploadedFile("Uchwała XII-84-2024.pdf", MINIMAL_PDF, "application/pdf"),
+    }
+    form.update(overrides)
+    return form

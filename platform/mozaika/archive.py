@@ -81,8 +81,12 @@ class LocalArchive:
         key = f"staging/{uuid.uuid4()}"
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "wb") as target:
-            _copy_hashing(source, target)
+        try:
+            with open(path, "wb") as target:
+                _copy_hashing(source, target)
+        except BaseException:
+            path.unlink(missing_ok=True)  # e.g. the upload was over the size limit
+            raise
         return key
 
     def store(self, *, staging_key: str, teryt: str, sha256: str, metadata: dict[str, str]) -> StoredObject:

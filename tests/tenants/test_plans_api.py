@@ -5,22 +5,15 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 
 from mozaika.events.models import Event
 from tenants.plans.models import ArchiveStatus, Plan, PlanDocument
-from tests.support import MINIMAL_PDF, TRZEBIEL, Api
+from tests.support import MINIMAL_PDF, TRZEBIEL, Api, adoption_form
 
 
 def adopt(api: Api, plan_id: int, **overrides: Any) -> Any:
-    form: dict[str, Any] = {
-        "act_number": "XII/84/2024",
-        "act_date": "2024-06-27",
-        "resolution": SimpleUploadedFile("Uchwała XII-84-2024.pdf", MINIMAL_PDF, "application/pdf"),
-    }
-    form.update(overrides)
-    return api.post_form(f"/api/v1/gminas/{TRZEBIEL}/plans/{plan_id}/adoption", form)
+    return api.post_form(f"/api/v1/gminas/{TRZEBIEL}/plans/{plan_id}/adoption", adoption_form(**overrides))
 
 
 def test_created_plan_reads_back_with_its_indicators_and_values(

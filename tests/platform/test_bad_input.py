@@ -1,0 +1,155 @@
+"""Bad input gets a JSON problem document with the field path, and changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tenants.utils import schema_context
+
+from mozaika.events.models import Event
+from tenants.plans.models import Plan, PlanDocument
+from tests.support import MINIMAL_PDF, TRZEBIEL, Api, plan_body
+
+
+def assert_problem(response: Any, status: int, code: str, paths: list[str] | None = None) -> dict[str, Any]:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    problem: dict[str, Any] = response.json()
+    assert problem["status"] == status
+    assert problem["code"] == code
+    assert problem["detail"]
+    if paths is not None:
+        assert [e["path"] for e in problem["errors"]] == paths
+    return problem
+
+
+def counts() -> tuple[int, int, int]:
+    with schema_context("g" + TRZEBIEL):
+        return Plan.objects.count(), PlanDocument.objects.count(), Event.objects.count()
+
+
+def test_unknown_teryt_is_404(operator: Api) -> None:
+    assert_problem(operator.get("/api/v1/gminas/0811099/plans"), 404, "not_found")
+    assert_problem(operator.get("/api/v1/eligibility/0811099", area="seniors", on="2025-01-01"), 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    "teryt", [pytest.param("081108", id="six-digits"), pytest.param("08110822", id="eight"), pytest.param("o811082", id="letter")]
+)
+def test_malformed_teryt_is_422_naming_the_field(operator: Api, teryt: str) -> None:
+    assert_problem(operator.get(f"/api/v1/gminas/{teryt}/plans"), 422, "validation_failed", ["teryt"])
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(f"/api/v1/gminas/{TRZEBIEL}/plans", id="plans"),
+        pytest.param("/api/v1/gminas", id="gminas"),
+        pytest.param("/api/v1/regions/08/rollup", id="region-rollup"),
+        pytest.param("/api/v1/national/rollup", id="national-rollup"),
+        pytest.param(f"/api/v1/eligibility/{TRZEBIEL}?area=seniors&on=2025-01-01", id="eligibility"),
+    ],
+)
+@pytest.mark.parametrize("token", [pytest.param(None, id="missing"), pytest.param("mzk_wrong", id="wrong")])
+def test_requests_without_a_valid_token_are_401(db: None, path: str, token: str | None) -> None:
+    response = Api(token).get(path)
+    assert_problem(response, 401, "not_authenticated")
+    assert response["WWW-Authenticate"] == "Bearer"
+
+
+def test_a_period_ending_before_it_starts_is_refused_and_creates_nothing(trzebiel_admin: Api) -> None:
+    before = counts()
+
+    response = trzebiel_admin.post_json(
+        f"/api/v1/gminas/{TRZEBIEL}/plans", plan_body(period_start=2027, period_end=2025, indicators=[])
+    )
+
+    assert_problem(response, 422, "validation_failed", ["period_end"])
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    ("override", "paths"),
+    [
+        pytest.param({"areas": ["seniors", "unicorns"]}, ["areas[1]"], id="unknown-area"),
+        pytest.param({"title": ""}, ["title"], id="empty-title"),
+        pytest.param({"period_start": "soon"}, ["period_start"], id="non-numeric-year"),
+        pytest.param(
+            {"indicators": [{"area": "homelessness", "name": "x", "unit": "osoby"}]},
+            ["indicators[0].area"],
+            id="indicator-outside-plan-areas",
+        ),
+    ],
+)
+def test_invalid_plans_name_the_offending_field(trzebiel_admin: Api, override: dict[str, Any], paths: list[str]) -> None:
+    before = counts()
+    response = trzebiel_admin.post_json(f"/api/v1/gminas/{TRZEBIEL}/plans", plan_body(**override))
+    assert_problem(response, 422, "validation_failed", paths)
+    assert counts() == before
+
+
+def test_a_non_pdf_resolution_is_refused_and_changes_nothing(
+    trzebiel_admin: Api, created_plan: dict[str, Any], local_archive: Any
+) -> None:
+    before = counts()
+    disguised = SimpleUploadedFile("uchwala.pdf", b"PK\x03\x04 this is a zip, not a PDF", "application/pdf")
+
+    response = trzebiel_admin.post_form(
+        f"/api/v1/gminas/{TRZEBIEL}/plans/{created_plan['id']}/adoption",
+        {"act_number": "XII/84/2024", "act_date": "2024-06-27", "resolution": disguised},
+    )
+
+    assert_problem(response, 415, "unsupported_media_type", ["resolution"])
+    assert counts() == before
+    assert trzebiel_admin.get(f"/api/v1/gminas/{TRZEBIEL}/plans/{created_plan['id']}").json()["status"] == "draft"
+    assert not (local_archive / "staging").exists() or not any((local_archive / "staging").iterdir())
+
+
+def test_in_force_before_adoption_is_refused_and_leaves_no_staged_bytes(
+    trzebiel_admin: Api, created_plan: dict[str, Any], local_archive: Any
+) -> None:
+    before = counts()
+    response = trzebiel_admin.post_form(
+        f"/api/v1/gminas/{TRZEBIEL}/plans/{created_plan['id']}/adoption",
+        {
+            "act_number": "XII/84/2024",
+            "act_date": "2024-06-27",
+            "in_force_from": "2024-01-01",
+            "resolution": SimpleUploadedFile("u.pdf", MINIMAL_PDF, "application/pdf"),
+        },
+    )
+    assert_problem(response, 422, "validation_failed", ["in_force_from"])
+    assert counts() == before
+    assert not any((local_archive / "staging").iterdir())
+
+
+def test_a_missing_resolution_file_is_422_naming_it(trzebiel_admin: Api, created_plan: dict[str, Any]) -> None:
+    response = trzebiel_admin.post_form(
+        f"/api/v1/gminas/{TRZEBIEL}/plans/{created_plan['id']}/adoption",
+        {"act_number": "XII/84/2024", "act_date": "2024-06-27"},
+    )
+    assert_problem(response, 422, "validation_failed", ["resolution"])
+
+
+def test_an_oversized_resolution_is_413(
+    trzebiel_admin: Api, created_plan: dict[str, Any], settings: Any, local_archive: Any
+) -> None:
+    settings.MAX_DOCUMENT_BYTES = 100
+    response = trzebiel_admin.post_form(
+        f"/api/v1/gminas/{TRZEBIEL}/plans/{created_plan['id']}/adoption",
+        {
+            "act_number": "XII/84/2024",
+            "act_date": "2024-06-27",
+            "resolution": SimpleUploadedFile("u.pdf", MINIMAL_PDF + b"0" * 200, "application/pdf"),
+        },
+    )
+    assert_problem(response, 413, "payload_too_large", ["resolution"])
+    assert not any((local_archive / "staging").iterdir())
+    assert trzebiel_admin.get(f"/api/v1/gminas/{TRZEBIEL}/plans/{created_plan['id']}").json()["status"] == "draft"
+
+
+def test_malformed_eligibility_query_names_the_parameters(operator: Api) -> None:
+    response = operator.get(f"/api/v1/eligibility/{TRZEBIEL}", area="unicorns", on="yesterday")
+    assert_problem(response, 422, "validation_failed", ["area", "on"])
