@@ -4,6 +4,7 @@ is rolled back, so the tenant schemas stay as the demo loader left them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from mozaika.identity.models import GminaGrant, GminaRole
 from mozaika.identity.tokens import api_token_issue
 
 from tenants.demo import OPERATOR_USERNAME, TRZEBIEL_ADMIN_USERNAME, demo_load
-from tests.support import KRAKOW, TRZEBIEL, Api, plan_body, token_for
+from tests.support import KRAKOW, TRZEBIEL, Api, MotoS3, plan_body, token_for
 
 
 
@@ -21,6 +22,13 @@ from tests.support import KRAKOW, TRZEBIEL, Api, plan_body, token_for
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
         demo_load()
+
+
+@pytest.fixture(scope="session")
+def moto_s3() -> Iterator[MotoS3]:
+    server = MotoS3()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import boto3
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from mozaika.identity.tokens import api_token_issue
+
+T = TypeVar("T")
 
 TRZEBIEL = "0811082"
 ZIELONA_GORA = "0862011"
@@ -78,3 +88,69 @@ def adoption_form(**overrides: Any) -> dict[str, Any]:
     }
     form.update(overrides)
     return form
+
+
+def wait_until(check: Callable[[], T | None], *, timeout: float, interval: float = 0.2, what: str = "") -> T:
+    """Poll `check` until it returns something truthy, or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            result = check()
+            if result:
+                return result
+        except Exception as error:  # not ready yet: keep polling, report the last error
+            last_error = error
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what or check}; last error: {last_error!r}")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class MotoS3:
+    """moto in server mode: a real S3-compatible HTTP endpoint on 127.0.0.1 (no other S3 server
+    can be installed here)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until(self._answers, timeout=30, what="moto server")
+
+    def _answers(self) -> bool:
+        with urllib.request.urlopen(self.url + "/moto-api/", timeout=2) as response:  # noqa: S310
+            return bool(response.status == 200)
+
+    def client(self) -> Any:
+        return boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            region_name="eu-central-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+    def env(self) -> dict[str, str]:
+        return {
+            "AWS_ENDPOINT_URL_S3": self.url,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "eu-central-1",
+        }
+
+    def create_bucket(self, name: str) -> str:
+        self.client().create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+        return name
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)

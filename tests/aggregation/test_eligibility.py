@@ -1,0 +1,99 @@
+"""The eligibility answer: adopted, in force on the date, covering the area; with reasons."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from aggregation.eligibility import eligibility_check
+from aggregation.models import GminaSnapshot
+from tenants.plans.models import InterventionArea
+from tests.support import TRZEBIEL, Api
+
+SHA = "ab" * 32
+
+
+def plan(status: str = "adopted", areas: tuple[str, ...] = ("seniors", "family"), in_force_from: str = "2024-07-01",
+         period: tuple[int, int] = (2024, 2029), document_status: str = "archived") -> dict[str, Any]:
+    return {
+        "id": 1,
+        "title": "LPRUSiD Trzebiel",
+        "status": status,
+        "version": 2,
+        "period_start": period[0],
+        "period_end": period[1],
+        "areas": list(areas),
+        "act": None if status == "draft" else {
+            "kind": "council_resolution", "number": "XII/84/2024", "date": "2024-06-27", "in_force_from": in_force_from,
+        },
+        "documents": [] if status == "draft" else [
+            {"id": 7, "kind": "resolution", "sha256": SHA, "status": document_status,
+             "archive_key": f"{TRZEBIEL}/{SHA}" if document_status == "archived" else ""}
+        ],
+        "indicators": [],
+    }
+
+
+def given_snapshot(*plans: dict[str, Any]) -> None:
+    GminaSnapshot.objects.update_or_create(
+        teryt=TRZEBIEL,
+        defaults={"voivodeship": "08", "data": {"teryt": TRZEBIEL, "plans": list(plans)}, "refreshed_at": timezone.now()},
+    )
+
+
+@pytest.mark.parametrize(
+    ("plans", "area", "on", "reason_fragment"),
+    [
+        pytest.param((), "seniors", "2025-01-01", "no adopted plan", id="no-snapshot-plans"),
+        pytest.param((plan(status="draft"),), "seniors", "2025-01-01", "no adopted plan", id="draft-only"),
+        pytest.param((plan(),), "seniors", "2024-06-30", "No adopted plan is in force", id="before-in-force"),
+        pytest.param((plan(),), "seniors", "2030-01-01", "No adopted plan is in force", id="after-period"),
+        pytest.param((plan(),), "homelessness", "2025-01-01", "does not cover", id="area-not-covered"),
+    ],
+)
+def test_not_eligible_with_a_reason(db: None, plans: tuple[dict[str, Any], ...], area: str, on: str,
+                                    reason_fragment: str) -> None:
+    given_snapshot(*plans)
+
+    answer = eligibility_check(teryt=TRZEBIEL, area=InterventionArea(area), on=date.fromisoformat(on))
+
+    assert answer.eligible is False
+    assert reason_fragment in " ".join(answer.reasons)
+
+
+@pytest.mark.parametrize(
+    "on", [pytest.param("2024-07-01", id="first-day"), pytest.param("2029-12-31", id="last-day")]
+)
+def test_eligible_on_the_edges_of_the_period_with_the_documents_hash(db: None, on: str) -> None:
+    given_snapshot(plan())
+
+    answer = eligibility_check(teryt=TRZEBIEL, area=InterventionArea.SENIORS, on=date.fromisoformat(on))
+
+    assert answer.eligible is True
+    assert answer.evidence is not None
+    assert answer.evidence.document_sha256 == SHA
+    assert answer.evidence.document_key == f"{TRZEBIEL}/{SHA}"
+    assert any("XII/84/2024" in reason for reason in answer.reasons)
+
+
+def test_eligible_but_says_when_the_document_is_not_archived_yet(db: None) -> None:
+    given_snapshot(plan(document_status="pending"))
+
+    answer = eligibility_check(teryt=TRZEBIEL, area=InterventionArea.SENIORS, on=date(2025, 1, 1))
+
+    assert answer.eligible is True
+    assert answer.evidence is not None and answer.evidence.document_key is None
+    assert "not archived yet" in answer.reasons[-1]
+
+
+def test_the_api_serialises_the_answer(operator: Api) -> None:
+    given_snapshot(plan())
+
+    body = operator.get(f"/api/v1/eligibility/{TRZEBIEL}", area="seniors", on="2025-03-01").json()
+
+    assert body["eligible"] is True
+    assert body["evidence"]["document_sha256"] == SHA
+    assert body["on"] == "2025-03-01"

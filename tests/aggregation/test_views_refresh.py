@@ -1,0 +1,59 @@
+"""Snapshots and rollups: an event's gmina is refreshed from its schema, then its region and
+the nation; the arithmetic counts adopted plans per area."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_tenants.utils import schema_context
+
+from aggregation.models import GminaSnapshot, Rollup
+from aggregation.services import gmina_views_refresh
+from tests.support import KRAKOW, TRZEBIEL, Api, adoption_form
+
+
+def test_refresh_after_adoption_counts_the_plan_in_its_region_and_the_nation(
+    trzebiel_admin: Api, created_plan: dict[str, Any], operator: Api
+) -> None:
+    trzebiel_admin.post_form(f"/api/v1/gminas/{TRZEBIEL}/plans/{created_plan['id']}/adoption", adoption_form())
+
+    with schema_context("g" + TRZEBIEL):
+        gmina_views_refresh(teryt=TRZEBIEL)
+
+    snapshot = GminaSnapshot.objects.get(teryt=TRZEBIEL)
+    assert {p["status"] for p in snapshot.data["plans"]} == {"draft", "adopted"}
+    region = operator.get("/api/v1/regions/08/rollup").json()
+    assert region["gminas"] == 2  # Trzebiel and Zielona Góra
+    assert region["gminas_with_adopted_plan"] == 1
+    assert region["adopted_plans"] == 1
+    assert region["areas"]["seniors"]["gminas_with_adopted_plan"] == 1
+    assert region["areas"]["homelessness"]["gminas_with_adopted_plan"] == 0
+    assert region["refreshed_at"] is not None
+    national = operator.get("/api/v1/national/rollup").json()
+    assert national["gminas"] == 4
+    assert national["gminas_with_adopted_plan"] == 1
+    assert set(Rollup.objects.values_list("scope", flat=True)) == {"voivodeship:08", "national"}
+
+
+def test_a_region_with_no_events_yet_answers_from_the_registry(operator: Api) -> None:
+    response = operator.get("/api/v1/regions/12/rollup")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["name"] == "małopolskie"
+    assert body["gminas"] == 1  # Kraków
+    assert body["gminas_with_adopted_plan"] == 0
+    assert body["refreshed_at"] is None
+
+
+def test_an_unknown_voivodeship_is_404_and_a_malformed_one_422(operator: Api) -> None:
+    assert operator.get("/api/v1/regions/03/rollup").status_code == 404  # codes are even numbers
+    assert operator.get("/api/v1/regions/8/rollup").status_code == 422
+
+
+def test_refreshing_one_gmina_leaves_other_regions_alone(created_plan: dict[str, Any]) -> None:
+    with schema_context("g" + KRAKOW):
+        gmina_views_refresh(teryt=KRAKOW)
+
+    assert set(Rollup.objects.values_list("scope", flat=True)) == {"voivodeship:12", "national"}
+    assert list(GminaSnapshot.objects.values_list("teryt", flat=True)) == [KRAKOW]

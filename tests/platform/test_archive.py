@@ -1,0 +1,75 @@
+"""The archive's two backends keep the same promises: content-addressed keys, hashes verified
+on the way in, the same bytes stored once, staged bytes gone afterwards."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mozaika.archive import Archive, ArchiveIntegrityError, LocalArchive, S3Archive
+from tests.support import MINIMAL_PDF, TRZEBIEL, MotoS3
+
+SHA = hashlib.sha256(MINIMAL_PDF).hexdigest()
+
+
+@pytest.fixture(params=["local", "s3"])
+def archive(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Archive]:
+    if request.param == "local":
+        yield LocalArchive(tmp_path / "archive")
+    else:
+        moto: MotoS3 = request.getfixturevalue("moto_s3")
+        yield S3Archive(moto.create_bucket(f"archive-{uuid.uuid4().hex[:12]}"), client=moto.client())
+
+
+def test_stored_bytes_read_back_under_their_content_address(archive: Archive) -> None:
+    staged = archive.stage(io.BytesIO(MINIMAL_PDF))
+
+    stored = archive.store(staging_key=staged, teryt=TRZEBIEL, sha256=SHA, metadata={"original-name": "Uchwała.pdf"})
+
+    assert stored.key == f"{TRZEBIEL}/{SHA}"
+    assert stored.size == len(MINIMAL_PDF)
+    assert b"".join(archive.open(stored.key)) == MINIMAL_PDF
+
+
+def test_the_same_bytes_twice_reuse_one_object(archive: Archive) -> None:
+    first = archive.store(staging_key=archive.stage(io.BytesIO(MINIMAL_PDF)), teryt=TRZEBIEL, sha256=SHA, metadata={})
+    second = archive.store(staging_key=archive.stage(io.BytesIO(MINIMAL_PDF)), teryt=TRZEBIEL, sha256=SHA, metadata={})
+    assert first.key == second.key
+
+
+def test_bytes_that_do_not_match_their_recorded_hash_are_refused(archive: Archive) -> None:
+    staged = archive.stage(io.BytesIO(MINIMAL_PDF + b"tampered"))
+
+    with pytest.raises(ArchiveIntegrityError):
+        archive.store(staging_key=staged, teryt=TRZEBIEL, sha256=SHA, metadata={})
+
+    with pytest.raises(Exception):  # noqa: B017, PT011  (each backend raises its own "not found")
+        b"".join(archive.open(f"{TRZEBIEL}/{SHA}"))
+
+
+def test_s3_objects_carry_their_sha256_checksum_and_metadata(moto_s3: MotoS3) -> None:
+    bucket = moto_s3.create_bucket(f"archive-{uuid.uuid4().hex[:12]}")
+    archive = S3Archive(bucket, client=moto_s3.client())
+
+    stored = archive.store(
+        staging_key=archive.stage(io.BytesIO(MINIMAL_PDF)), teryt=TRZEBIEL, sha256=SHA,
+        metadata={"original-name": "Uchwała.pdf", "teryt": TRZEBIEL},
+    )
+
+    head = moto_s3.client().head_object(Bucket=bucket, Key=stored.key, ChecksumMode="ENABLED")
+    assert head["ChecksumSHA256"] == base64.b64encode(bytes.fromhex(SHA)).decode()
+    assert head["Metadata"]["teryt"] == TRZEBIEL
+    assert head["Metadata"]["original-name"] == "Uchwa\\u0142a.pdf"
+    listed = moto_s3.client().list_objects_v2(Bucket=bucket)["Contents"]
+    assert [o["Key"] for o in listed] == [stored.key]  # the staging object is gone
+
+
+def test_a_local_key_cannot_escape_the_archive_folder(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="escapes"):
+        b"".join(LocalArchive(tmp_path).open("../../etc/passwd"))

@@ -1,0 +1,121 @@
+"""The event backbone of the skeleton: events are written with the change, published to the
+real broker after commit in the gmina's schema, republished by the relay, applied once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import dramatiq
+import pytest
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import schema_context
+from dramatiq.middleware import Middleware
+
+from aggregation.actors import refresh_views
+from aggregation.models import GminaSnapshot
+from mozaika.broker import TENANT_SCHEMA_OPTION, TenantSchemaMiddleware
+from mozaika.events.bus import event_record, events_relay
+from mozaika.events.models import ConsumedEvent, Event
+from tenants.plans.actors import archive_documents
+from tests.support import TRZEBIEL
+
+
+class EnqueuedMessages(Middleware):
+    """Observes what the real broker accepted (after_enqueue runs once the broker has it)."""
+
+    def __init__(self) -> None:
+        self.messages: list[dramatiq.Message[Any]] = []
+
+    def after_enqueue(self, broker: dramatiq.Broker, message: dramatiq.Message[Any], delay: int) -> None:
+        self.messages.append(message)
+
+
+@pytest.fixture
+def enqueued() -> Iterator[EnqueuedMessages]:
+    broker = dramatiq.get_broker()
+    spy = EnqueuedMessages()
+    broker.middleware.append(spy)
+    yield spy
+    broker.middleware.remove(spy)
+
+
+def record(type_: str = "plan.created") -> Event:
+    return event_record(
+        type=type_, teryt=TRZEBIEL, aggregate="plan", aggregate_id=1, aggregate_version=1, actor="test", payload={}
+    )
+
+
+def test_events_are_published_after_commit_in_the_gminas_schema(
+    db: None, enqueued: EnqueuedMessages, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, schema_context("g" + TRZEBIEL):
+        event = record("plan.adopted")
+    assert enqueued.messages == []  # nothing leaves before the commit
+
+    for callback in callbacks:  # the commit; the schema context is long gone by now
+        callback()
+
+    assert connection.schema_name == "public"
+    assert sorted(m.actor_name for m in enqueued.messages) == ["aggregation.refresh_views", "plans.archive_documents"]
+    assert {m.options[TENANT_SCHEMA_OPTION] for m in enqueued.messages} == {"g" + TRZEBIEL}
+    assert {m.args for m in enqueued.messages} == {(str(event.id),)}
+    event.refresh_from_db()
+    assert event.published_at is not None
+
+
+def test_the_relay_republishes_only_old_unpublished_events(db: None, enqueued: EnqueuedMessages) -> None:
+    stale, fresh, done = record(), record(), record()
+    Event.objects.filter(pk__in=[stale.pk, done.pk]).update(occurred_at=timezone.now() - timedelta(minutes=1))
+    Event.objects.filter(pk=done.pk).update(published_at=timezone.now())
+
+    count = events_relay(older_than=timedelta(seconds=5))
+
+    assert count == 1
+    assert {m.args for m in enqueued.messages} == {(str(stale.id),)}
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stale.published_at is not None
+    assert fresh.published_at is None
+
+
+def test_a_redelivered_event_is_applied_once(db: None) -> None:
+    event = record()
+    with schema_context("g" + TRZEBIEL):
+        refresh_views.fn(str(event.id))
+        first = GminaSnapshot.objects.get(teryt=TRZEBIEL).refreshed_at
+        refresh_views.fn(str(event.id))
+
+    assert GminaSnapshot.objects.get(teryt=TRZEBIEL).refreshed_at == first
+    assert ConsumedEvent.objects.filter(event=event, consumer="aggregation.refresh_views").count() == 1
+
+
+def test_a_consumer_ignores_events_it_does_not_subscribe_to_or_cannot_find(db: None) -> None:
+    event = record("plan.created")  # the archive consumer handles plan.adopted only
+
+    archive_documents.fn(str(event.id))
+    archive_documents.fn("00000000-0000-0000-0000-000000000000")
+
+    assert not ConsumedEvent.objects.filter(consumer="plans.archive_documents").exists()
+
+
+@pytest.mark.parametrize("outcome", ["processed", "failed", "skipped"])
+def test_the_worker_middleware_activates_the_gmina_and_always_returns_to_public(db: None, outcome: str) -> None:
+    middleware = TenantSchemaMiddleware()
+    broker = dramatiq.get_broker()
+    message: dramatiq.Message[Any] = dramatiq.Message(
+        queue_name="events", actor_name="x", args=(), kwargs={}, options={TENANT_SCHEMA_OPTION: "g" + TRZEBIEL}
+    )
+
+    middleware.before_process_message(broker, message)
+    assert connection.schema_name == "g" + TRZEBIEL
+    if outcome == "skipped":
+        middleware.after_skip_message(broker, message)
+    else:
+        middleware.after_process_message(
+            broker, message, exception=RuntimeError("boom") if outcome == "failed" else None
+        )
+
+    assert connection.schema_name == "public"
