@@ -23,6 +23,7 @@ test: $(STAMP) lint ## lint, then the whole test suite on the embedded runtime (
 
 lint: $(STAMP) ## ruff, mypy and a migrations check
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(PY) -m mozaika makemigrations --check --dry-run --verbosity 0
 

@@ -6,7 +6,8 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Schema
+from ninja import Router, Schema
+from ninja.params.functions import Path, Query
 
 from aggregation.eligibility import EligibilityAnswer, eligibility_check
 from aggregation.selectors import RollupView, rollup_get
@@ -34,7 +35,9 @@ class RollupOut(Schema):
 
     @staticmethod
     def from_view(view: RollupView) -> RollupOut:
-        return RollupOut(scope=view.scope, name=view.name, refreshed_at=view.refreshed_at, **view.data)
+        return RollupOut.model_validate(
+            {"scope": view.scope, "name": view.name, "refreshed_at": view.refreshed_at, **view.data}
+        )
 
 
 class EvidenceOut(Schema):
@@ -58,9 +61,7 @@ class EligibilityOut(Schema):
 
 
 @router.get("/regions/{voivodeship}/rollup", response=RollupOut, summary="A voivodeship's rollup")
-def region_rollup(
-    request: HttpRequest, voivodeship: str = Path(..., pattern=VOIVODESHIP_PATTERN)
-) -> RollupOut:
+def region_rollup(request: HttpRequest, voivodeship: str = Path(..., pattern=VOIVODESHIP_PATTERN)) -> RollupOut:
     authorize(user=request.auth, permission=Permission.ROLLUP_READ)  # type: ignore[attr-defined]
     return RollupOut.from_view(rollup_get(voivodeship=voivodeship))
 

@@ -38,9 +38,7 @@ def rollup_data(*, voivodeship: str | None) -> RollupData:
     if voivodeship is not None:
         gminas = gminas.filter(voivodeship_id=voivodeship)
         snapshots = snapshots.filter(voivodeship=voivodeship)
-    return rollup_compute(
-        gmina_count=gminas.count(), snapshots=snapshots.values_list("data", flat=True).iterator()
-    )
+    return rollup_compute(gmina_count=gminas.count(), snapshots=snapshots.values_list("data", flat=True).iterator())
 
 
 def rollup_refresh(*, voivodeship: str | None) -> Rollup:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import IO, cast
 
 from django.http import HttpRequest
 from django_tenants.utils import tenant_context
-from ninja import File, Form, Path, Router, Status
+from ninja import Router, Status
 from ninja.files import UploadedFile
+from ninja.params.functions import File, Form, Path
 
 from mozaika.identity.authz import Permission, authorize_gmina, visible_gminas
 from mozaika.tenancy import TERYT_GMINA_PATTERN
@@ -94,7 +96,7 @@ def adopt_plan(
     resolution: UploadedFile = File(..., description="The adopting act, as a PDF"),
 ) -> object:
     with gmina_scope(request, teryt, Permission.PLAN_WRITE):
-        received = pdf_receive(source=resolution.file, filename=resolution.name or "", field="resolution")
+        received = pdf_receive(source=cast(IO[bytes], resolution), filename=resolution.name or "", field="resolution")
         plan_services.plan_adopt(
             teryt=teryt,
             plan_id=plan_id,

@@ -32,31 +32,106 @@ TRZEBIEL_PLAN_TITLE = (
 
 # seeds/000: "Wskaźniki monitoringu", per group, as numbered there.
 TRZEBIEL_INDICATORS: list[tuple[InterventionArea, str, str, str]] = [
-    (InterventionArea.SENIORS, "1", "Liczba osób objętych wsparciem usług opiekuńczych i specjalistycznych usług opiekuńczych świadczonych w miejscu zamieszkania", "osoby"),
+    (
+        InterventionArea.SENIORS,
+        "1",
+        "Liczba osób objętych wsparciem usług opiekuńczych i specjalistycznych usług opiekuńczych świadczonych w miejscu zamieszkania",
+        "osoby",
+    ),
     (InterventionArea.SENIORS, "2", "Liczba osób objętych usługami z zakresu profilaktyki zdrowia", "osoby"),
-    (InterventionArea.SENIORS, "3", "Liczba utworzonych mieszkań wspomaganych dla seniorów oraz osób z niepełnosprawnościami", "mieszkania"),
-    (InterventionArea.SENIORS, "4", "Liczba utworzonych domów dziennego pobytu dla osób starszych i osób z niepełnosprawnościami", "placówki"),
+    (
+        InterventionArea.SENIORS,
+        "3",
+        "Liczba utworzonych mieszkań wspomaganych dla seniorów oraz osób z niepełnosprawnościami",
+        "mieszkania",
+    ),
+    (
+        InterventionArea.SENIORS,
+        "4",
+        "Liczba utworzonych domów dziennego pobytu dla osób starszych i osób z niepełnosprawnościami",
+        "placówki",
+    ),
     (InterventionArea.SENIORS, "5", "Liczba klubów seniora", "placówki"),
     (InterventionArea.SENIORS, "6", "Liczba asystentów osób starszych", "osoby"),
     (InterventionArea.SENIORS, "7", "Liczba osób nowych opiekunów środowiskowych", "osoby"),
-    (InterventionArea.MENTAL_HEALTH, "1", "Liczba osób dorosłych w kryzysie psychicznymi objętych usługami społecznymi", "osoby"),
-    (InterventionArea.MENTAL_HEALTH, "2", "Liczba osób dorosłych w kryzysie psychicznym objętych usługami z zakresu zdrowia psychicznego", "osoby"),
-    (InterventionArea.MENTAL_HEALTH, "3", "Liczba dzieci i młodzieży w zakresie kryzysie psychicznym objętych usługami z zakresu zdrowia psychicznego", "osoby"),
-    (InterventionArea.MENTAL_HEALTH, "4", "Liczba rodziców i opiekunów objętych usługami profilaktycznymi w zakresie kryzysu psychicznego", "osoby"),
+    (
+        InterventionArea.MENTAL_HEALTH,
+        "1",
+        "Liczba osób dorosłych w kryzysie psychicznymi objętych usługami społecznymi",
+        "osoby",
+    ),
+    (
+        InterventionArea.MENTAL_HEALTH,
+        "2",
+        "Liczba osób dorosłych w kryzysie psychicznym objętych usługami z zakresu zdrowia psychicznego",
+        "osoby",
+    ),
+    (
+        InterventionArea.MENTAL_HEALTH,
+        "3",
+        "Liczba dzieci i młodzieży w zakresie kryzysie psychicznym objętych usługami z zakresu zdrowia psychicznego",
+        "osoby",
+    ),
+    (
+        InterventionArea.MENTAL_HEALTH,
+        "4",
+        "Liczba rodziców i opiekunów objętych usługami profilaktycznymi w zakresie kryzysu psychicznego",
+        "osoby",
+    ),
     (InterventionArea.DISABILITY, "1", "Liczba osób objętych usługami opiekuńczymi w miejscu zamieszkania", "osoby"),
-    (InterventionArea.DISABILITY, "2", "Liczba osób objętych usługami specjalistycznymi, w tym zdrowotnymi, mobilnymi i stacjonarnymi", "osoby"),
-    (InterventionArea.DISABILITY, "3", "Liczba kandydatów i personelu przeszkolonych w zakresie usług w środowisku", "osoby"),
-    (InterventionArea.DISABILITY, "4", "Liczba osób objętych wsparciem asystentów osobistych osoby z niepełnosprawnością", "osoby"),
-    (InterventionArea.DISABILITY, "5", "Liczba opiekunów faktycznych objętych wsparciem usługami wytchnieniowymi", "osoby"),
-    (InterventionArea.FAMILY, "1", "Liczba dzieci ze specjalnymi potrzebami objętych usługami specjalistycznymi", "osoby"),
-    (InterventionArea.FAMILY, "2", "Liczba dzieci i młodzieży objętej usługami z zakresu profilaktyki uzależnień i zdrowego stylu życia", "osoby"),
+    (
+        InterventionArea.DISABILITY,
+        "2",
+        "Liczba osób objętych usługami specjalistycznymi, w tym zdrowotnymi, mobilnymi i stacjonarnymi",
+        "osoby",
+    ),
+    (
+        InterventionArea.DISABILITY,
+        "3",
+        "Liczba kandydatów i personelu przeszkolonych w zakresie usług w środowisku",
+        "osoby",
+    ),
+    (
+        InterventionArea.DISABILITY,
+        "4",
+        "Liczba osób objętych wsparciem asystentów osobistych osoby z niepełnosprawnością",
+        "osoby",
+    ),
+    (
+        InterventionArea.DISABILITY,
+        "5",
+        "Liczba opiekunów faktycznych objętych wsparciem usługami wytchnieniowymi",
+        "osoby",
+    ),
+    (
+        InterventionArea.FAMILY,
+        "1",
+        "Liczba dzieci ze specjalnymi potrzebami objętych usługami specjalistycznymi",
+        "osoby",
+    ),
+    (
+        InterventionArea.FAMILY,
+        "2",
+        "Liczba dzieci i młodzieży objętej usługami z zakresu profilaktyki uzależnień i zdrowego stylu życia",
+        "osoby",
+    ),
     (InterventionArea.FAMILY, "4", "Liczba grup wsparcia dla osób i rodzin dotkniętych przemocą", "grupy"),
-    (InterventionArea.FAMILY, "5", "Liczba osób dotkniętych przemocą domową objętych poradnictwem specjalistycznym", "osoby"),
+    (
+        InterventionArea.FAMILY,
+        "5",
+        "Liczba osób dotkniętych przemocą domową objętych poradnictwem specjalistycznym",
+        "osoby",
+    ),
     (InterventionArea.FAMILY, "6", "Liczba asystentów rodziny", "osoby"),
     (InterventionArea.FAMILY, "7", "Liczba placówek wsparcia dziennego", "placówki"),
     (InterventionArea.FAMILY, "8", "Liczba miejsc spotkań w sołectwach", "miejsca"),
     (InterventionArea.FAMILY, "9", "Liczba miejsc w żłobku", "miejsca"),
-    (InterventionArea.FAMILY, "10", "Liczba grup społecznych objętych wsparciem metodą organizowania społeczności lokalnej", "grupy"),
+    (
+        InterventionArea.FAMILY,
+        "10",
+        "Liczba grup społecznych objętych wsparciem metodą organizowania społeczności lokalnej",
+        "grupy",
+    ),
     (InterventionArea.FAMILY, "11", "Liczba utworzonych Inkubatorów NGO", "podmioty"),
     (InterventionArea.FAMILY, "12", "Liczba podmiotów ekonomii społecznej", "podmioty"),
     (InterventionArea.FAMILY, "13", "Liczba dorosłych wolontariuszy", "osoby"),
@@ -66,7 +141,9 @@ TRZEBIEL_INDICATORS: list[tuple[InterventionArea, str, str, str]] = [
 
 def demo_load() -> dict[str, int]:
     voivodeships = voivodeships_load()
-    gminas = {teryt: gmina_provision(teryt=teryt, name=name, kind=kind, actor=DEMO_ACTOR) for teryt, name, kind in DEMO_GMINAS}
+    gminas = {
+        teryt: gmina_provision(teryt=teryt, name=name, kind=kind, actor=DEMO_ACTOR) for teryt, name, kind in DEMO_GMINAS
+    }
     users = _demo_users()
     plans = _trzebiel_plan(gminas["0811082"])
     return {"voivodeships": voivodeships, "gminas": len(gminas), "users": users, "plans_created": plans}

@@ -11,7 +11,7 @@ from tenants.models import Gmina, GminaKind, Voivodeship
 
 def gmina_provision(*, teryt: str, name: str, kind: GminaKind, actor: str) -> Gmina:
     """Create the gmina and its schema if it does not exist yet (idempotent)."""
-    existing = Gmina.objects.filter(teryt=teryt).first()
+    existing: Gmina | None = Gmina.objects.filter(teryt=teryt).first()
     if existing is not None:
         return existing
     voivodeship = Voivodeship.objects.get(code=teryt[:2])

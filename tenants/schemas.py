@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
@@ -54,7 +54,7 @@ class IndicatorValueOut(Schema):
     year: int
     value: Decimal
     reported_by: str
-    reported_at: datetime
+    reported_at: dt.datetime
 
 
 class IndicatorOut(Schema):
@@ -77,8 +77,8 @@ class IndicatorOut(Schema):
 class AdoptingActOut(Schema):
     kind: AdoptingActKind
     number: str
-    date: date
-    in_force_from: date
+    date: dt.date
+    in_force_from: dt.date
 
 
 class DocumentOut(Schema):
@@ -92,8 +92,8 @@ class DocumentOut(Schema):
     failure_reason: str
     archive_key: str
     uploaded_by: str
-    uploaded_at: datetime
-    archived_at: datetime | None
+    uploaded_at: dt.datetime
+    archived_at: dt.datetime | None
 
 
 class PlanOut(Schema):

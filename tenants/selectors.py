@@ -9,12 +9,12 @@ from tenants.models import Gmina
 
 
 def gmina_get(*, teryt: str) -> Gmina:
-    gmina = Gmina.objects.select_related("voivodeship").filter(teryt=teryt).first()
+    gmina: Gmina | None = Gmina.objects.select_related("voivodeship").filter(teryt=teryt).first()
     if gmina is None:
         raise NotFound(f"Gmina {teryt} is not a Mozaika tenant.")
     return gmina
 
 
 def gmina_list(*, only: set[str] | None) -> QuerySet[Gmina]:
-    gminas = Gmina.objects.select_related("voivodeship").order_by("teryt")
+    gminas: QuerySet[Gmina] = Gmina.objects.select_related("voivodeship").order_by("teryt")
     return gminas if only is None else gminas.filter(teryt__in=only)

@@ -10,12 +10,11 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+
 from mozaika.identity.models import GminaGrant, GminaRole
 from mozaika.identity.tokens import api_token_issue
-
 from tenants.demo import OPERATOR_USERNAME, TRZEBIEL_ADMIN_USERNAME, demo_load
 from tests.support import KRAKOW, TRZEBIEL, Api, MotoS3, plan_body, token_for
-
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any, Protocol, cast
 
 from django.conf import settings
 
@@ -96,9 +96,10 @@ class LocalArchive:
             self.discard(staging_key)
             return StoredObject(key=key, sha256=sha256, size=final.stat().st_size)
         final.parent.mkdir(parents=True, exist_ok=True)
-        with open(self._path(staging_key), "rb") as source, tempfile.NamedTemporaryFile(
-            dir=final.parent, delete=False
-        ) as target:
+        with (
+            open(self._path(staging_key), "rb") as source,
+            tempfile.NamedTemporaryFile(dir=final.parent, delete=False) as target,
+        ):
             actual, size = _copy_hashing(source, target)
             target.flush()
             os.fsync(target.fileno())
@@ -144,7 +145,7 @@ class S3Archive:
             self.discard(staging_key)
             return StoredObject(key=key, sha256=sha256, size=self._size(key))
         with tempfile.TemporaryFile() as spool:
-            body = self.client.get_object(Bucket=self.bucket, Key=staging_key)["Body"]
+            body = cast(IO[bytes], self.client.get_object(Bucket=self.bucket, Key=staging_key)["Body"])
             actual, size = _copy_hashing(body, spool)
             if actual != sha256:
                 raise ArchiveIntegrityError(f"staged bytes hash to {actual}, expected {sha256}")

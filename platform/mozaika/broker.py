@@ -13,6 +13,7 @@ import dramatiq
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import close_old_connections, connection
+from dramatiq.broker import MessageProxy
 from dramatiq.middleware import Middleware
 
 from mozaika.tenancy import PUBLIC_SCHEMA
@@ -25,12 +26,12 @@ class TenantSchemaMiddleware(Middleware):
     def actor_options(self) -> set[str]:
         return {TENANT_SCHEMA_OPTION}
 
-    def before_enqueue(self, broker: dramatiq.Broker, message: dramatiq.Message, delay: int) -> None:
+    def before_enqueue(self, broker: dramatiq.Broker, message: dramatiq.Message[Any], delay: int) -> None:
         # Senders should pass the schema explicitly: an on_commit callback runs after the
         # sender's schema_context() has exited, when the connection is back in public.
         message.options.setdefault(TENANT_SCHEMA_OPTION, getattr(connection, "schema_name", PUBLIC_SCHEMA))
 
-    def before_process_message(self, broker: dramatiq.Broker, message: dramatiq.Message) -> None:
+    def before_process_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
         close_old_connections()
         schema = message.options.get(TENANT_SCHEMA_OPTION, PUBLIC_SCHEMA)
         if schema == PUBLIC_SCHEMA:
@@ -41,7 +42,7 @@ class TenantSchemaMiddleware(Middleware):
     def after_process_message(
         self,
         broker: dramatiq.Broker,
-        message: dramatiq.Message,
+        message: MessageProxy,
         *,
         result: Any = None,
         exception: BaseException | None = None,
@@ -49,7 +50,7 @@ class TenantSchemaMiddleware(Middleware):
         connection.set_schema_to_public()  # type: ignore[attr-defined]
         close_old_connections()
 
-    def after_skip_message(self, broker: dramatiq.Broker, message: dramatiq.Message) -> None:
+    def after_skip_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
         connection.set_schema_to_public()  # type: ignore[attr-defined]
         close_old_connections()
 
@@ -62,7 +63,7 @@ def build_broker(url: str) -> dramatiq.Broker:
     if url.startswith(("redis://", "rediss://", "unix://")):
         from dramatiq.brokers.redis import RedisBroker
 
-        broker = RedisBroker(url=url)
+        broker = RedisBroker(url=url)  # type: ignore[no-untyped-call]
     elif url.startswith(("amqp://", "amqps://")):
         from dramatiq.brokers.rabbitmq import RabbitmqBroker
 

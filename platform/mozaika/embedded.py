@@ -9,6 +9,7 @@ stays behind this one module.
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -24,18 +25,21 @@ _redis_server: Any = None
 def embedded_database_url(data_dir: Path) -> str:
     """Start (or attach to) the embedded PostgreSQL and return a URL for Mozaika's database."""
     global _pg_server
-    import pgserver
     import psycopg
+
+    with warnings.catch_warnings():
+        # platformdirs warns that XDG_RUNTIME_DIR is unset (as on servers and CI) and falls back
+        # to a folder under /tmp, which is what pgserver needs.
+        warnings.simplefilter("ignore")
+        import pgserver
 
     if _pg_server is None:
         pg_dir = data_dir / "pg"
         pg_dir.mkdir(parents=True, exist_ok=True)
-        _pg_server = pgserver.get_server(pg_dir)
+        _pg_server = pgserver.get_server(pg_dir)  # type: ignore[attr-defined]
     socket_dir = _pg_server.get_postmaster_info().socket_dir
     with psycopg.connect(host=str(socket_dir), user="postgres", dbname="postgres", autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [EMBEDDED_DATABASE_NAME]
-        ).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [EMBEDDED_DATABASE_NAME]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{EMBEDDED_DATABASE_NAME}"')
     return f"postgresql://postgres@/{EMBEDDED_DATABASE_NAME}?host={socket_dir}"

@@ -102,9 +102,7 @@ def problem_response(
 
 def mozaika_error_response(request: HttpRequest, exc: MozaikaError) -> HttpResponse:
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == HTTPStatus.UNAUTHORIZED else None
-    return problem_response(
-        status=exc.status, code=exc.code, detail=exc.detail, errors=exc.errors, headers=headers
-    )
+    return problem_response(status=exc.status, code=exc.code, detail=exc.detail, errors=exc.errors, headers=headers)
 
 
 # Every endpoint names its JSON body parameter `payload`; it is not part of the client's path.

@@ -85,9 +85,10 @@ class IndicatorValue(models.Model):
 
     class Meta:
         ordering = ["year"]
-        constraints = [
-            models.UniqueConstraint(fields=["indicator", "year"], name="one_value_per_indicator_year")
-        ]
+        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="one_value_per_indicator_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.value}"
 
 
 class DocumentKind(models.TextChoices):

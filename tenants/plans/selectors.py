@@ -10,9 +10,12 @@ from tenants.plans.models import Indicator, IndicatorValue, Plan
 
 def _plans() -> QuerySet[Plan]:
     return Plan.objects.prefetch_related(
-        Prefetch("indicators", queryset=Indicator.objects.prefetch_related(
-            Prefetch("values", queryset=IndicatorValue.objects.order_by("year"))
-        )),
+        Prefetch(
+            "indicators",
+            queryset=Indicator.objects.prefetch_related(
+                Prefetch("values", queryset=IndicatorValue.objects.order_by("year"))
+            ),
+        ),
         "documents",
     )
 

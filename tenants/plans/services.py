@@ -53,12 +53,12 @@ def _validate_plan(
         errors.append(FieldError("areas", "each intervention area may appear once"))
     for index, spec in enumerate(indicators):
         if spec.area not in areas:
-            errors.append(FieldError(f"indicators[{index}].area", f"{spec.area.value!r} is not one of the plan's areas"))
+            errors.append(
+                FieldError(f"indicators[{index}].area", f"{spec.area.value!r} is not one of the plan's areas")
+            )
         for year in spec.values:
             if not period_start <= year <= period_end:
-                errors.append(
-                    FieldError(f"indicators[{index}].values.{year}", "the year is outside the plan's period")
-                )
+                errors.append(FieldError(f"indicators[{index}].values.{year}", "the year is outside the plan's period"))
     if errors:
         raise ValidationFailed("The plan is not valid.", errors=errors)
 

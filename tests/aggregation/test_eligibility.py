@@ -16,8 +16,13 @@ from tests.support import TRZEBIEL, Api
 SHA = "ab" * 32
 
 
-def plan(status: str = "adopted", areas: tuple[str, ...] = ("seniors", "family"), in_force_from: str = "2024-07-01",
-         period: tuple[int, int] = (2024, 2029), document_status: str = "archived") -> dict[str, Any]:
+def plan(
+    status: str = "adopted",
+    areas: tuple[str, ...] = ("seniors", "family"),
+    in_force_from: str = "2024-07-01",
+    period: tuple[int, int] = (2024, 2029),
+    document_status: str = "archived",
+) -> dict[str, Any]:
     return {
         "id": 1,
         "title": "LPRUSiD Trzebiel",
@@ -26,12 +31,24 @@ def plan(status: str = "adopted", areas: tuple[str, ...] = ("seniors", "family")
         "period_start": period[0],
         "period_end": period[1],
         "areas": list(areas),
-        "act": None if status == "draft" else {
-            "kind": "council_resolution", "number": "XII/84/2024", "date": "2024-06-27", "in_force_from": in_force_from,
+        "act": None
+        if status == "draft"
+        else {
+            "kind": "council_resolution",
+            "number": "XII/84/2024",
+            "date": "2024-06-27",
+            "in_force_from": in_force_from,
         },
-        "documents": [] if status == "draft" else [
-            {"id": 7, "kind": "resolution", "sha256": SHA, "status": document_status,
-             "archive_key": f"{TRZEBIEL}/{SHA}" if document_status == "archived" else ""}
+        "documents": []
+        if status == "draft"
+        else [
+            {
+                "id": 7,
+                "kind": "resolution",
+                "sha256": SHA,
+                "status": document_status,
+                "archive_key": f"{TRZEBIEL}/{SHA}" if document_status == "archived" else "",
+            }
         ],
         "indicators": [],
     }
@@ -40,7 +57,11 @@ def plan(status: str = "adopted", areas: tuple[str, ...] = ("seniors", "family")
 def given_snapshot(*plans: dict[str, Any]) -> None:
     GminaSnapshot.objects.update_or_create(
         teryt=TRZEBIEL,
-        defaults={"voivodeship": "08", "data": {"teryt": TRZEBIEL, "plans": list(plans)}, "refreshed_at": timezone.now()},
+        defaults={
+            "voivodeship": "08",
+            "data": {"teryt": TRZEBIEL, "plans": list(plans)},
+            "refreshed_at": timezone.now(),
+        },
     )
 
 
@@ -54,8 +75,9 @@ def given_snapshot(*plans: dict[str, Any]) -> None:
         pytest.param((plan(),), "homelessness", "2025-01-01", "does not cover", id="area-not-covered"),
     ],
 )
-def test_not_eligible_with_a_reason(db: None, plans: tuple[dict[str, Any], ...], area: str, on: str,
-                                    reason_fragment: str) -> None:
+def test_not_eligible_with_a_reason(
+    db: None, plans: tuple[dict[str, Any], ...], area: str, on: str, reason_fragment: str
+) -> None:
     given_snapshot(*plans)
 
     answer = eligibility_check(teryt=TRZEBIEL, area=InterventionArea(area), on=date.fromisoformat(on))
@@ -64,9 +86,7 @@ def test_not_eligible_with_a_reason(db: None, plans: tuple[dict[str, Any], ...],
     assert reason_fragment in " ".join(answer.reasons)
 
 
-@pytest.mark.parametrize(
-    "on", [pytest.param("2024-07-01", id="first-day"), pytest.param("2029-12-31", id="last-day")]
-)
+@pytest.mark.parametrize("on", [pytest.param("2024-07-01", id="first-day"), pytest.param("2029-12-31", id="last-day")])
 def test_eligible_on_the_edges_of_the_period_with_the_documents_hash(db: None, on: str) -> None:
     given_snapshot(plan())
 
@@ -85,7 +105,8 @@ def test_eligible_but_says_when_the_document_is_not_archived_yet(db: None) -> No
     answer = eligibility_check(teryt=TRZEBIEL, area=InterventionArea.SENIORS, on=date(2025, 1, 1))
 
     assert answer.eligible is True
-    assert answer.evidence is not None and answer.evidence.document_key is None
+    assert answer.evidence is not None
+    assert answer.evidence.document_key is None
     assert "not archived yet" in answer.reasons[-1]
 
 

@@ -46,7 +46,11 @@ class Product:
 
     def manage(self, *args: str) -> str:
         result = subprocess.run(
-            [sys.executable, "-m", "mozaika", *args], env=self.env, capture_output=True, text=True, timeout=300,
+            [sys.executable, "-m", "mozaika", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
             check=False,
         )
         assert result.returncode == 0, result.stderr
@@ -90,12 +94,24 @@ def product(e2e_database: str, moto_s3: MotoS3, tmp_path: Path) -> Iterator[Prod
         log = open(tmp_path / f"{name}.log", "wb")  # noqa: SIM115  (closed at teardown)
         processes[name] = (subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT), log)
 
-    start("api", sys.executable, "-m", "gunicorn", "mozaika.wsgi:application", "--bind", f"127.0.0.1:{port}",
-          "--workers", "2")
+    start(
+        "api",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "mozaika.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "2",
+    )
     start("worker", sys.executable, "-m", "dramatiq", "mozaika.worker", "--processes", "1", "--threads", "2")
     try:
-        wait_until(lambda: httpx.get(f"{product.base_url}/readyz", timeout=2).status_code == 200,
-                   timeout=60, what="the API to be ready")
+        wait_until(
+            lambda: httpx.get(f"{product.base_url}/readyz", timeout=2).status_code == 200,
+            timeout=60,
+            what="the API to be ready",
+        )
         yield product
     finally:
         for process, _ in processes.values():

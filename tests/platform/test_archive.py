@@ -58,7 +58,9 @@ def test_s3_objects_carry_their_sha256_checksum_and_metadata(moto_s3: MotoS3) ->
     archive = S3Archive(bucket, client=moto_s3.client())
 
     stored = archive.store(
-        staging_key=archive.stage(io.BytesIO(MINIMAL_PDF)), teryt=TRZEBIEL, sha256=SHA,
+        staging_key=archive.stage(io.BytesIO(MINIMAL_PDF)),
+        teryt=TRZEBIEL,
+        sha256=SHA,
         metadata={"original-name": "Uchwała.pdf", "teryt": TRZEBIEL},
     )
 

@@ -36,7 +36,12 @@ def test_unknown_teryt_is_404(operator: Api) -> None:
 
 
 @pytest.mark.parametrize(
-    "teryt", [pytest.param("081108", id="six-digits"), pytest.param("08110822", id="eight"), pytest.param("o811082", id="letter")]
+    "teryt",
+    [
+        pytest.param("081108", id="six-digits"),
+        pytest.param("08110822", id="eight"),
+        pytest.param("o811082", id="letter"),
+    ],
 )
 def test_malformed_teryt_is_422_naming_the_field(operator: Api, teryt: str) -> None:
     assert_problem(operator.get(f"/api/v1/gminas/{teryt}/plans"), 422, "validation_failed", ["teryt"])
@@ -83,7 +88,9 @@ def test_a_period_ending_before_it_starts_is_refused_and_creates_nothing(trzebie
         ),
     ],
 )
-def test_invalid_plans_name_the_offending_field(trzebiel_admin: Api, override: dict[str, Any], paths: list[str]) -> None:
+def test_invalid_plans_name_the_offending_field(
+    trzebiel_admin: Api, override: dict[str, Any], paths: list[str]
+) -> None:
     before = counts()
     response = trzebiel_admin.post_json(f"/api/v1/gminas/{TRZEBIEL}/plans", plan_body(**override))
     assert_problem(response, 422, "validation_failed", paths)

@@ -27,8 +27,9 @@ def test_only_the_tokens_digest_is_stored(db: None) -> None:
 
     token = ApiToken.objects.get(digest=hashlib.sha256(secret.encode()).hexdigest())
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM identity_apitoken WHERE row_to_json(identity_apitoken)::text LIKE %s",
-                       [f"%{secret}%"])
+        cursor.execute(
+            "SELECT count(*) FROM identity_apitoken WHERE row_to_json(identity_apitoken)::text LIKE %s", [f"%{secret}%"]
+        )
         assert cursor.fetchone() == (0,)
     assert secret.startswith(token.prefix)
 

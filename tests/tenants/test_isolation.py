@@ -59,13 +59,10 @@ def test_the_gmina_list_shows_only_the_callers_gminas(trzebiel_admin: Api, opera
 
 def test_each_gmina_has_its_own_schema_holding_its_own_plan_tables(db: None) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT table_schema FROM information_schema.tables WHERE table_name = 'plans_plan' ORDER BY 1"
-        )
+        cursor.execute("SELECT table_schema FROM information_schema.tables WHERE table_name = 'plans_plan' ORDER BY 1")
         schemas_with_plans = [row[0] for row in cursor.fetchall()]
         cursor.execute(
-            "SELECT table_schema, count(*) FROM information_schema.tables "
-            "WHERE table_schema = ANY(%s) GROUP BY 1",
+            "SELECT table_schema, count(*) FROM information_schema.tables WHERE table_schema = ANY(%s) GROUP BY 1",
             [schemas_with_plans],
         )
         table_counts = dict(cursor.fetchall())

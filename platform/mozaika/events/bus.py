@@ -92,7 +92,8 @@ def publish_event(event: Event) -> None:
     schema = schema_name_for(event.teryt) if event.teryt else PUBLIC_SCHEMA
     for consumer in _subscribers.get(event.type, []):
         # The UUID, not the seq: a message can never name another database's event.
-        consumer.send_with_options(args=(str(event.id),), **{TENANT_SCHEMA_OPTION: schema})
+        options: dict[str, Any] = {TENANT_SCHEMA_OPTION: schema}
+        consumer.send_with_options(args=(str(event.id),), **options)
     Event.objects.filter(seq=event.seq, published_at__isnull=True).update(published_at=timezone.now())
 
 
@@ -150,14 +151,13 @@ def event_consumer(
                 raise
 
         consume.__name__ = name
-        actor = dramatiq.actor(
-            consume,
+        actor: dramatiq.Actor[Any, Any] = dramatiq.actor(
             actor_name=name,
             queue_name="events",
             max_retries=max_retries,
             min_backoff=500,
             max_backoff=60_000,
-        )
+        )(consume)
         for event_type in event_types:
             _subscribers[event_type].append(actor)
         return actor

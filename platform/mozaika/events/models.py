@@ -25,9 +25,7 @@ class Event(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(
-                fields=["seq"], name="event_unpublished", condition=models.Q(published_at__isnull=True)
-            )
+            models.Index(fields=["seq"], name="event_unpublished", condition=models.Q(published_at__isnull=True))
         ]
 
     def __str__(self) -> str:
@@ -43,6 +41,7 @@ class ConsumedEvent(models.Model):
     consumed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["consumer", "event"], name="consume_each_event_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["consumer", "event"], name="consume_each_event_once")]
+
+    def __str__(self) -> str:
+        return f"{self.consumer} <- {self.event_id}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from mozaika.errors import NotAuthenticated, PermissionDenied
 from mozaika.identity.models import GminaGrant, GminaRole
@@ -30,29 +30,29 @@ _GMINA_ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
 _ANY_AUTHENTICATED = frozenset({Permission.ROLLUP_READ, Permission.ELIGIBILITY_READ})
 
 
-def _require_user(user: AbstractBaseUser | AnonymousUser | None) -> AbstractBaseUser:
+def _require_user(user: User | AnonymousUser | None) -> User:
     if user is None or not user.is_authenticated or not user.is_active:
         raise NotAuthenticated("A valid bearer token is required.")
-    assert isinstance(user, AbstractBaseUser)
+    assert isinstance(user, User)
     return user
 
 
-def is_operator(user: AbstractBaseUser) -> bool:
+def is_operator(user: User) -> bool:
     return bool(getattr(user, "is_staff", False))
 
 
-def authorize_gmina(*, user: AbstractBaseUser | AnonymousUser | None, teryt: str, permission: Permission) -> None:
+def authorize_gmina(*, user: User | AnonymousUser | None, teryt: str, permission: Permission) -> None:
     """Raise unless `user` may exercise `permission` in gmina `teryt`."""
     person = _require_user(user)
     if is_operator(person):
         return
-    roles = GminaGrant.objects.filter(user=person, teryt=teryt).values_list("role", flat=True)
+    roles = GminaGrant.objects.filter(user_id=person.pk, teryt=teryt).values_list("role", flat=True)
     if any(permission in _GMINA_ROLE_PERMISSIONS.get(role, frozenset()) for role in roles):
         return
     raise PermissionDenied(f"You may not {permission.value} in gmina {teryt}.")
 
 
-def authorize(*, user: AbstractBaseUser | AnonymousUser | None, permission: Permission) -> None:
+def authorize(*, user: User | AnonymousUser | None, permission: Permission) -> None:
     """Raise unless `user` may exercise a permission that is not tied to one gmina."""
     person = _require_user(user)
     if is_operator(person) or permission in _ANY_AUTHENTICATED:
@@ -60,9 +60,9 @@ def authorize(*, user: AbstractBaseUser | AnonymousUser | None, permission: Perm
     raise PermissionDenied(f"You may not {permission.value}.")
 
 
-def visible_gminas(*, user: AbstractBaseUser | AnonymousUser | None) -> set[str] | None:
+def visible_gminas(*, user: User | AnonymousUser | None) -> set[str] | None:
     """TERYT codes whose data `user` may read; None means every gmina."""
     person = _require_user(user)
     if is_operator(person):
         return None
-    return set(GminaGrant.objects.filter(user=person).values_list("teryt", flat=True))
+    return set(GminaGrant.objects.filter(user_id=person.pk).values_list("teryt", flat=True))

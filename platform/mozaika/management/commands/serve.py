@@ -29,25 +29,51 @@ class Command(BaseCommand):
         parser.add_argument("--worker-threads", type=int, default=4)
         parser.add_argument("--no-demo", action="store_true", help="do not load the demo data")
 
-    def handle(self, *args: Any, host: str, port: int, api_workers: int, worker_threads: int,
-               no_demo: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, host: str, port: int, api_workers: int, worker_threads: int, no_demo: bool, **options: Any
+    ) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Migrations applied.")
         if not no_demo:
             call_command("load_demo")
         # Children reach the same servers this process started (or was configured with).
-        env = {**os.environ, "DATABASE_URL": settings.DATABASE_URL, "BROKER_URL": settings.BROKER_URL,
-               "MOZAIKA_DATA_DIR": str(settings.DATA_DIR), "SECRET_KEY": settings.SECRET_KEY}
+        env = {
+            **os.environ,
+            "DATABASE_URL": settings.DATABASE_URL,
+            "BROKER_URL": settings.BROKER_URL,
+            "MOZAIKA_DATA_DIR": str(settings.DATA_DIR),
+            "SECRET_KEY": settings.SECRET_KEY,
+        }
         python = sys.executable
         commands = {
-            "api": [python, "-m", "gunicorn", "mozaika.wsgi:application", "--bind", f"{host}:{port}",
-                    "--workers", str(api_workers), "--access-logfile", "-", "--graceful-timeout", "5"],
-            "worker": [python, "-m", "dramatiq", "mozaika.worker", "--processes", "1",
-                       "--threads", str(worker_threads)],
+            "api": [
+                python,
+                "-m",
+                "gunicorn",
+                "mozaika.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(api_workers),
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "5",
+            ],
+            "worker": [
+                python,
+                "-m",
+                "dramatiq",
+                "mozaika.worker",
+                "--processes",
+                "1",
+                "--threads",
+                str(worker_threads),
+            ],
             "relay": [python, "-m", "mozaika", "relay_events", "--loop"],
         }
         children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
-        archive = settings.ARCHIVE_S3_BUCKET and f"s3://{settings.ARCHIVE_S3_BUCKET}" or settings.ARCHIVE_LOCAL_DIR
+        archive = (settings.ARCHIVE_S3_BUCKET and f"s3://{settings.ARCHIVE_S3_BUCKET}") or settings.ARCHIVE_LOCAL_DIR
         self.stdout.write(
             f"\nMozaika is running on http://{host}:{port}/  (API docs: http://{host}:{port}/api/v1/docs)\n"
             f"  archive: {archive}\n"
