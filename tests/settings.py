@@ -4,6 +4,6 @@
 import os
 from pathlib import Path
 
-os.environ.setdefault("MOZAIKA_DATA_DIR", str(Path.cwd() / ".mozaika" / "test"))
+os.environ.setdefault("MOZAIKA_DATA_DIR", str(Path(__file__).resolve().parents[1] / ".mozaika" / "test"))
 
 from mozaika.settings import *  # noqa: F403

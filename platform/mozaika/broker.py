@@ -7,6 +7,7 @@ fails or the message is skipped, so one gmina's work never runs in another's sch
 
 from __future__ import annotations
 
+import atexit
 from typing import Any
 
 import dramatiq
@@ -77,7 +78,17 @@ def build_broker(url: str) -> dramatiq.Broker:
 def install_broker() -> dramatiq.Broker:
     broker = build_broker(settings.BROKER_URL)
     dramatiq.set_broker(broker)
+    # Registered after the embedded Redis's own exit handler, so it runs before it: the embedded
+    # server only shuts down when it sees no other client, and our pooled connections count.
+    atexit.register(close_broker, broker)
     return broker
+
+
+def close_broker(broker: dramatiq.Broker) -> None:
+    broker.close()
+    client = getattr(broker, "client", None)
+    if client is not None:
+        client.connection_pool.disconnect()
 
 
 def broker_ping() -> None:

@@ -8,6 +8,7 @@ stays behind this one module.
 
 from __future__ import annotations
 
+import json
 import logging
 import warnings
 from pathlib import Path
@@ -36,6 +37,8 @@ def embedded_database_url(data_dir: Path) -> str:
     if _pg_server is None:
         pg_dir = data_dir / "pg"
         pg_dir.mkdir(parents=True, exist_ok=True)
+        with pgserver.PostgresServer._lock:  # type: ignore[attr-defined]
+            _forget_dead_handles(pg_dir)
         _pg_server = pgserver.get_server(pg_dir)  # type: ignore[attr-defined]
     socket_dir = _pg_server.get_postmaster_info().socket_dir
     with psycopg.connect(host=str(socket_dir), user="postgres", dbname="postgres", autocommit=True) as conn:
@@ -43,6 +46,21 @@ def embedded_database_url(data_dir: Path) -> str:
         if not exists:
             conn.execute(f'CREATE DATABASE "{EMBEDDED_DATABASE_NAME}"')
     return f"postgresql://postgres@/{EMBEDDED_DATABASE_NAME}?host={socket_dir}"
+
+
+def _forget_dead_handles(pg_dir: Path) -> None:
+    """pgserver stops the server when the last process holding a handle exits, counting the
+    holders in a file; a process that ends without running atexit (killed, os._exit) stays
+    counted forever and the server is never stopped. Drop the holders that no longer exist."""
+    import psutil
+
+    handles = pg_dir / ".handle_pids.json"
+    if not handles.exists():
+        return
+    pids = json.loads(handles.read_text())
+    alive = [pid for pid in pids if psutil.pid_exists(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
 
 
 def embedded_broker_url(data_dir: Path) -> str:

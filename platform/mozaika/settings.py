@@ -16,7 +16,10 @@ env = environ.Env()
 
 MOZAIKA_ENV = env.str("MOZAIKA_ENV", default="development")
 PRODUCTION = MOZAIKA_ENV == "production"
-DATA_DIR = Path(env.str("MOZAIKA_DATA_DIR", default=str(Path.cwd() / ".mozaika"))).resolve()
+# The checkout's `.mozaika/` (with an editable install), whatever the current directory is.
+_CHECKOUT = Path(__file__).resolve().parents[2]
+_DEFAULT_DATA_DIR = _CHECKOUT / ".mozaika" if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd() / ".mozaika"
+DATA_DIR = Path(env.str("MOZAIKA_DATA_DIR", default=str(_DEFAULT_DATA_DIR))).resolve()
 
 
 def _development_secret_key() -> str:
