@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -85,42 +85,28 @@ def product(e2e_database: str, moto_s3: MotoS3, tmp_path: Path) -> Iterator[Prod
         "EVENT_RELAY_AFTER_SECONDS": "2",
     }
     product = Product(f"http://127.0.0.1:{port}", env, bucket, moto_s3, tmp_path)
-    product.manage("migrate", "--verbosity", "0")
-    product.manage("load_demo")
-
-    processes: dict[str, tuple[subprocess.Popen[bytes], IO[bytes]]] = {}
-
-    def start(name: str, *command: str) -> None:
-        log = open(tmp_path / f"{name}.log", "wb")  # noqa: SIM115  (closed at teardown)
-        processes[name] = (subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT), log)
-
-    start(
-        "api",
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "mozaika.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        "2",
+    # The same supervisor as `make run`: it migrates, loads the demo data and runs the API
+    # (gunicorn), a dramatiq worker and the event relay as separate processes.
+    log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115  (closed at teardown)
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "mozaika", "serve", "--port", str(port), "--api-workers", "2", "--worker-threads", "2"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
-    start("worker", sys.executable, "-m", "dramatiq", "mozaika.worker", "--processes", "1", "--threads", "2")
     try:
         wait_until(
-            lambda: httpx.get(f"{product.base_url}/readyz", timeout=2).status_code == 200,
-            timeout=60,
+            lambda: serve.poll() is None and httpx.get(f"{product.base_url}/readyz", timeout=2).status_code == 200,
+            timeout=120,
             what="the API to be ready",
         )
         yield product
     finally:
-        for process, _ in processes.values():
-            process.send_signal(signal.SIGTERM)
-        for name, (process, log) in processes.items():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            log.close()
-            sys.stderr.write(f"--- {name} log ---\n{(tmp_path / f'{name}.log').read_text(errors='replace')[-4000:]}\n")
+        serve.send_signal(signal.SIGTERM)
+        try:
+            serve.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            serve.kill()
+            serve.wait()
+        log.close()
+        sys.stderr.write(f"--- serve log ---\n{(tmp_path / 'serve.log').read_text(errors='replace')[-6000:]}\n")

@@ -59,6 +59,7 @@ class Command(BaseCommand):
                 "-",
                 "--graceful-timeout",
                 "5",
+                "--no-control-socket",  # one per user by default: two servers would collide
             ],
             "worker": [
                 python,
