@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO
 
@@ -53,6 +55,16 @@ def sanitize_filename(name: str) -> str:
     base = unicodedata.normalize("NFC", base)
     base = re.sub(r"[\x00-\x1f\x7f]", "", base).strip(" .")
     return base[:255] or "document"
+
+
+@contextmanager
+def discarded_on_failure(document: ReceivedDocument) -> Iterator[None]:
+    """Forget the staged bytes if the block that would record the document fails."""
+    try:
+        yield
+    except BaseException:
+        get_archive().discard(document.staging_key)
+        raise
 
 
 def pdf_receive(*, source: IO[bytes], filename: str, field: str) -> ReceivedDocument:

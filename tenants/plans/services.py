@@ -14,7 +14,7 @@ from django.utils import timezone
 from mozaika.archive import ArchiveIntegrityError, get_archive
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
 from mozaika.events.bus import event_record
-from tenants.plans.documents import ReceivedDocument
+from tenants.plans.documents import ReceivedDocument, discarded_on_failure
 from tenants.plans.models import (
     AdoptingActKind,
     ArchiveStatus,
@@ -118,85 +118,58 @@ def plan_adopt(
     actor: str,
 ) -> Plan:
     """Record the adopting act and its document; the document is archived after commit.
-
-    If anything here fails, the staged bytes are discarded: a refused adoption leaves nothing."""
-    try:
-        return _plan_adopt(
-            teryt=teryt,
-            plan_id=plan_id,
-            act_kind=act_kind,
-            act_number=act_number,
-            act_date=act_date,
-            in_force_from=in_force_from,
-            resolution=resolution,
-            actor=actor,
-        )
-    except Exception:
-        get_archive().discard(resolution.staging_key)
-        raise
-
-
-def _plan_adopt(
-    *,
-    teryt: str,
-    plan_id: int,
-    act_kind: AdoptingActKind,
-    act_number: str,
-    act_date: date,
-    in_force_from: date | None,
-    resolution: ReceivedDocument,
-    actor: str,
-) -> Plan:
-    effective_from = in_force_from or act_date
-    if effective_from < act_date:
-        raise ValidationFailed(
-            "The plan cannot be in force before it was adopted.",
-            errors=[FieldError("in_force_from", f"must not be before act_date ({act_date.isoformat()})")],
-        )
-    with transaction.atomic():
-        plan = Plan.objects.select_for_update().filter(pk=plan_id).first()
-        if plan is None:
-            raise NotFound(f"Plan {plan_id} does not exist in gmina {teryt}.")
-        if plan.status != PlanStatus.DRAFT:
-            raise Conflict(f"Plan {plan_id} is already {plan.status}; a new version is a new plan.")
-        plan.status = PlanStatus.ADOPTED
-        plan.act_kind = act_kind
-        plan.act_number = act_number
-        plan.act_date = act_date
-        plan.in_force_from = effective_from
-        plan.version += 1
-        plan.save()
-        document = PlanDocument.objects.create(
-            plan=plan,
-            kind=DocumentKind.RESOLUTION,
-            original_name=resolution.original_name,
-            content_type=resolution.content_type,
-            size=resolution.size,
-            sha256=resolution.sha256,
-            staging_key=resolution.staging_key,
-            uploaded_by=actor,
-        )
-        event_record(
-            type="plan.adopted",
-            teryt=teryt,
-            aggregate="plan",
-            aggregate_id=plan.pk,
-            aggregate_version=plan.version,
-            actor=actor,
-            payload={
-                "plan_id": plan.pk,
-                "period": [plan.period_start, plan.period_end],
-                "areas": plan.areas,
-                "act": {
-                    "kind": act_kind.value,
-                    "number": act_number,
-                    "date": act_date.isoformat(),
-                    "in_force_from": effective_from.isoformat(),
+    A refused adoption leaves nothing behind, not even the staged bytes."""
+    with discarded_on_failure(resolution):
+        effective_from = in_force_from or act_date
+        if effective_from < act_date:
+            raise ValidationFailed(
+                "The plan cannot be in force before it was adopted.",
+                errors=[FieldError("in_force_from", f"must not be before act_date ({act_date.isoformat()})")],
+            )
+        with transaction.atomic():
+            plan = Plan.objects.select_for_update().filter(pk=plan_id).first()
+            if plan is None:
+                raise NotFound(f"Plan {plan_id} does not exist in gmina {teryt}.")
+            if plan.status != PlanStatus.DRAFT:
+                raise Conflict(f"Plan {plan_id} is already {plan.status}; a new version is a new plan.")
+            plan.status = PlanStatus.ADOPTED
+            plan.act_kind = act_kind
+            plan.act_number = act_number
+            plan.act_date = act_date
+            plan.in_force_from = effective_from
+            plan.version += 1
+            plan.save()
+            document = PlanDocument.objects.create(
+                plan=plan,
+                kind=DocumentKind.RESOLUTION,
+                original_name=resolution.original_name,
+                content_type=resolution.content_type,
+                size=resolution.size,
+                sha256=resolution.sha256,
+                staging_key=resolution.staging_key,
+                uploaded_by=actor,
+            )
+            event_record(
+                type="plan.adopted",
+                teryt=teryt,
+                aggregate="plan",
+                aggregate_id=plan.pk,
+                aggregate_version=plan.version,
+                actor=actor,
+                payload={
+                    "plan_id": plan.pk,
+                    "period": [plan.period_start, plan.period_end],
+                    "areas": plan.areas,
+                    "act": {
+                        "kind": act_kind.value,
+                        "number": act_number,
+                        "date": act_date.isoformat(),
+                        "in_force_from": effective_from.isoformat(),
+                    },
+                    "documents": [{"id": document.pk, "kind": document.kind, "sha256": document.sha256}],
                 },
-                "documents": [{"id": document.pk, "kind": document.kind, "sha256": document.sha256}],
-            },
-        )
-    return plan
+            )
+        return plan
 
 
 def document_archive(*, teryt: str, document_id: int, actor: str) -> PlanDocument:
