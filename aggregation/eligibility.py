@@ -9,7 +9,7 @@ from typing import Any
 
 from aggregation.models import GminaSnapshot
 from mozaika.errors import NotFound
-from tenants.models import Gmina
+from tenants.models import Tenant
 from tenants.plans.models import DocumentKind, InterventionArea, PlanStatus
 
 
@@ -58,7 +58,7 @@ def _evidence(plan: dict[str, Any]) -> Evidence:
 
 
 def eligibility_check(*, teryt: str, area: InterventionArea, on: date) -> EligibilityAnswer:
-    if not Gmina.objects.filter(teryt=teryt).exists():
+    if not Tenant.objects.filter(code=teryt).exists():
         raise NotFound(f"Gmina {teryt} is not a Mozaika tenant.")
     snapshot = GminaSnapshot.objects.filter(teryt=teryt).first()
     plans: list[dict[str, Any]] = snapshot.data["plans"] if snapshot else []

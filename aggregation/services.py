@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from aggregation.models import NATIONAL_SCOPE, GminaSnapshot, Rollup, voivodeship_scope
 from aggregation.rollups import RollupData, rollup_compute
-from tenants.models import Gmina
+from tenants.models import TENANT_GMINA_KINDS, Gmina
 from tenants.plans.snapshot import gmina_snapshot
 
 
@@ -33,7 +33,7 @@ def snapshot_refresh(*, teryt: str) -> GminaSnapshot:
 
 
 def rollup_data(*, voivodeship: str | None) -> RollupData:
-    gminas = Gmina.objects.all()
+    gminas = Gmina.objects.filter(is_active=True, kind__in=TENANT_GMINA_KINDS)
     snapshots = GminaSnapshot.objects.all()
     if voivodeship is not None:
         gminas = gminas.filter(voivodeship_id=voivodeship)

@@ -1,4 +1,5 @@
-"""Gmina paths, `/api/v1/gminas/{teryt}/...`: authorise, enter the gmina's schema, call a service."""
+"""The registry (`/gminas`), tenants (`/tenants`) and gmina paths (`/gminas/{teryt}/...`):
+authorise, enter the gmina's schema where needed, call a service or selector."""
 
 from __future__ import annotations
 
@@ -7,21 +8,24 @@ from contextlib import contextmanager
 from datetime import date
 from typing import IO, cast
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django_tenants.utils import tenant_context
 from ninja import Router, Status
 from ninja.files import UploadedFile
-from ninja.params.functions import File, Form, Path
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.params.functions import File, Form, Path, Query
 
-from mozaika.identity.authz import Permission, authorize_gmina, visible_gminas
-from mozaika.tenancy import TERYT_GMINA_PATTERN
-from tenants.models import Gmina
+from mozaika.identity.authz import Permission, authorize, authorize_gmina
+from mozaika.tenancy import TERYT_GMINA_PATTERN, TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
+from tenants.models import Gmina, Tenant
 from tenants.plans import selectors as plan_selectors
 from tenants.plans import services as plan_services
 from tenants.plans.documents import pdf_receive
 from tenants.plans.models import AdoptingActKind
-from tenants.schemas import GminaOut, PlanIn, PlanOut
-from tenants.selectors import gmina_get, gmina_list
+from tenants.provisioning import Outcome, tenant_provision
+from tenants.schemas import GminaOut, PlanIn, PlanOut, TenantIn, TenantOut
+from tenants.selectors import gmina_get, gmina_search, tenant_get
 
 router = Router(tags=["gminas"])
 
@@ -29,27 +33,42 @@ Teryt = Path(..., pattern=TERYT_GMINA_PATTERN, description="7-digit TERYT (TERC)
 
 
 @contextmanager
-def gmina_scope(request: HttpRequest, teryt: str, permission: Permission) -> Iterator[Gmina]:
+def gmina_scope(request: HttpRequest, teryt: str, permission: Permission) -> Iterator[Tenant]:
     """Authorise first, then run the block in the gmina's schema; public again afterwards."""
     authorize_gmina(user=request.auth, teryt=teryt, permission=permission)  # type: ignore[attr-defined]
-    gmina = gmina_get(teryt=teryt)
-    with tenant_context(gmina):
-        yield gmina
+    tenant = tenant_get(code=teryt)
+    with tenant_context(tenant):
+        yield tenant
 
 
 def actor_name(request: HttpRequest) -> str:
     return str(request.auth.get_username())  # type: ignore[attr-defined]
 
 
-@router.get("/gminas", response=list[GminaOut], summary="Gminas the caller may see")
-def list_gminas(request: HttpRequest) -> list[Gmina]:
-    return list(gmina_list(only=visible_gminas(user=request.auth)))  # type: ignore[attr-defined]
+@router.get("/gminas", response=list[GminaOut], summary="Search the territorial registry")
+@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+def list_gminas(
+    request: HttpRequest,
+    voivodeship: str | None = Query(None, pattern=VOIVODESHIP_PATTERN),
+    powiat: str | None = Query(None, pattern=TERYT_POWIAT_PATTERN),
+    q: str | None = Query(None, min_length=1, max_length=100, description="part of the name, or a code prefix"),
+    include_parts: bool = Query(False, description="also towns and rural areas of urban-rural gminas, districts"),
+) -> QuerySet[Gmina]:
+    authorize(user=request.auth, permission=Permission.REGISTRY_READ)  # type: ignore[attr-defined]
+    return gmina_search(voivodeship=voivodeship, powiat=powiat, q=q, include_parts=include_parts)
 
 
-@router.get("/gminas/{teryt}", response=GminaOut, summary="One gmina")
+@router.get("/gminas/{teryt}", response=GminaOut, summary="One registry entry with its powiat and voivodeship")
 def get_gmina(request: HttpRequest, teryt: str = Teryt) -> Gmina:
-    authorize_gmina(user=request.auth, teryt=teryt, permission=Permission.GMINA_READ)  # type: ignore[attr-defined]
+    authorize(user=request.auth, permission=Permission.REGISTRY_READ)  # type: ignore[attr-defined]
     return gmina_get(teryt=teryt)
+
+
+@router.post("/tenants", response={200: TenantOut, 201: TenantOut}, summary="Provision a gmina or powiat tenant")
+def create_tenant(request: HttpRequest, payload: TenantIn) -> Status[Tenant]:
+    authorize(user=request.auth, permission=Permission.TENANT_MANAGE)  # type: ignore[attr-defined]
+    tenant, outcome = tenant_provision(code=payload.code, actor=actor_name(request))
+    return Status(200 if outcome is Outcome.EXISTED else 201, tenant)
 
 
 @router.get("/gminas/{teryt}/plans", response=list[PlanOut], summary="The gmina's plans")

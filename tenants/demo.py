@@ -9,22 +9,18 @@ from django.db import transaction
 from django_tenants.utils import tenant_context
 
 from mozaika.identity.models import GminaGrant, GminaRole
-from tenants.models import Gmina, GminaKind
+from tenants.models import Tenant
 from tenants.plans.models import InterventionArea, Plan
 from tenants.plans.services import IndicatorSpec, plan_create
-from tenants.provisioning import gmina_provision
-from tenants.registry import voivodeships_load
+from tenants.provisioning import tenant_provision
+from tenants.registry import registry_import
 
 DEMO_ACTOR = "demo-loader"
 OPERATOR_USERNAME = "demo-operator"
 TRZEBIEL_ADMIN_USERNAME = "demo-trzebiel-admin"
 
-DEMO_GMINAS = [
-    ("0811082", "Trzebiel", GminaKind.RURAL),
-    ("0862011", "Zielona Góra", GminaKind.URBAN),
-    ("1261011", "Kraków", GminaKind.URBAN),
-    ("3261011", "Koszalin", GminaKind.URBAN),
-]
+# Trzebiel, Zielona Góra, Kraków, Koszalin: the seed documents' gminas.
+DEMO_TENANTS = ["0811082", "0862011", "1261011", "3261011"]
 
 TRZEBIEL_PLAN_TITLE = (
     "Lokalny Plan Rozwoju Usług Społecznych i Deinstytucjonalizacji dla Gminy Trzebiel na lata 2024-2029"
@@ -140,13 +136,16 @@ TRZEBIEL_INDICATORS: list[tuple[InterventionArea, str, str, str]] = [
 
 
 def demo_load() -> dict[str, int]:
-    voivodeships = voivodeships_load()
-    gminas = {
-        teryt: gmina_provision(teryt=teryt, name=name, kind=kind, actor=DEMO_ACTOR) for teryt, name, kind in DEMO_GMINAS
-    }
+    registry = registry_import()
+    tenants = {code: tenant_provision(code=code, actor=DEMO_ACTOR)[0] for code in DEMO_TENANTS}
     users = _demo_users()
-    plans = _trzebiel_plan(gminas["0811082"])
-    return {"voivodeships": voivodeships, "gminas": len(gminas), "users": users, "plans_created": plans}
+    plans = _trzebiel_plan(tenants["0811082"])
+    return {
+        "registry_units_created": sum(registry.created.values()),
+        "tenants": len(tenants),
+        "users": users,
+        "plans_created": plans,
+    }
 
 
 def _demo_users() -> int:
@@ -162,12 +161,12 @@ def _demo_users() -> int:
     return 2
 
 
-def _trzebiel_plan(trzebiel: Gmina) -> int:
+def _trzebiel_plan(trzebiel: Tenant) -> int:
     with tenant_context(trzebiel):
         if Plan.objects.filter(title=TRZEBIEL_PLAN_TITLE).exists():
             return 0
         plan_create(
-            teryt=trzebiel.teryt,
+            teryt=trzebiel.code,
             title=TRZEBIEL_PLAN_TITLE,
             period_start=2024,
             period_end=2029,

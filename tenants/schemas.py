@@ -9,6 +9,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field
 
+from tenants.models import Gmina, GminaKind, TenantKind
 from tenants.plans.models import AdoptingActKind, ArchiveStatus, InterventionArea, PlanStatus
 
 Amount = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]
@@ -20,14 +21,40 @@ class VoivodeshipOut(Schema):
     name: str
 
 
+class PowiatOut(Schema):
+    code: str
+    name: str
+    is_city_with_powiat_rights: bool
+
+
 class GminaOut(Schema):
+    """A registry entry, with its parents and whether it is a provisioned tenant."""
+
     teryt: str
     name: str
-    kind: str
-    powiat_code: str
-    is_city_with_powiat_rights: bool
+    kind: GminaKind
+    kind_label: str
+    is_active: bool
+    provisioned: bool
+    powiat: PowiatOut
     voivodeship: VoivodeshipOut
-    schema_name: str
+
+    @staticmethod
+    def resolve_kind_label(obj: Gmina) -> str:
+        return str(obj.get_kind_display())
+
+
+class TenantIn(Schema):
+    code: str = Field(pattern=r"^(\d{7}|\d{4})$", description="TERYT of a gmina (7 digits) or a powiat (4 digits)")
+
+
+class TenantOut(Schema):
+    code: str
+    kind: TenantKind
+    name: str
+    voivodeship: VoivodeshipOut
+    is_active: bool
+    created_at: dt.datetime
 
 
 class IndicatorIn(Schema):

@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     PERMISSION_DENIED = "permission_denied"
     NOT_FOUND = "not_found"
     CONFLICT = "conflict"
+    GONE = "gone"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     PAYLOAD_TOO_LARGE = "payload_too_large"
 
@@ -66,6 +67,11 @@ class NotFound(MozaikaError):
 class Conflict(MozaikaError):
     status = HTTPStatus.CONFLICT
     code = ErrorCode.CONFLICT
+
+
+class Gone(MozaikaError):
+    status = HTTPStatus.GONE
+    code = ErrorCode.GONE
 
 
 class UnsupportedMediaType(MozaikaError):

@@ -19,6 +19,8 @@ class Permission(StrEnum):
     GMINA_READ = "gmina.read"
     PLAN_WRITE = "plan.write"
     ROLLUP_READ = "rollup.read"
+    REGISTRY_READ = "registry.read"
+    TENANT_MANAGE = "tenant.manage"
     ELIGIBILITY_READ = "eligibility.read"
 
 
@@ -27,7 +29,7 @@ _GMINA_ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     GminaRole.VIEWER: frozenset({Permission.GMINA_READ}),
 }
 # Public-interest views every authenticated party may read in the skeleton.
-_ANY_AUTHENTICATED = frozenset({Permission.ROLLUP_READ, Permission.ELIGIBILITY_READ})
+_ANY_AUTHENTICATED = frozenset({Permission.ROLLUP_READ, Permission.ELIGIBILITY_READ, Permission.REGISTRY_READ})
 
 
 def _require_user(user: User | AnonymousUser | None) -> User:
@@ -58,11 +60,3 @@ def authorize(*, user: User | AnonymousUser | None, permission: Permission) -> N
     if is_operator(person) or permission in _ANY_AUTHENTICATED:
         return
     raise PermissionDenied(f"You may not {permission.value}.")
-
-
-def visible_gminas(*, user: User | AnonymousUser | None) -> set[str] | None:
-    """TERYT codes whose data `user` may read; None means every gmina."""
-    person = _require_user(user)
-    if is_operator(person):
-        return None
-    return set(GminaGrant.objects.filter(user_id=person.pk).values_list("teryt", flat=True))
