@@ -47,6 +47,11 @@ def _plan() -> list[tuple[str, str]]:
     return [(migration.app_label, migration.name) for migration, _backwards in plan]
 
 
+def expected_migrations() -> set[tuple[str, str]]:
+    """Every migration a tenant schema records once it is up to date."""
+    return set(_plan())
+
+
 def migration_state() -> str:
     """Identifies the set of migrations (and the Django that renders them)."""
     keys = sorted(f"{app}.{name}" for app, name in _plan())

@@ -103,6 +103,7 @@ class Tenant(TenantMixin):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    schema_dropped_at = models.DateTimeField(null=True, blank=True)
 
     auto_create_schema = False
     auto_drop_schema = False

@@ -156,6 +156,7 @@ def _apply(rows: list[TercRow], *, full: bool) -> ImportSummary:
     }
     to_create: dict[str, list[Any]] = {level: [] for level in LEVELS}
     to_update: dict[str, list[Any]] = {level: [] for level in LEVELS}
+    to_deactivate: dict[str, list[str]] = {level: [] for level in LEVELS}
     errors: list[FieldError] = []
     seen: set[str] = set()
 
@@ -166,8 +167,7 @@ def _apply(rows: list[TercRow], *, full: bool) -> ImportSummary:
             if existing is None:
                 errors.append(FieldError(f"line {row.line}", f"cannot remove unknown unit {row.code}"))
             elif existing.is_active:
-                existing.is_active = False
-                to_update[row.level].append(existing)
+                to_deactivate[row.level].append(row.code)
                 summary.deactivated[row.level] += 1
             continue
         if row.change is Change.MODIFIED and existing is None:
@@ -177,7 +177,7 @@ def _apply(rows: list[TercRow], *, full: bool) -> ImportSummary:
         if parent_problem:
             errors.append(FieldError(f"line {row.line}", parent_problem))
             continue
-        values = _values(row, units["voivodeship"], units["powiat"])
+        values = _values(row)
         if existing is None:
             unit = MODELS[row.level](**values)
             units[row.level][row.code] = unit
@@ -195,8 +195,7 @@ def _apply(rows: list[TercRow], *, full: bool) -> ImportSummary:
         for level in LEVELS:
             for code, unit in units[level].items():
                 if code not in seen and unit.is_active:
-                    unit.is_active = False
-                    to_update[level].append(unit)
+                    to_deactivate[level].append(code)
                     summary.deactivated[level] += 1
     if errors:
         raise RegistryImportError(f"{len(errors)} bad row(s); nothing was imported.", errors=errors)
@@ -205,6 +204,7 @@ def _apply(rows: list[TercRow], *, full: bool) -> ImportSummary:
         model.objects.bulk_create(to_create[level], batch_size=1000)
         fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
         model.objects.bulk_update(to_update[level], fields, batch_size=1000)
+        model.objects.filter(pk__in=to_deactivate[level]).update(is_active=False)
     return summary
 
 
@@ -216,16 +216,17 @@ def _parent_problem(row: TercRow, voivodeships: dict[str, Voivodeship], powiats:
     return None
 
 
-def _values(row: TercRow, voivodeships: dict[str, Voivodeship], powiats: dict[str, Powiat]) -> dict[str, object]:
+def _values(row: TercRow) -> dict[str, object]:
     if row.level == "voivodeship":
         return {"code": row.code, "name": row.name.lower(), "is_active": True}
     if row.level == "powiat":
-        return {"code": row.code, "name": row.name, "voivodeship": voivodeships[row.code[:2]], "is_active": True}
+        return {"code": row.code, "name": row.name, "voivodeship_id": row.code[:2], "is_active": True}
+    # Foreign keys by id: comparing related objects would fetch each one.
     return {
         "teryt": row.code,
         "name": row.name,
         "kind": GMINA_KIND_BY_TERC_DIGIT[row.kind_digit],
-        "powiat": powiats[row.code[:4]],
-        "voivodeship": voivodeships[row.code[:2]],
+        "powiat_id": row.code[:4],
+        "voivodeship_id": row.code[:2],
         "is_active": True,
     }

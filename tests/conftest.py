@@ -4,6 +4,7 @@ is rolled back, so the tenant schemas stay as the demo loader left them."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from django.contrib.auth import get_user_model
 from mozaika.identity.models import GminaGrant, GminaRole
 from mozaika.identity.tokens import api_token_issue
 from tenants.demo import OPERATOR_USERNAME, TRZEBIEL_ADMIN_USERNAME, demo_load
-from tests.support import KRAKOW, TRZEBIEL, Api, MotoS3, plan_body, token_for
+from tests.support import KRAKOW, TRZEBIEL, Api, MotoS3, admin_connection, plan_body, token_for
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +29,18 @@ def moto_s3() -> Iterator[MotoS3]:
     server = MotoS3()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def fresh_database() -> Iterator[str]:
+    """An empty database on the tests' PostgreSQL server, for tests that run the product's
+    commands as separate processes (they need committed data, unlike transactional tests)."""
+    name = f"mozaika_t_{uuid.uuid4().hex[:10]}"
+    with admin_connection() as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield name
+    with admin_connection() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(autouse=True)

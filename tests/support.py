@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -9,8 +10,11 @@ import time
 import urllib.request
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import boto3
+import psycopg
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -154,3 +158,40 @@ class MotoS3:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)
+
+
+def server_url(database: str) -> str:
+    db = settings.DATABASES["default"]
+    host = db["HOST"]
+    if not host or host.startswith("/"):
+        return f"postgresql://{quote(db['USER'])}@/{database}?host={host}"
+    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    return f"postgresql://{quote(db['USER'])}{password}@{host}:{db.get('PORT') or 5432}/{database}"
+
+
+def admin_connection() -> psycopg.Connection[Any]:
+    return psycopg.connect(server_url("postgres"), autocommit=True)
+
+
+def product_env(database: str, **extra: str) -> dict[str, str]:
+    """The environment for the product's own processes against `database` and the tests' broker."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mozaika.settings",
+        "DATABASE_URL": server_url(database),
+        "BROKER_URL": settings.BROKER_URL,
+        "MOZAIKA_DATA_DIR": str(settings.DATA_DIR),
+        **extra,
+    }
+
+
+def run_cli(database: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m mozaika ARGS` as a separate process against `database`."""
+    return subprocess.run(
+        [sys.executable, "-m", "mozaika", *args],
+        env=product_env(database),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
