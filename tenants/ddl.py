@@ -69,7 +69,7 @@ def tenant_ddl_script() -> DdlScript:
         stored, _ = TenantDdlScript.objects.get_or_create(
             migration_state=state, defaults={"script": script, "migrations": migrations}
         )
-    _cache[state] = DdlScript(state, stored.script, [tuple(m) for m in stored.migrations])  # type: ignore[misc]
+    _cache[state] = DdlScript(state, stored.script, [(app, name) for app, name in stored.migrations])
     return _cache[state]
 
 
@@ -85,7 +85,7 @@ def _capture() -> tuple[str, list[tuple[str, str]]]:
             for migration, _ in plan
             if router.allow_migrate(connection.alias, migration.app_label) is not False
         ]
-        statements = executor.loader.collect_sql(tenant_plan)
+        statements = executor.loader.collect_sql(tenant_plan)  # type: ignore[attr-defined]  # not in django-stubs
         with connection.schema_editor(collect_sql=True, atomic=False) as editor:
             editor.create_model(MigrationRecorder.Migration)
             recorder_sql = editor.collected_sql

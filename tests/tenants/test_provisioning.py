@@ -14,8 +14,8 @@ from tenants.ddl import expected_migrations, tenant_ddl_script
 from tenants.models import Tenant, TenantKind
 from tenants.provisioning import Outcome, _schema_create_by_migrating, tenant_provision
 
-GUBIN = "0811011"
-BRODY = "0811022"
+LEKNICA = "0811011"
+BRODY = "0811032"
 
 
 def catalog(schema: str) -> dict[str, Any]:
@@ -43,10 +43,10 @@ def catalog(schema: str) -> dict[str, Any]:
 
 
 def test_a_replayed_schema_equals_a_migrated_one(db: None) -> None:
-    tenant_provision(code=GUBIN, actor="test")
+    tenant_provision(code=LEKNICA, actor="test")
     _schema_create_by_migrating(schema_name_for(BRODY))
 
-    replayed, migrated = catalog(schema_name_for(GUBIN)), catalog(schema_name_for(BRODY))
+    replayed, migrated = catalog(schema_name_for(LEKNICA)), catalog(schema_name_for(BRODY))
 
     assert replayed["ddl"] == migrated["ddl"]
     assert replayed["migrations"] == migrated["migrations"]
@@ -61,11 +61,11 @@ def test_the_ddl_script_is_captured_once_per_migration_state(db: None) -> None:
 
 
 def test_provisioning_twice_finds_the_tenant_complete(db: None) -> None:
-    _, first = tenant_provision(code=GUBIN, actor="test")
-    tenant, second = tenant_provision(code=GUBIN, actor="test")
+    _, first = tenant_provision(code=LEKNICA, actor="test")
+    tenant, second = tenant_provision(code=LEKNICA, actor="test")
 
     assert (first, second) == (Outcome.CREATED, Outcome.EXISTED)
-    assert Tenant.objects.filter(code=GUBIN).count() == 1
+    assert Tenant.objects.filter(code=LEKNICA).count() == 1
     assert tenant.schema_name == "g0811011"
 
 
@@ -73,7 +73,7 @@ def test_a_half_created_schema_is_repaired(db: None) -> None:
     with connection.cursor() as cursor:  # as if a crash stopped a schema's creation midway
         cursor.execute('CREATE SCHEMA "g0811011"; CREATE TABLE "g0811011"."plans_plan" (id int)')
 
-    _, outcome = tenant_provision(code=GUBIN, actor="test")
+    _, outcome = tenant_provision(code=LEKNICA, actor="test")
 
     assert outcome is Outcome.REPAIRED
     assert {tuple(m) for m in catalog("g0811011")["migrations"]} == expected_migrations()

@@ -50,7 +50,7 @@ def test_a_change_file_creates_modifies_and_removes_units(db: None, tmp_path: Pa
         tmp_path,
         "D;08;11;99;2;Nowa Gmina;gmina wiejska;2025-01-01\n"
         "M;08;11;08;2;Trzebiel-Zmieniony;gmina wiejska;2025-01-01\n"
-        "U;08;11;01;1;Gubin;gmina miejska;2025-01-01\n",
+        "U;08;11;01;1;Łęknica;gmina miejska;2025-01-01\n",
         CHANGE_HEADER,
     )
 

@@ -1,0 +1,55 @@
+"""Migrating every tenant: the pre-check finds exactly the schemas that lack migrations; one is
+migrated, the others replay its statements; up-to-date schemas are not touched."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from mozaika.tenancy import quoted_schema
+from tenants.ddl import expected_migrations
+from tenants.schema_migrations import schemas_behind, tenants_migrate
+
+BEHIND = ["g0811082", "g0862011"]
+CURRENT = ["g1261011", "g3261011"]
+# A migration whose operations do nothing in a tenant schema (auth is a shared app), so that
+# forgetting it makes a schema "behind" without breaking its tables.
+KEY = ("auth", "0012_alter_user_first_name_max_length")
+
+
+def forget(schema: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {quoted_schema(schema)}.django_migrations WHERE app = %s AND name = %s",  # noqa: S608
+            list(KEY),
+        )
+
+
+def test_the_precheck_finds_exactly_the_schemas_behind(db: None) -> None:
+    for schema in BEHIND:
+        forget(schema)
+
+    behind = schemas_behind(BEHIND + CURRENT, expected_migrations())
+
+    assert behind == {schema: frozenset({KEY}) for schema in BEHIND}
+
+
+def test_one_schema_is_migrated_the_rest_replay_and_current_ones_are_skipped(db: None) -> None:
+    for schema in BEHIND:
+        forget(schema)
+
+    summary = tenants_migrate(schemas=BEHIND + CURRENT)
+
+    assert (summary.up_to_date, summary.migrated, summary.replayed, summary.failures) == (2, 1, 1, {})
+    assert schemas_behind(BEHIND + CURRENT, expected_migrations()) == {}
+
+
+def test_a_failing_schema_is_reported_and_the_rest_go_on(db: None) -> None:
+    for schema in BEHIND:
+        forget(schema)
+    with connection.cursor() as cursor:  # break the second schema's migration history table
+        cursor.execute('ALTER TABLE "g0862011".django_migrations RENAME COLUMN "applied" TO "broken"')
+
+    summary = tenants_migrate(schemas=BEHIND)
+
+    assert list(summary.failures) == ["g0862011"]
+    assert summary.migrated == 1
