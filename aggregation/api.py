@@ -11,7 +11,7 @@ from ninja.params.functions import Path, Query
 
 from aggregation.eligibility import EligibilityAnswer, eligibility_check
 from aggregation.selectors import RollupView, rollup_get
-from mozaika.identity.authz import Permission, authorize
+from mozaika.identity.authz import Action, authorize_gmina, authorize_region
 from mozaika.tenancy import TERYT_GMINA_PATTERN, VOIVODESHIP_PATTERN
 from tenants.plans.models import InterventionArea
 
@@ -62,13 +62,13 @@ class EligibilityOut(Schema):
 
 @router.get("/regions/{voivodeship}/rollup", response=RollupOut, summary="A voivodeship's rollup")
 def region_rollup(request: HttpRequest, voivodeship: str = Path(..., pattern=VOIVODESHIP_PATTERN)) -> RollupOut:
-    authorize(user=request.auth, permission=Permission.ROLLUP_READ)  # type: ignore[attr-defined]
+    authorize_region(principal=request.auth, voivodeship=voivodeship, action=Action.ROLLUP_READ)  # type: ignore[attr-defined]
     return RollupOut.from_view(rollup_get(voivodeship=voivodeship))
 
 
 @router.get("/national/rollup", response=RollupOut, summary="The national rollup")
 def national_rollup(request: HttpRequest) -> RollupOut:
-    authorize(user=request.auth, permission=Permission.ROLLUP_READ)  # type: ignore[attr-defined]
+    authorize_region(principal=request.auth, voivodeship="", action=Action.ROLLUP_READ)  # type: ignore[attr-defined]
     return RollupOut.from_view(rollup_get(voivodeship=None))
 
 
@@ -83,5 +83,5 @@ def eligibility(
     area: InterventionArea = Query(...),
     on: date = Query(..., description="YYYY-MM-DD"),
 ) -> EligibilityAnswer:
-    authorize(user=request.auth, permission=Permission.ELIGIBILITY_READ)  # type: ignore[attr-defined]
+    authorize_gmina(principal=request.auth, teryt=teryt, action=Action.ELIGIBILITY_READ)  # type: ignore[attr-defined]
     return eligibility_check(teryt=teryt, area=area, on=on)

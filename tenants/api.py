@@ -16,7 +16,8 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.params.functions import File, Form, Path, Query
 
-from mozaika.identity.authz import Permission, authorize, authorize_gmina
+from mozaika.audit.log import actor_for, audit_record
+from mozaika.identity.authz import Action, Decision, authorize_gmina, authorize_platform
 from mozaika.tenancy import TERYT_GMINA_PATTERN, TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
 from tenants.models import Gmina, Tenant
 from tenants.plans import selectors as plan_selectors
@@ -33,16 +34,21 @@ Teryt = Path(..., pattern=TERYT_GMINA_PATTERN, description="7-digit TERYT (TERC)
 
 
 @contextmanager
-def gmina_scope(request: HttpRequest, teryt: str, permission: Permission) -> Iterator[Tenant]:
-    """Authorise first, then run the block in the gmina's schema; public again afterwards."""
-    authorize_gmina(user=request.auth, teryt=teryt, permission=permission)  # type: ignore[attr-defined]
+def gmina_scope(request: HttpRequest, teryt: str, action: Action) -> Iterator[tuple[Tenant, Decision]]:
+    """Authorise first, then run the block in the gmina's schema; public again afterwards.
+    Reads of a gmina's data by someone outside it are written to the audit log."""
+    decision = authorize_gmina(principal=request.auth, teryt=teryt, action=action)  # type: ignore[attr-defined]
     tenant = tenant_get(code=teryt)
+    if decision.audit_read:
+        audit_record(
+            actor=actor_for(request, decision),
+            action=action.value,
+            object_type="gmina",
+            object_id=request.path,
+            teryt=teryt,
+        )
     with tenant_context(tenant):
-        yield tenant
-
-
-def actor_name(request: HttpRequest) -> str:
-    return str(request.auth.get_username())  # type: ignore[attr-defined]
+        yield tenant, decision
 
 
 @router.get("/gminas", response=list[GminaOut], summary="Search the territorial registry")
@@ -54,32 +60,32 @@ def list_gminas(
     q: str | None = Query(None, min_length=1, max_length=100, description="part of the name, or a code prefix"),
     include_parts: bool = Query(False, description="also towns and rural areas of urban-rural gminas, districts"),
 ) -> QuerySet[Gmina]:
-    authorize(user=request.auth, permission=Permission.REGISTRY_READ)  # type: ignore[attr-defined]
+    authorize_platform(principal=request.auth, action=Action.REGISTRY_READ)  # type: ignore[attr-defined]
     return gmina_search(voivodeship=voivodeship, powiat=powiat, q=q, include_parts=include_parts)
 
 
 @router.get("/gminas/{teryt}", response=GminaOut, summary="One registry entry with its powiat and voivodeship")
 def get_gmina(request: HttpRequest, teryt: str = Teryt) -> Gmina:
-    authorize(user=request.auth, permission=Permission.REGISTRY_READ)  # type: ignore[attr-defined]
+    authorize_platform(principal=request.auth, action=Action.REGISTRY_READ)  # type: ignore[attr-defined]
     return gmina_get(teryt=teryt)
 
 
 @router.post("/tenants", response={200: TenantOut, 201: TenantOut}, summary="Provision a gmina or powiat tenant")
 def create_tenant(request: HttpRequest, payload: TenantIn) -> Status[Tenant]:
-    authorize(user=request.auth, permission=Permission.TENANT_MANAGE)  # type: ignore[attr-defined]
-    tenant, outcome = tenant_provision(code=payload.code, actor=actor_name(request))
+    decision = authorize_platform(principal=request.auth, action=Action.TENANT_MANAGE)  # type: ignore[attr-defined]
+    tenant, outcome = tenant_provision(code=payload.code, actor=actor_for(request, decision))
     return Status(200 if outcome is Outcome.EXISTED else 201, tenant)
 
 
 @router.get("/gminas/{teryt}/plans", response=list[PlanOut], summary="The gmina's plans")
 def list_plans(request: HttpRequest, teryt: str = Teryt) -> list[object]:
-    with gmina_scope(request, teryt, Permission.GMINA_READ):
-        return list(plan_selectors.plan_list())
+    with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
+        return list(plan_selectors.plan_list(visibility=decision.visibility))
 
 
 @router.post("/gminas/{teryt}/plans", response={201: PlanOut}, summary="Create a draft plan")
 def create_plan(request: HttpRequest, payload: PlanIn, teryt: str = Teryt) -> Status[object]:
-    with gmina_scope(request, teryt, Permission.PLAN_WRITE):
+    with gmina_scope(request, teryt, Action.PLAN_EDIT) as (_, decision):
         plan = plan_services.plan_create(
             teryt=teryt,
             title=payload.title,
@@ -87,15 +93,15 @@ def create_plan(request: HttpRequest, payload: PlanIn, teryt: str = Teryt) -> St
             period_end=payload.period_end,
             areas=payload.areas,
             indicators=[plan_services.IndicatorSpec(**indicator.dict()) for indicator in payload.indicators],
-            actor=actor_name(request),
+            actor=actor_for(request, decision),
         )
         return Status(201, plan_selectors.plan_get(plan_id=plan.pk, teryt=teryt))
 
 
 @router.get("/gminas/{teryt}/plans/{plan_id}", response=PlanOut, summary="One plan")
 def get_plan(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> object:
-    with gmina_scope(request, teryt, Permission.GMINA_READ):
-        return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt)
+    with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
+        return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
 
 
 @router.post(
@@ -114,7 +120,7 @@ def adopt_plan(
     in_force_from: date | None = Form(None),
     resolution: UploadedFile = File(..., description="The adopting act, as a PDF"),
 ) -> object:
-    with gmina_scope(request, teryt, Permission.PLAN_WRITE):
+    with gmina_scope(request, teryt, Action.PLAN_ADOPT) as (_, decision):
         received = pdf_receive(source=cast(IO[bytes], resolution), filename=resolution.name or "", field="resolution")
         plan_services.plan_adopt(
             teryt=teryt,
@@ -124,6 +130,6 @@ def adopt_plan(
             act_date=act_date,
             in_force_from=in_force_from,
             resolution=received,
-            actor=actor_name(request),
+            actor=actor_for(request, decision),
         )
         return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt)

@@ -8,14 +8,16 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
-from mozaika.identity.models import GminaGrant, GminaRole
+from mozaika.audit.log import Actor
+from mozaika.identity.models import ApiClient, Role, RoleGrant, Scope
+from mozaika.identity.tokens import api_client_create
 from tenants.models import Tenant
 from tenants.plans.models import InterventionArea, Plan
 from tenants.plans.services import IndicatorSpec, plan_create
 from tenants.provisioning import tenant_provision
 from tenants.registry import registry_import
 
-DEMO_ACTOR = "demo-loader"
+DEMO_ACTOR = Actor.system("demo-loader")
 OPERATOR_USERNAME = "demo-operator"
 TRZEBIEL_ADMIN_USERNAME = "demo-trzebiel-admin"
 
@@ -148,17 +150,35 @@ def demo_load() -> dict[str, int]:
     }
 
 
+# One person per role, and one API client; they sign in with tokens / secrets only.
+DEMO_PEOPLE: list[tuple[str, Role, str]] = [
+    (OPERATOR_USERNAME, Role.OPERATOR, ""),
+    (TRZEBIEL_ADMIN_USERNAME, Role.GMINA_ADMIN, "0811082"),
+    ("demo-trzebiel-editor", Role.GMINA_EDITOR, "0811082"),
+    ("demo-trzebiel-viewer", Role.GMINA_VIEWER, "0811082"),
+    ("demo-lubuskie-reviewer", Role.REGIONAL_REVIEWER, "08"),
+    ("demo-national-analyst", Role.NATIONAL_ANALYST, ""),
+]
+DEMO_CLIENT = "demo-funding-system"
+
+
 def _demo_users() -> int:
     User = get_user_model()
     with transaction.atomic():
-        operator, _ = User.objects.get_or_create(username=OPERATOR_USERNAME, defaults={"is_staff": True})
-        admin, _ = User.objects.get_or_create(username=TRZEBIEL_ADMIN_USERNAME)
-        for user in (operator, admin):
+        for username, role, scope in DEMO_PEOPLE:
+            user, _ = User.objects.get_or_create(username=username, defaults={"is_staff": role is Role.OPERATOR})
             if user.has_usable_password():
-                user.set_unusable_password()  # demo accounts sign in with tokens only
+                user.set_unusable_password()
                 user.save(update_fields=["password"])
-        GminaGrant.objects.get_or_create(user=admin, teryt="0811082", defaults={"role": GminaRole.ADMIN})
-    return 2
+            RoleGrant.objects.get_or_create(user=user, role=role, scope=scope, defaults={"granted_by": DEMO_ACTOR.name})
+        if not ApiClient.objects.filter(name=DEMO_CLIENT).exists():
+            api_client_create(
+                name=DEMO_CLIENT,
+                scopes=[Scope.ELIGIBILITY_READ, Scope.ROLLUPS_READ, Scope.EVENTS_READ],
+                voivodeships=["08"],
+                created_by=DEMO_ACTOR.name,
+            )
+    return len(DEMO_PEOPLE)
 
 
 def _trzebiel_plan(trzebiel: Tenant) -> int:

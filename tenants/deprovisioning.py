@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from mozaika.archive import get_archive
+from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import Conflict
 from mozaika.events.bus import event_record
 from mozaika.tenancy import quoted_schema
@@ -26,7 +27,7 @@ def _tenant_models() -> list[type]:
     return [model for label in labels for model in apps.get_app_config(label).get_models()]
 
 
-def tenant_export(*, tenant: Tenant, actor: str) -> TenantExport:
+def tenant_export(*, tenant: Tenant, actor: Actor) -> TenantExport:
     """Every row of every tenant table, as Django's JSON serialisation, into the archive."""
     archive = get_archive()
     rows = 0
@@ -52,10 +53,10 @@ def tenant_export(*, tenant: Tenant, actor: str) -> TenantExport:
         staging_key=staged,
         teryt=tenant.code,
         sha256=digest.hexdigest(),
-        metadata={"teryt": tenant.code, "kind": "tenant-export", "exported-by": actor},
+        metadata={"teryt": tenant.code, "kind": "tenant-export", "exported-by": actor.name},
     )
     return TenantExport.objects.create(
-        tenant=tenant, archive_key=stored.key, sha256=stored.sha256, size=size, rows=rows, exported_by=actor
+        tenant=tenant, archive_key=stored.key, sha256=stored.sha256, size=size, rows=rows, exported_by=actor.name
     )
 
 
@@ -67,7 +68,7 @@ class _TextToBytes:
         self.target.write(text.encode())
 
 
-def tenant_deprovision(*, tenant: Tenant, actor: str) -> TenantExport:
+def tenant_deprovision(*, tenant: Tenant, actor: Actor) -> TenantExport:
     """Export, then deactivate: the API answers 410 for it from then on. The schema stays."""
     if not tenant.is_active:
         raise Conflict(f"Tenant {tenant.code} is already inactive.")
@@ -80,13 +81,21 @@ def tenant_deprovision(*, tenant: Tenant, actor: str) -> TenantExport:
             aggregate="tenant",
             aggregate_id=tenant.code,
             aggregate_version=2,
-            actor=actor,
+            actor=actor.name,
             payload={"export": export.archive_key, "sha256": export.sha256, "rows": export.rows},
+        )
+        audit_record(
+            actor=actor,
+            action="tenant.deprovision",
+            object_type="tenant",
+            object_id=tenant.code,
+            teryt=tenant.code,
+            changes={"is_active": [True, False], "export": [None, export.archive_key]},
         )
     return export
 
 
-def tenant_schema_drop(*, tenant: Tenant, actor: str) -> None:
+def tenant_schema_drop(*, tenant: Tenant, actor: Actor) -> None:
     """Drop the schema of a deprovisioned tenant whose export is in the archive."""
     if tenant.is_active:
         raise Conflict(f"Tenant {tenant.code} is active: deprovision it (export, deactivate) first.")
@@ -102,6 +111,9 @@ def tenant_schema_drop(*, tenant: Tenant, actor: str) -> None:
             aggregate="tenant",
             aggregate_id=tenant.code,
             aggregate_version=3,
-            actor=actor,
+            actor=actor.name,
             payload={},
+        )
+        audit_record(
+            actor=actor, action="tenant.drop_schema", object_type="tenant", object_id=tenant.code, teryt=tenant.code
         )

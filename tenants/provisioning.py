@@ -17,6 +17,7 @@ from enum import StrEnum
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import Conflict, NotFound
 from mozaika.events.bus import event_record
 from mozaika.tenancy import quoted_schema, schema_name_for
@@ -78,7 +79,7 @@ def _lock(code: str) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x7E7A, zlib.crc32(code.encode()) & 0x7FFFFFFF])
 
 
-def tenant_provision(*, code: str, actor: str, ddl: DdlScript | None = None) -> tuple[Tenant, Outcome]:
+def tenant_provision(*, code: str, actor: Actor, ddl: DdlScript | None = None) -> tuple[Tenant, Outcome]:
     """Create the tenant `code` (a 7-digit gmina or 4-digit powiat TERYT code) if needed."""
     unit = tenant_unit(code)
     schema_name = schema_name_for(code)
@@ -112,8 +113,11 @@ def tenant_provision(*, code: str, actor: str, ddl: DdlScript | None = None) -> 
             aggregate="tenant",
             aggregate_id=code,
             aggregate_version=1,
-            actor=actor,
+            actor=actor.name,
             payload={"kind": unit.kind, "name": unit.name, "voivodeship": unit.voivodeship_id, "outcome": outcome},
+        )
+        audit_record(
+            actor=actor, action=f"tenant.provision.{outcome}", object_type="tenant", object_id=code, teryt=code
         )
     return tenant, outcome
 
@@ -125,7 +129,7 @@ def _schema_create_by_migrating(schema_name: str) -> None:
 
 
 def tenants_provision(
-    *, codes: Iterable[str], actor: str, progress: Callable[[str, Outcome], None] | None = None
+    *, codes: Iterable[str], actor: Actor, progress: Callable[[str, Outcome], None] | None = None
 ) -> ProvisioningSummary:
     """Provision many tenants, one transaction each: an interruption loses at most the one in
     flight, and a failure is reported without stopping the rest."""

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 
-from mozaika.identity.models import GminaGrant, GminaRole
+from mozaika.identity.models import Role, RoleGrant
 from mozaika.identity.tokens import api_token_issue
 from tenants.demo import OPERATOR_USERNAME, TRZEBIEL_ADMIN_USERNAME, demo_load
 from tests.support import KRAKOW, TRZEBIEL, Api, MotoS3, admin_connection, plan_body, token_for
@@ -64,7 +64,7 @@ def trzebiel_admin(db: None) -> Api:
 @pytest.fixture
 def krakow_viewer(db: None) -> Api:
     user = get_user_model().objects.create(username="krakow-viewer")
-    GminaGrant.objects.create(user=user, teryt=KRAKOW, role=GminaRole.VIEWER)
+    RoleGrant.objects.create(user=user, scope=KRAKOW, role=Role.GMINA_VIEWER, granted_by="test")
     return Api(api_token_issue(user=user))
 
 

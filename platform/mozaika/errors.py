@@ -26,6 +26,8 @@ class ErrorCode(StrEnum):
     GONE = "gone"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     PAYLOAD_TOO_LARGE = "payload_too_large"
+    RATE_LIMITED = "rate_limited"
+    LOCKED_OUT = "locked_out"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class MozaikaError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
+        self.headers: dict[str, str] = {}
 
 
 class ValidationFailed(MozaikaError):
@@ -84,6 +87,19 @@ class PayloadTooLarge(MozaikaError):
     code = ErrorCode.PAYLOAD_TOO_LARGE
 
 
+class RateLimited(MozaikaError):
+    status = HTTPStatus.TOO_MANY_REQUESTS
+    code = ErrorCode.RATE_LIMITED
+
+    def __init__(self, retry_after: int, detail: str = "Too many requests for this credential.") -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class LockedOut(RateLimited):
+    code = ErrorCode.LOCKED_OUT
+
+
 def problem_response(
     *,
     status: HTTPStatus,
@@ -107,7 +123,7 @@ def problem_response(
 
 
 def mozaika_error_response(request: HttpRequest, exc: MozaikaError) -> HttpResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == HTTPStatus.UNAUTHORIZED else None
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == HTTPStatus.UNAUTHORIZED else exc.headers
     return problem_response(status=exc.status, code=exc.code, detail=exc.detail, errors=exc.errors, headers=headers)
 
 

@@ -72,6 +72,7 @@ SHARED_APPS = [
     "django.contrib.auth",
     "mozaika",
     "mozaika.identity",
+    "mozaika.audit",
     "mozaika.events",
     "tenants",
     "aggregation",
@@ -97,6 +98,7 @@ TEMPLATES = [
 ]
 
 PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
@@ -128,6 +130,9 @@ ARCHIVE_LOCAL_DIR = Path(env.str("ARCHIVE_LOCAL_DIR", default=str(DATA_DIR / "ar
 
 # --- API tokens ---------------------------------------------------------------------------------
 API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
+LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
 
 LOGGING = {
     "version": 1,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from mozaika.audit.log import Actor
 from mozaika.events.bus import EventEnvelope, event_consumer
 from tenants.plans.services import document_archive
 
-WORKER_ACTOR = "worker:archive"
+WORKER_ACTOR = Actor.system("worker:archive")
 
 
 @event_consumer("plan.adopted", name="plans.archive_documents")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from mozaika.errors import NotFound
-from tenants.plans.models import Indicator, IndicatorValue, Plan
+from mozaika.identity.authz import Visibility
+from tenants.plans.models import Indicator, IndicatorValue, Plan, PlanStatus
 
 
 def _plans() -> QuerySet[Plan]:
@@ -20,12 +21,22 @@ def _plans() -> QuerySet[Plan]:
     )
 
 
-def plan_list() -> list[Plan]:
-    return list(_plans())
+def _visible(visibility: Visibility) -> QuerySet[Plan]:
+    plans = _plans()
+    if visibility is Visibility.SUBMITTED:
+        return plans.exclude(status=PlanStatus.DRAFT)
+    if visibility is Visibility.ADOPTED:
+        return plans.filter(status=PlanStatus.ADOPTED)
+    return plans
 
 
-def plan_get(*, plan_id: int, teryt: str) -> Plan:
-    plan = _plans().filter(pk=plan_id).first()
+def plan_list(*, visibility: Visibility = Visibility.ALL) -> list[Plan]:
+    return list(_visible(visibility))
+
+
+def plan_get(*, plan_id: int, teryt: str, visibility: Visibility = Visibility.ALL) -> Plan:
+    """A plan the caller may see; one it may not see is as absent as one that does not exist."""
+    plan = _visible(visibility).filter(pk=plan_id).first()
     if plan is None:
         raise NotFound(f"Plan {plan_id} does not exist in gmina {teryt}.")
     return plan

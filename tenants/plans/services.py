@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mozaika.archive import ArchiveIntegrityError, get_archive
+from mozaika.audit.log import Actor, audit_record, changes_between
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
 from mozaika.events.bus import event_record
 from tenants.plans.documents import ReceivedDocument, discarded_on_failure
@@ -63,6 +64,11 @@ def _validate_plan(
         raise ValidationFailed("The plan is not valid.", errors=errors)
 
 
+def _audited(plan: Plan) -> dict[str, object]:
+    fields = ("title", "period_start", "period_end", "status", "areas", "act_kind", "act_number", "act_date")
+    return {name: getattr(plan, name) for name in (*fields, "in_force_from", "version")}
+
+
 def plan_create(
     *,
     teryt: str,
@@ -71,7 +77,7 @@ def plan_create(
     period_end: int,
     areas: list[InterventionArea],
     indicators: list[IndicatorSpec],
-    actor: str,
+    actor: Actor,
 ) -> Plan:
     _validate_plan(period_start=period_start, period_end=period_end, areas=areas, indicators=indicators)
     with transaction.atomic():
@@ -91,7 +97,7 @@ def plan_create(
                 target_year=spec.target_year,
             )
             IndicatorValue.objects.bulk_create(
-                IndicatorValue(indicator=indicator, year=year, value=value, reported_by=actor)
+                IndicatorValue(indicator=indicator, year=year, value=value, reported_by=actor.name)
                 for year, value in sorted(spec.values.items())
             )
         event_record(
@@ -100,8 +106,16 @@ def plan_create(
             aggregate="plan",
             aggregate_id=plan.pk,
             aggregate_version=plan.version,
-            actor=actor,
+            actor=actor.name,
             payload={"plan_id": plan.pk, "period": [period_start, period_end], "areas": plan.areas},
+        )
+        audit_record(
+            actor=actor,
+            action="plan.create",
+            object_type="plan",
+            object_id=plan.pk,
+            teryt=teryt,
+            changes=changes_between({}, _audited(plan) | {"indicators": len(indicators)}),
         )
     return plan
 
@@ -115,7 +129,7 @@ def plan_adopt(
     act_date: date,
     in_force_from: date | None,
     resolution: ReceivedDocument,
-    actor: str,
+    actor: Actor,
 ) -> Plan:
     """Record the adopting act and its document; the document is archived after commit.
     A refused adoption leaves nothing behind, not even the staged bytes."""
@@ -132,6 +146,7 @@ def plan_adopt(
                 raise NotFound(f"Plan {plan_id} does not exist in gmina {teryt}.")
             if plan.status != PlanStatus.DRAFT:
                 raise Conflict(f"Plan {plan_id} is already {plan.status}; a new version is a new plan.")
+            before = _audited(plan)
             plan.status = PlanStatus.ADOPTED
             plan.act_kind = act_kind
             plan.act_number = act_number
@@ -147,7 +162,7 @@ def plan_adopt(
                 size=resolution.size,
                 sha256=resolution.sha256,
                 staging_key=resolution.staging_key,
-                uploaded_by=actor,
+                uploaded_by=actor.name,
             )
             event_record(
                 type="plan.adopted",
@@ -155,7 +170,7 @@ def plan_adopt(
                 aggregate="plan",
                 aggregate_id=plan.pk,
                 aggregate_version=plan.version,
-                actor=actor,
+                actor=actor.name,
                 payload={
                     "plan_id": plan.pk,
                     "period": [plan.period_start, plan.period_end],
@@ -169,10 +184,18 @@ def plan_adopt(
                     "documents": [{"id": document.pk, "kind": document.kind, "sha256": document.sha256}],
                 },
             )
+            audit_record(
+                actor=actor,
+                action="plan.adopt",
+                object_type="plan",
+                object_id=plan.pk,
+                teryt=teryt,
+                changes=changes_between(before, _audited(plan) | {"resolution_sha256": document.sha256}),
+            )
         return plan
 
 
-def document_archive(*, teryt: str, document_id: int, actor: str) -> PlanDocument:
+def document_archive(*, teryt: str, document_id: int, actor: Actor) -> PlanDocument:
     """Move a pending document into the archive under its content address (idempotent)."""
     document = PlanDocument.objects.select_for_update().select_related("plan").get(pk=document_id)
     if document.status == ArchiveStatus.ARCHIVED:
@@ -208,7 +231,7 @@ def document_archive(*, teryt: str, document_id: int, actor: str) -> PlanDocumen
         aggregate="plan",
         aggregate_id=document.plan_id,
         aggregate_version=document.plan.version,
-        actor=actor,
+        actor=actor.name,
         payload={"document_id": document.pk, "sha256": document.sha256, "key": stored.key},
     )
     return document

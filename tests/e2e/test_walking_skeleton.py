@@ -18,13 +18,16 @@ RESOLUTION = MINIMAL_PDF.replace(b"%%EOF", b"% Uchwala Nr XII/84/2024 Rady Gminy
 
 
 def test_an_adopted_plan_reaches_the_archive_the_rollups_and_the_eligibility_answer(product: Product) -> None:
-    token = product.manage("issue_token", "demo-operator").strip().splitlines()[-1]
-    api = product.client(token)
-    [plan] = api.get(f"/api/v1/gminas/{TRZEBIEL}/plans").json()
-    before = api.get(f"/api/v1/eligibility/{TRZEBIEL}", params={"area": "seniors", "on": "2025-03-01"}).json()
+    # Each party with its own credential: the gmina adopts, the marshal's office reads the
+    # rollups, the funding application system asks about eligibility.
+    gmina = product.client(product.manage("issue_token", "demo-trzebiel-admin").strip().splitlines()[-1])
+    reviewer = product.client(product.manage("issue_token", "demo-lubuskie-reviewer").strip().splitlines()[-1])
+    funding = product.client(product.manage("client_secret", "demo-funding-system").strip().splitlines()[-1])
+    [plan] = gmina.get(f"/api/v1/gminas/{TRZEBIEL}/plans").json()
+    before = funding.get(f"/api/v1/eligibility/{TRZEBIEL}", params={"area": "seniors", "on": "2025-03-01"}).json()
     assert before["eligible"] is False
 
-    adopted = api.post(
+    adopted = gmina.post(
         f"/api/v1/gminas/{TRZEBIEL}/plans/{plan['id']}/adoption",
         data={"act_number": "XII/84/2024", "act_date": "2024-06-27"},
         files={"resolution": ("Uchwała XII-84-2024.pdf", RESOLUTION, "application/pdf")},
@@ -35,7 +38,7 @@ def test_an_adopted_plan_reaches_the_archive_the_rollups_and_the_eligibility_ans
     sha256 = hashlib.sha256(RESOLUTION).hexdigest()
 
     def region_counts_the_plan() -> dict[str, Any] | None:
-        rollup: dict[str, Any] = api.get("/api/v1/regions/08/rollup").json()
+        rollup: dict[str, Any] = reviewer.get("/api/v1/regions/08/rollup").json()
         return rollup if rollup["gminas_with_adopted_plan"] == 1 else None
 
     region = wait_until(region_counts_the_plan, timeout=60, what="the regional rollup")
@@ -44,7 +47,7 @@ def test_an_adopted_plan_reaches_the_archive_the_rollups_and_the_eligibility_ans
     assert region["gminas"] == 82
 
     def eligible_with_archived_document() -> dict[str, Any] | None:
-        answer: dict[str, Any] = api.get(
+        answer: dict[str, Any] = funding.get(
             f"/api/v1/eligibility/{TRZEBIEL}", params={"area": "seniors", "on": "2025-03-01"}
         ).json()
         return answer if answer["eligible"] and answer["evidence"]["document_status"] == "archived" else None
@@ -52,8 +55,9 @@ def test_an_adopted_plan_reaches_the_archive_the_rollups_and_the_eligibility_ans
     answer = wait_until(eligible_with_archived_document, timeout=60, what="the eligibility answer")
     assert answer["evidence"]["document_sha256"] == sha256
     assert answer["evidence"]["document_key"] == f"{TRZEBIEL}/{sha256}"
-    assert api.get("/api/v1/national/rollup").json()["gminas_with_adopted_plan"] == 1
-    not_covered = api.get(f"/api/v1/eligibility/{TRZEBIEL}", params={"area": "homelessness", "on": "2025-03-01"})
+    operator = product.client(product.manage("issue_token", "demo-operator").strip().splitlines()[-1])
+    assert operator.get("/api/v1/national/rollup").json()["gminas_with_adopted_plan"] == 1
+    not_covered = funding.get(f"/api/v1/eligibility/{TRZEBIEL}", params={"area": "homelessness", "on": "2025-03-01"})
     assert not_covered.json()["eligible"] is False
 
     s3 = product.s3.client()
@@ -64,6 +68,6 @@ def test_an_adopted_plan_reaches_the_archive_the_rollups_and_the_eligibility_ans
     head = s3.head_object(Bucket=product.bucket, Key=f"{TRZEBIEL}/{sha256}", ChecksumMode="ENABLED")
     assert head["ChecksumSHA256"] == base64.b64encode(bytes.fromhex(sha256)).decode()
     assert head["Metadata"]["teryt"] == TRZEBIEL
-    document = api.get(f"/api/v1/gminas/{TRZEBIEL}/plans/{plan['id']}").json()["documents"][0]
+    document = gmina.get(f"/api/v1/gminas/{TRZEBIEL}/plans/{plan['id']}").json()["documents"][0]
     assert document["status"] == "archived"
     assert document["archived_at"] is not None

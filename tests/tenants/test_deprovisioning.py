@@ -10,10 +10,13 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from mozaika.audit.log import Actor
 from mozaika.errors import Conflict
 from tenants.deprovisioning import tenant_deprovision, tenant_schema_drop
 from tenants.models import Tenant
 from tests.support import TRZEBIEL, Api
+
+TEST_ACTOR = Actor.system("test")
 
 
 def schema_exists(name: str) -> bool:
@@ -27,7 +30,7 @@ def test_deprovisioning_exports_every_row_then_deactivates(
 ) -> None:
     tenant = Tenant.objects.get(code=TRZEBIEL)
 
-    export = tenant_deprovision(tenant=tenant, actor="test")
+    export = tenant_deprovision(tenant=tenant, actor=TEST_ACTOR)
 
     exported = json.loads((local_archive / export.archive_key).read_text())
     titles = {row["fields"]["title"] for row in exported if row["model"] == "plans.plan"}
@@ -45,21 +48,21 @@ def test_deprovisioning_exports_every_row_then_deactivates(
 def test_the_schema_cannot_be_dropped_while_active_or_unexported(db: None) -> None:
     tenant = Tenant.objects.get(code=TRZEBIEL)
     with pytest.raises(Conflict, match="deprovision"):
-        tenant_schema_drop(tenant=tenant, actor="test")
+        tenant_schema_drop(tenant=tenant, actor=TEST_ACTOR)
 
     Tenant.objects.filter(pk=tenant.pk).update(is_active=False)  # deactivated without an export
     tenant.refresh_from_db()
     with pytest.raises(Conflict, match="no export"):
-        tenant_schema_drop(tenant=tenant, actor="test")
+        tenant_schema_drop(tenant=tenant, actor=TEST_ACTOR)
     assert schema_exists("g" + TRZEBIEL)
 
 
 def test_dropping_after_deprovisioning_removes_the_schema(db: None) -> None:
     tenant = Tenant.objects.get(code=TRZEBIEL)
-    tenant_deprovision(tenant=tenant, actor="test")
+    tenant_deprovision(tenant=tenant, actor=TEST_ACTOR)
     tenant.refresh_from_db()
 
-    tenant_schema_drop(tenant=tenant, actor="test")
+    tenant_schema_drop(tenant=tenant, actor=TEST_ACTOR)
 
     assert not schema_exists("g" + TRZEBIEL)
     tenant.refresh_from_db()

@@ -8,11 +8,14 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from mozaika.audit.log import Actor
 from mozaika.errors import Conflict, NotFound
 from mozaika.tenancy import quoted_schema, schema_name_for
 from tenants.ddl import expected_migrations, tenant_ddl_script
 from tenants.models import Tenant, TenantKind
 from tenants.provisioning import Outcome, _schema_create_by_migrating, tenant_provision
+
+TEST_ACTOR = Actor.system("test")
 
 LEKNICA = "0811011"
 BRODY = "0811032"
@@ -43,7 +46,7 @@ def catalog(schema: str) -> dict[str, Any]:
 
 
 def test_a_replayed_schema_equals_a_migrated_one(db: None) -> None:
-    tenant_provision(code=LEKNICA, actor="test")
+    tenant_provision(code=LEKNICA, actor=TEST_ACTOR)
     _schema_create_by_migrating(schema_name_for(BRODY))
 
     replayed, migrated = catalog(schema_name_for(LEKNICA)), catalog(schema_name_for(BRODY))
@@ -61,8 +64,8 @@ def test_the_ddl_script_is_captured_once_per_migration_state(db: None) -> None:
 
 
 def test_provisioning_twice_finds_the_tenant_complete(db: None) -> None:
-    _, first = tenant_provision(code=LEKNICA, actor="test")
-    tenant, second = tenant_provision(code=LEKNICA, actor="test")
+    _, first = tenant_provision(code=LEKNICA, actor=TEST_ACTOR)
+    tenant, second = tenant_provision(code=LEKNICA, actor=TEST_ACTOR)
 
     assert (first, second) == (Outcome.CREATED, Outcome.EXISTED)
     assert Tenant.objects.filter(code=LEKNICA).count() == 1
@@ -73,14 +76,14 @@ def test_a_half_created_schema_is_repaired(db: None) -> None:
     with connection.cursor() as cursor:  # as if a crash stopped a schema's creation midway
         cursor.execute('CREATE SCHEMA "g0811011"; CREATE TABLE "g0811011"."plans_plan" (id int)')
 
-    _, outcome = tenant_provision(code=LEKNICA, actor="test")
+    _, outcome = tenant_provision(code=LEKNICA, actor=TEST_ACTOR)
 
     assert outcome is Outcome.REPAIRED
     assert {tuple(m) for m in catalog("g0811011")["migrations"]} == expected_migrations()
 
 
 def test_a_powiat_is_provisioned_the_same_way(db: None) -> None:
-    tenant, outcome = tenant_provision(code="0811", actor="test")
+    tenant, outcome = tenant_provision(code="0811", actor=TEST_ACTOR)
 
     assert outcome is Outcome.CREATED
     assert (tenant.kind, tenant.schema_name, tenant.name) == (TenantKind.POWIAT, "p0811", "żarski")
@@ -98,7 +101,7 @@ def test_a_powiat_is_provisioned_the_same_way(db: None) -> None:
 )
 def test_only_whole_registered_gminas_and_powiats_become_tenants(db: None, code: str, error: type) -> None:
     with pytest.raises(error):
-        tenant_provision(code=code, actor="test")
+        tenant_provision(code=code, actor=TEST_ACTOR)
     assert not Tenant.objects.filter(code=code).exists()
 
 

@@ -1,14 +1,28 @@
-"""Authentication for the API: `Authorization: Bearer <token>`."""
+"""Authentication for the API: `Authorization: Bearer <token or client secret>`, rate limited
+per credential."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
+from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from mozaika.identity.tokens import api_token_user
+from mozaika.errors import RateLimited
+from mozaika.identity.principal import Principal
+from mozaika.identity.ratelimit import rate_limit_retry_after
+from mozaika.identity.tokens import principal_for_bearer
 
 
 class BearerTokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        return api_token_user(secret=token)
+    def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
+        principal = principal_for_bearer(token)
+        if principal is None:
+            return None
+        retry_after = rate_limit_retry_after(
+            key=f"{principal.kind}:{principal.id}",
+            limit=settings.API_RATE_LIMIT_PER_MINUTE,
+            window_seconds=60,
+        )
+        if retry_after is not None:
+            raise RateLimited(retry_after)
+        return principal

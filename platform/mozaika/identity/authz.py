@@ -1,62 +1,170 @@
-"""Every authorisation decision, in one module. Endpoints call these before any schema switch.
+"""Every authorisation decision, in one module. Endpoints call these before any schema switch,
+and act on the returned `Decision` (which role allowed it, what it may see, whether the read is
+audited); no view checks roles itself.
 
-The skeleton's model: platform operators (`is_staff`) may do everything; a person holds a role
-per gmina (`GminaGrant`). Regional and national roles and API-client scopes come with the
-full access model.
+| role / credential        | where          | may                                                     |
+|--------------------------|----------------|---------------------------------------------------------|
+| operator                 | everywhere     | registry, tenants, users, API clients, calls, audit;    |
+|                          |                | read gmina data (audited), rollups, eligibility         |
+| gmina admin              | its gmina      | everything in its plans, submit, adopt, members, audit  |
+| gmina editor             | its gmina      | read, edit drafts, report indicator values              |
+| gmina viewer             | its gmina      | read                                                    |
+| regional reviewer        | its voivodeship| read submitted/adopted plans, rollups, eligibility;     |
+|                          |                | review; define the voivodeship's calls                  |
+| national analyst         | everywhere     | read rollups and adopted plans, eligibility             |
+| API client (scopes)      | its voivodeships or nationwide | eligibility:read, rollups:read, events:read |
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
-from django.contrib.auth.models import AnonymousUser, User
-
 from mozaika.errors import NotAuthenticated, PermissionDenied
-from mozaika.identity.models import GminaGrant, GminaRole
+from mozaika.identity.models import Role, Scope
+from mozaika.identity.principal import Principal, PrincipalKind
 
 
-class Permission(StrEnum):
+class Action(StrEnum):
+    # In one gmina
     GMINA_READ = "gmina.read"
-    PLAN_WRITE = "plan.write"
-    ROLLUP_READ = "rollup.read"
-    REGISTRY_READ = "registry.read"
-    TENANT_MANAGE = "tenant.manage"
+    PLAN_EDIT = "plan.edit"
+    PLAN_SUBMIT = "plan.submit"
+    PLAN_ADOPT = "plan.adopt"
+    INDICATOR_REPORT = "indicator.report"
+    MEMBERS_MANAGE = "gmina.members.manage"
+    GMINA_AUDIT_READ = "gmina.audit.read"
     ELIGIBILITY_READ = "eligibility.read"
+    # In one voivodeship (or the nation, scope "")
+    ROLLUP_READ = "rollup.read"
+    REVIEW_DECIDE = "review.decide"
+    CALL_DEFINE = "call.define"
+    # Platform-wide
+    REGISTRY_READ = "registry.read"
+    REGISTRY_MANAGE = "registry.manage"
+    TENANT_MANAGE = "tenant.manage"
+    USERS_MANAGE = "users.manage"
+    CLIENTS_MANAGE = "clients.manage"
+    AUDIT_READ = "audit.read"
+    EVENTS_READ = "events.read"
 
 
-_GMINA_ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
-    GminaRole.ADMIN: frozenset({Permission.GMINA_READ, Permission.PLAN_WRITE}),
-    GminaRole.VIEWER: frozenset({Permission.GMINA_READ}),
+class Visibility(StrEnum):
+    """Which of a gmina's plans a decision lets the caller see."""
+
+    ALL = "all"  # drafts included
+    SUBMITTED = "submitted"  # everything but drafts
+    ADOPTED = "adopted"
+
+
+_GMINA_ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.GMINA_ADMIN: frozenset(
+        {
+            Action.GMINA_READ,
+            Action.PLAN_EDIT,
+            Action.PLAN_SUBMIT,
+            Action.PLAN_ADOPT,
+            Action.INDICATOR_REPORT,
+            Action.MEMBERS_MANAGE,
+            Action.GMINA_AUDIT_READ,
+            Action.ELIGIBILITY_READ,
+        }
+    ),
+    Role.GMINA_EDITOR: frozenset(
+        {Action.GMINA_READ, Action.PLAN_EDIT, Action.INDICATOR_REPORT, Action.ELIGIBILITY_READ}
+    ),
+    Role.GMINA_VIEWER: frozenset({Action.GMINA_READ, Action.ELIGIBILITY_READ}),
 }
-# Public-interest views every authenticated party may read in the skeleton.
-_ANY_AUTHENTICATED = frozenset({Permission.ROLLUP_READ, Permission.ELIGIBILITY_READ, Permission.REGISTRY_READ})
+_REVIEWER_GMINA_ACTIONS = frozenset({Action.GMINA_READ, Action.ELIGIBILITY_READ})
+_REVIEWER_REGION_ACTIONS = frozenset({Action.ROLLUP_READ, Action.REVIEW_DECIDE, Action.CALL_DEFINE})
+_ANALYST_ACTIONS = frozenset({Action.GMINA_READ, Action.ELIGIBILITY_READ, Action.ROLLUP_READ})
+_OPERATOR_GMINA_ACTIONS = frozenset({Action.GMINA_READ, Action.ELIGIBILITY_READ})
+_OPERATOR_REGION_ACTIONS = frozenset({Action.ROLLUP_READ, Action.CALL_DEFINE})
+_OPERATOR_PLATFORM_ACTIONS = frozenset(
+    {
+        Action.REGISTRY_READ,
+        Action.REGISTRY_MANAGE,
+        Action.TENANT_MANAGE,
+        Action.USERS_MANAGE,
+        Action.CLIENTS_MANAGE,
+        Action.AUDIT_READ,
+        Action.EVENTS_READ,
+    }
+)
+_SCOPE_ACTIONS: dict[str, Action] = {
+    Scope.ELIGIBILITY_READ: Action.ELIGIBILITY_READ,
+    Scope.ROLLUPS_READ: Action.ROLLUP_READ,
+    Scope.EVENTS_READ: Action.EVENTS_READ,
+}
+_ANY_AUTHENTICATED = frozenset({Action.REGISTRY_READ})
 
 
-def _require_user(user: User | AnonymousUser | None) -> User:
-    if user is None or not user.is_authenticated or not user.is_active:
+@dataclass(frozen=True)
+class Decision:
+    principal: Principal
+    role: str  # the role or scope that allowed the action, recorded in the audit log
+    visibility: Visibility = Visibility.ALL
+    audit_read: bool = False  # a read of a gmina's data by someone outside the gmina
+
+
+def _require(principal: Principal | None) -> Principal:
+    if principal is None or not isinstance(principal, Principal):
         raise NotAuthenticated("A valid bearer token is required.")
-    assert isinstance(user, User)
-    return user
+    return principal
 
 
-def is_operator(user: User) -> bool:
-    return bool(getattr(user, "is_staff", False))
+def _deny(action: Action, where: str) -> PermissionDenied:
+    return PermissionDenied(f"Not allowed: {action.value} {where}.".replace("  ", " "))
 
 
-def authorize_gmina(*, user: User | AnonymousUser | None, teryt: str, permission: Permission) -> None:
-    """Raise unless `user` may exercise `permission` in gmina `teryt`."""
-    person = _require_user(user)
-    if is_operator(person):
-        return
-    roles = GminaGrant.objects.filter(user_id=person.pk, teryt=teryt).values_list("role", flat=True)
-    if any(permission in _GMINA_ROLE_PERMISSIONS.get(role, frozenset()) for role in roles):
-        return
-    raise PermissionDenied(f"You may not {permission.value} in gmina {teryt}.")
+def authorize_gmina(*, principal: Principal | None, teryt: str, action: Action) -> Decision:
+    """May `principal` do `action` in gmina (or powiat) `teryt`?"""
+    who = _require(principal)
+    if who.kind is PrincipalKind.CLIENT:
+        scope_action = {a: s for s, a in _SCOPE_ACTIONS.items()}.get(action)
+        if scope_action in who.scopes and (who.voivodeships is None or teryt[:2] in who.voivodeships):
+            return Decision(who, f"scope:{scope_action}")
+        raise _deny(action, f"in {teryt}")
+    for role in (Role.GMINA_ADMIN, Role.GMINA_EDITOR, Role.GMINA_VIEWER):
+        if who.has_role(role, teryt) and action in _GMINA_ROLE_ACTIONS[role]:
+            return Decision(who, role.value)
+    if who.has_role(Role.REGIONAL_REVIEWER, teryt[:2]) and action in _REVIEWER_GMINA_ACTIONS:
+        return Decision(who, Role.REGIONAL_REVIEWER.value, Visibility.SUBMITTED)
+    if who.has_role(Role.NATIONAL_ANALYST) and action in _ANALYST_ACTIONS:
+        return Decision(who, Role.NATIONAL_ANALYST.value, Visibility.ADOPTED)
+    if who.has_role(Role.OPERATOR) and action in _OPERATOR_GMINA_ACTIONS:
+        return Decision(who, Role.OPERATOR.value, Visibility.ALL, audit_read=action is Action.GMINA_READ)
+    raise _deny(action, f"in {teryt}")
 
 
-def authorize(*, user: User | AnonymousUser | None, permission: Permission) -> None:
-    """Raise unless `user` may exercise a permission that is not tied to one gmina."""
-    person = _require_user(user)
-    if is_operator(person) or permission in _ANY_AUTHENTICATED:
-        return
-    raise PermissionDenied(f"You may not {permission.value}.")
+def authorize_region(*, principal: Principal | None, voivodeship: str, action: Action) -> Decision:
+    """May `principal` do `action` for voivodeship `voivodeship` ("" for the whole country)?"""
+    who = _require(principal)
+    if who.kind is PrincipalKind.CLIENT:
+        scope_action = {a: s for s, a in _SCOPE_ACTIONS.items()}.get(action)
+        within = who.voivodeships is None or (voivodeship != "" and voivodeship in who.voivodeships)
+        if scope_action in who.scopes and within:
+            return Decision(who, f"scope:{scope_action}")
+        raise _deny(action, f"for {voivodeship or 'the whole country'}")
+    if voivodeship and who.has_role(Role.REGIONAL_REVIEWER, voivodeship) and action in _REVIEWER_REGION_ACTIONS:
+        return Decision(who, Role.REGIONAL_REVIEWER.value, Visibility.SUBMITTED)
+    if who.has_role(Role.NATIONAL_ANALYST) and action in _ANALYST_ACTIONS:
+        return Decision(who, Role.NATIONAL_ANALYST.value, Visibility.ADOPTED)
+    if who.has_role(Role.OPERATOR) and action in _OPERATOR_REGION_ACTIONS:
+        return Decision(who, Role.OPERATOR.value)
+    raise _deny(action, f"for {voivodeship or 'the whole country'}")
+
+
+def authorize_platform(*, principal: Principal | None, action: Action) -> Decision:
+    """May `principal` do a platform-wide `action`?"""
+    who = _require(principal)
+    if action in _ANY_AUTHENTICATED:
+        return Decision(who, "authenticated")
+    if who.kind is PrincipalKind.CLIENT:
+        scope_action = {a: s for s, a in _SCOPE_ACTIONS.items()}.get(action)
+        if scope_action in who.scopes:
+            return Decision(who, f"scope:{scope_action}")
+        raise _deny(action, "")
+    if who.has_role(Role.OPERATOR) and action in _OPERATOR_PLATFORM_ACTIONS:
+        return Decision(who, Role.OPERATOR.value)
+    raise _deny(action, "")

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 
 class ApiToken(models.Model):
-    """A bearer token. Only the SHA-256 of the secret is stored: the secret is shown once."""
+    """A person's bearer token. Only the SHA-256 of the secret is stored: it is shown once."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True)
@@ -20,20 +21,102 @@ class ApiToken(models.Model):
         return f"{self.prefix}… ({self.user_id})"
 
 
-class GminaRole(models.TextChoices):
-    ADMIN = "gmina_admin", "Gmina admin"
-    VIEWER = "gmina_viewer", "Gmina viewer"
+class Role(models.TextChoices):
+    OPERATOR = "operator", "platform operator"
+    GMINA_ADMIN = "gmina_admin", "gmina admin"
+    GMINA_EDITOR = "gmina_editor", "gmina editor"
+    GMINA_VIEWER = "gmina_viewer", "gmina viewer"
+    REGIONAL_REVIEWER = "regional_reviewer", "regional reviewer (marshal's office / ROPS)"
+    NATIONAL_ANALYST = "national_analyst", "national analyst"
 
 
-class GminaGrant(models.Model):
-    """A person's role in one gmina, by TERYT code (the registry lives in `tenants`)."""
+GMINA_ROLES = (Role.GMINA_ADMIN, Role.GMINA_EDITOR, Role.GMINA_VIEWER)
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="gmina_grants")
-    teryt = models.CharField(max_length=7)
-    role = models.CharField(max_length=20, choices=GminaRole.choices)
+
+class RoleGrant(models.Model):
+    """A person's role, scoped: gmina roles to a gmina (TERYT), the reviewer to a voivodeship,
+    the operator and the analyst to the whole country (empty scope). One person may hold many."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    scope = models.CharField(max_length=7, blank=True)
+    granted_by = models.CharField(max_length=150)
+    granted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "teryt"], name="one_role_per_user_and_gmina")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "scope"], name="one_grant_per_role_and_scope"),
+            models.CheckConstraint(
+                name="role_scope_matches_role",
+                condition=(
+                    models.Q(role__in=["gmina_admin", "gmina_editor", "gmina_viewer"], scope__regex=r"^\d{7}$")
+                    | models.Q(role="regional_reviewer", scope__regex=r"^\d{2}$")
+                    | models.Q(role__in=["operator", "national_analyst"], scope="")
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} {self.role} {self.teryt}"
+        return f"{self.user_id} {self.role} {self.scope or '*'}"
+
+
+class Scope(models.TextChoices):
+    """What an API client (a funding application system) may do."""
+
+    ELIGIBILITY_READ = "eligibility:read"
+    EVENTS_READ = "events:read"
+    ROLLUPS_READ = "rollups:read"
+
+
+class ApiClient(models.Model):
+    """Machine credentials: scopes, limited to some voivodeships or (empty list) nationwide."""
+
+    name = models.CharField(max_length=100, unique=True)
+    scopes = ArrayField(models.CharField(max_length=30, choices=Scope.choices))
+    voivodeships = ArrayField(models.CharField(max_length=2), default=list, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApiClientSecret(models.Model):
+    """One of a client's secrets (two are valid while a rotation is under way); hashed."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="secrets")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.client_id})"
+
+
+class LoginThrottle(models.Model):
+    """Failed password logins per username; repeated failures lock the name for a while."""
+
+    username = models.CharField(max_length=150, primary_key=True)
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.username
+
+
+class RateWindow(models.Model):
+    """Requests per credential per fixed window, counted atomically in the database (shared by
+    every API process, whatever the broker)."""
+
+    key = models.CharField(max_length=80)
+    window = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="one_counter_per_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window}"

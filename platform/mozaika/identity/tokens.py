@@ -1,5 +1,7 @@
-"""Bearer tokens: issue, resolve, revoke. Secrets are random 256-bit values, so a plain SHA-256
-digest is a safe at-rest form (no slow hash needed, unlike passwords)."""
+"""Bearer credentials: people's tokens (`mzk_…`) and API clients' secrets (`mzc_…`).
+
+Secrets are random 256-bit values, so a plain SHA-256 digest is a safe at-rest form (no slow
+hash needed, unlike passwords); only the digest and a short prefix are stored."""
 
 from __future__ import annotations
 
@@ -9,33 +11,59 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from mozaika.identity.models import ApiToken
+from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
+from mozaika.identity.models import ApiClient, ApiClientSecret, ApiToken, RoleGrant, Scope
+from mozaika.identity.principal import Grant, Principal, PrincipalKind
 
-TOKEN_PREFIX = "mzk_"  # noqa: S105  (marks Mozaika tokens for secret scanners; not a secret)
+PERSON_TOKEN_PREFIX = "mzk_"  # noqa: S105  (marks Mozaika tokens for secret scanners; not a secret)
+CLIENT_SECRET_PREFIX = "mzc_"  # noqa: S105
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+# During a rotation the previous secret stays valid this long, so clients can switch over.
+ROTATION_GRACE = timedelta(days=7)
 
 
 def token_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _new_secret(prefix: str) -> tuple[str, str, str]:
+    secret = prefix + secrets.token_urlsafe(32)
+    return secret, token_digest(secret), secret[: len(prefix) + 4]
+
+
 def api_token_issue(*, user: User, ttl: timedelta | None = None) -> str:
     """Create a token for `user` and return its secret; only its digest is kept."""
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    secret, digest, prefix = _new_secret(PERSON_TOKEN_PREFIX)
     ApiToken.objects.create(
         user=user,
-        digest=token_digest(secret),
-        prefix=secret[: len(TOKEN_PREFIX) + 4],
+        digest=digest,
+        prefix=prefix,
         expires_at=timezone.now() + (ttl or timedelta(days=settings.API_TOKEN_TTL_DAYS)),
     )
     return secret
 
 
-def api_token_user(*, secret: str) -> User | None:
-    """The active user behind a valid, unexpired, unrevoked token, or None."""
+def api_token_revoke(*, secret: str) -> bool:
+    updated = ApiToken.objects.filter(digest=token_digest(secret), revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return updated == 1
+
+
+def principal_for_bearer(secret: str) -> Principal | None:
+    """The principal behind a valid, unexpired, unrevoked credential, or None."""
+    if secret.startswith(CLIENT_SECRET_PREFIX):
+        return _client_principal(secret)
+    if secret.startswith(PERSON_TOKEN_PREFIX):
+        return _person_principal(secret)
+    return None
+
+
+def _person_principal(secret: str) -> Principal | None:
     now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
@@ -48,11 +76,80 @@ def api_token_user(*, secret: str) -> User | None:
         ApiToken.objects.filter(pk=token.pk).filter(
             Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
         ).update(last_used_at=now)
-    return token.user
+    return person_principal(token.user, credential=token.prefix)
 
 
-def api_token_revoke(*, secret: str) -> bool:
-    updated = ApiToken.objects.filter(digest=token_digest(secret), revoked_at__isnull=True).update(
+def person_principal(user: User, *, credential: str = "") -> Principal:
+    grants = frozenset(Grant(r.role, r.scope) for r in RoleGrant.objects.filter(user=user))  # type: ignore[arg-type]
+    return Principal(PrincipalKind.PERSON, user.pk, user.get_username(), grants=grants, credential=credential)
+
+
+def _client_principal(secret: str) -> Principal | None:
+    row = (
+        ApiClientSecret.objects.select_related("client")
+        .filter(digest=token_digest(secret), revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if row is None or not row.client.is_active:
+        return None
+    client = row.client
+    return Principal(
+        PrincipalKind.CLIENT,
+        client.pk,
+        f"client:{client.name}",
+        scopes=frozenset(client.scopes),
+        voivodeships=frozenset(client.voivodeships) if client.voivodeships else None,
+        credential=row.prefix,
+    )
+
+
+def _secret_for(client: ApiClient, ttl_days: int) -> str:
+    secret, digest, prefix = _new_secret(CLIENT_SECRET_PREFIX)
+    ApiClientSecret.objects.create(
+        client=client, digest=digest, prefix=prefix, expires_at=timezone.now() + timedelta(days=ttl_days)
+    )
+    return secret
+
+
+def api_client_create(
+    *, name: str, scopes: list[Scope], voivodeships: list[str], created_by: str, ttl_days: int = 365
+) -> tuple[ApiClient, str]:
+    """A new client and its first secret (shown once)."""
+    if ApiClient.objects.filter(name=name).exists():
+        raise ValidationFailed("The client name is taken.", errors=[FieldError("name", "already exists")])
+    with transaction.atomic():
+        client = ApiClient.objects.create(
+            name=name, scopes=[s.value for s in scopes], voivodeships=sorted(set(voivodeships)), created_by=created_by
+        )
+        return client, _secret_for(client, ttl_days)
+
+
+def api_client_rotate(*, client_id: int, ttl_days: int = 365) -> str:
+    """Issue a new secret; the newest previous one stays valid for `ROTATION_GRACE`, older ones
+    are revoked, so at most two secrets are valid at any time."""
+    with transaction.atomic():
+        client = ApiClient.objects.select_for_update().filter(pk=client_id, is_active=True).first()
+        if client is None:
+            raise NotFound(f"API client {client_id} does not exist or is deactivated.")
+        now = timezone.now()
+        active = list(client.secrets.filter(revoked_at__isnull=True, expires_at__gt=now).order_by("-created_at"))
+        for older in active[1:]:
+            older.revoked_at = now
+            older.save(update_fields=["revoked_at"])
+        if active:
+            active[0].expires_at = min(active[0].expires_at, now + ROTATION_GRACE)
+            active[0].save(update_fields=["expires_at"])
+        return _secret_for(client, ttl_days)
+
+
+def api_client_secret_revoke(*, client_id: int, secret_id: int) -> None:
+    updated = ApiClientSecret.objects.filter(pk=secret_id, client_id=client_id, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
-    return updated == 1
+    if not updated:
+        raise Conflict(f"Secret {secret_id} of client {client_id} is unknown or already revoked.")
+
+
+def api_client_deactivate(*, client_id: int) -> None:
+    if not ApiClient.objects.filter(pk=client_id).update(is_active=False):
+        raise NotFound(f"API client {client_id} does not exist.")

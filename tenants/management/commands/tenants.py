@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from mozaika.audit.log import Actor
 from mozaika.errors import MozaikaError
 from mozaika.tenancy import TERYT_GMINA_PATTERN, TERYT_POWIAT_PATTERN
 from tenants.deprovisioning import tenant_deprovision, tenant_schema_drop
@@ -16,7 +17,7 @@ from tenants.provisioning import Outcome, provisionable_codes, tenants_provision
 from tenants.schema_migrations import tenants_migrate
 from tenants.selectors import tenant_get
 
-CLI_ACTOR = "cli"
+CLI_ACTOR = Actor.system("cli")
 
 
 class Command(BaseCommand):
