@@ -176,7 +176,7 @@ def _demo_users() -> int:
                 name=DEMO_CLIENT,
                 scopes=[Scope.ELIGIBILITY_READ, Scope.ROLLUPS_READ, Scope.EVENTS_READ],
                 voivodeships=["08"],
-                created_by=DEMO_ACTOR.name,
+                actor=DEMO_ACTOR,
             )
     return len(DEMO_PEOPLE)
 

@@ -21,6 +21,8 @@ from mozaika.identity.auth import BearerTokenAuth
 
 def build_api() -> NinjaAPI:
     from aggregation.api import router as aggregation_router
+    from mozaika.audit.api import router as audit_router
+    from mozaika.identity.api import router as identity_router
     from tenants.api import router as tenants_router
 
     api = NinjaAPI(
@@ -33,6 +35,8 @@ def build_api() -> NinjaAPI:
     )
     api.add_router("/", tenants_router)
     api.add_router("/", aggregation_router)
+    api.add_router("/", identity_router)
+    api.add_router("/", audit_router)
 
     @api.exception_handler(MozaikaError)
     def on_mozaika_error(request: HttpRequest, exc: MozaikaError) -> HttpResponse:

@@ -6,6 +6,7 @@ hash needed, unlike passwords); only the digest and a short prefix are stored.""
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
@@ -15,9 +16,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
 from mozaika.identity.models import ApiClient, ApiClientSecret, ApiToken, RoleGrant, Scope
 from mozaika.identity.principal import Grant, Principal, PrincipalKind
+from mozaika.tenancy import VOIVODESHIP_PATTERN
 
 PERSON_TOKEN_PREFIX = "mzk_"  # noqa: S105  (marks Mozaika tokens for secret scanners; not a secret)
 CLIENT_SECRET_PREFIX = "mzc_"  # noqa: S105
@@ -112,19 +115,30 @@ def _secret_for(client: ApiClient, ttl_days: int) -> str:
 
 
 def api_client_create(
-    *, name: str, scopes: list[Scope], voivodeships: list[str], created_by: str, ttl_days: int = 365
+    *, name: str, scopes: list[Scope], voivodeships: list[str], actor: Actor, ttl_days: int = 365
 ) -> tuple[ApiClient, str]:
     """A new client and its first secret (shown once)."""
+    bad = [i for i, code in enumerate(voivodeships) if not re.match(VOIVODESHIP_PATTERN, code)]
+    if bad:
+        errors = [FieldError(f"voivodeships[{i}]", "a voivodeship code has 2 digits") for i in bad]
+        raise ValidationFailed("The client's voivodeships are not valid.", errors=errors)
     if ApiClient.objects.filter(name=name).exists():
         raise ValidationFailed("The client name is taken.", errors=[FieldError("name", "already exists")])
     with transaction.atomic():
         client = ApiClient.objects.create(
-            name=name, scopes=[s.value for s in scopes], voivodeships=sorted(set(voivodeships)), created_by=created_by
+            name=name, scopes=[s.value for s in scopes], voivodeships=sorted(set(voivodeships)), created_by=actor.name
+        )
+        audit_record(
+            actor=actor,
+            action="client.create",
+            object_type="api_client",
+            object_id=client.pk,
+            changes={"scopes": [None, client.scopes], "voivodeships": [None, client.voivodeships]},
         )
         return client, _secret_for(client, ttl_days)
 
 
-def api_client_rotate(*, client_id: int, ttl_days: int = 365) -> str:
+def api_client_rotate(*, client_id: int, actor: Actor, ttl_days: int = 365) -> str:
     """Issue a new secret; the newest previous one stays valid for `ROTATION_GRACE`, older ones
     are revoked, so at most two secrets are valid at any time."""
     with transaction.atomic():
@@ -139,17 +153,24 @@ def api_client_rotate(*, client_id: int, ttl_days: int = 365) -> str:
         if active:
             active[0].expires_at = min(active[0].expires_at, now + ROTATION_GRACE)
             active[0].save(update_fields=["expires_at"])
+        audit_record(actor=actor, action="client.rotate", object_type="api_client", object_id=client_id)
         return _secret_for(client, ttl_days)
 
 
-def api_client_secret_revoke(*, client_id: int, secret_id: int) -> None:
-    updated = ApiClientSecret.objects.filter(pk=secret_id, client_id=client_id, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    if not updated:
-        raise Conflict(f"Secret {secret_id} of client {client_id} is unknown or already revoked.")
+def api_client_secret_revoke(*, client_id: int, secret_id: int, actor: Actor) -> None:
+    with transaction.atomic():
+        updated = ApiClientSecret.objects.filter(pk=secret_id, client_id=client_id, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        if not updated:
+            raise Conflict(f"Secret {secret_id} of client {client_id} is unknown or already revoked.")
+        audit_record(
+            actor=actor, action="client.revoke_secret", object_type="api_client", object_id=f"{client_id}/{secret_id}"
+        )
 
 
-def api_client_deactivate(*, client_id: int) -> None:
-    if not ApiClient.objects.filter(pk=client_id).update(is_active=False):
-        raise NotFound(f"API client {client_id} does not exist.")
+def api_client_deactivate(*, client_id: int, actor: Actor) -> None:
+    with transaction.atomic():
+        if not ApiClient.objects.filter(pk=client_id).update(is_active=False):
+            raise NotFound(f"API client {client_id} does not exist.")
+        audit_record(actor=actor, action="client.deactivate", object_type="api_client", object_id=client_id)

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from mozaika.audit.log import Actor
 from mozaika.identity.models import ApiClient
 from mozaika.identity.tokens import ROTATION_GRACE, api_client_rotate
 
@@ -16,6 +17,6 @@ class Command(BaseCommand):
         client = ApiClient.objects.filter(name=name, is_active=True).first()
         if client is None:
             raise CommandError(f"no active API client named {name!r}")
-        secret = api_client_rotate(client_id=client.pk)
+        secret = api_client_rotate(client_id=client.pk, actor=Actor.system("cli"))
         self.stderr.write(f"New secret for {name} (shown once; the previous one stays valid for {ROTATION_GRACE}):")
         self.stdout.write(secret)
