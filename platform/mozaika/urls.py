@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.urls import path
 
 from mozaika.api import api
@@ -7,4 +8,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
 ]
