@@ -21,7 +21,7 @@ class BearerTokenAuth(HttpBearer):
         retry_after = rate_limit_retry_after(
             key=f"{principal.kind}:{principal.id}",
             limit=settings.API_RATE_LIMIT_PER_MINUTE,
-            window_seconds=60,
+            window_seconds=settings.API_RATE_LIMIT_WINDOW_SECONDS,
         )
         if retry_after is not None:
             raise RateLimited(retry_after)

@@ -47,13 +47,14 @@ def login(*, username: str, password: str) -> str:
             if throttle.failures >= settings.LOGIN_MAX_FAILURES:
                 throttle.locked_until = now + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
                 throttle.failures = 0
-            throttle.save()
-            raise NotAuthenticated("Wrong username or password.")
-        throttle.failures = 0
-        throttle.locked_until = None
+        else:
+            throttle.failures = 0
+            throttle.locked_until = None
         throttle.save()
-        assert isinstance(user, User)
-        return api_token_issue(user=user)
+    # Raised after the block: an exception inside it would roll the failure count back.
+    if not isinstance(user, User):
+        raise NotAuthenticated("Wrong username or password.")
+    return api_token_issue(user=user)
 
 
 def person_create(*, username: str, password: str | None, email: str, actor: Actor) -> User:

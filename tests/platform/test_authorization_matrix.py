@@ -1,0 +1,200 @@
+"""The authorisation matrix, generated from the OpenAPI document: every operation by every party
+by own vs foreign gmina/voivodeship. A new operation without a row here fails the suite.
+
+"Own" is Trzebiel (0811082) in lubuskie (08); "foreign" is Kraków (1261011) in małopolskie (12).
+A party is allowed when the answer is neither 401 nor 403 (it may still be 404 or 409: the
+request got past authorisation), refused when it is 403; without a token, every protected
+operation answers 401. Requests carry valid bodies, so validation never hides a refusal."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from mozaika.api import api
+from mozaika.audit.log import Actor
+from mozaika.identity.models import ApiClient, ApiClientSecret, Role, RoleGrant, Scope
+from mozaika.identity.tokens import api_client_create, api_token_issue
+from tests.support import KRAKOW, MINIMAL_PDF, TRZEBIEL, plan_body
+
+PARTIES = [
+    "anonymous",
+    "operator",
+    "gmina_admin",
+    "gmina_editor",
+    "gmina_viewer",
+    "reviewer",
+    "analyst",
+    "client",
+    "client_without_scope",
+]
+GMINA_PEOPLE = {"gmina_admin", "gmina_editor", "gmina_viewer"}
+EVERYONE = set(PARTIES) - {"anonymous"}
+
+# Who is allowed, for the own target and for the foreign one.
+RULES: dict[str, tuple[set[str], set[str]]] = {
+    "authenticated": (EVERYONE, EVERYONE),
+    "operator": ({"operator"}, {"operator"}),
+    "gmina_read": ({"operator", *GMINA_PEOPLE, "reviewer", "analyst"}, {"operator", "analyst"}),
+    "plan_edit": ({"gmina_admin", "gmina_editor"}, set()),
+    "gmina_admin": ({"gmina_admin"}, set()),
+    "region_rollup": ({"operator", "reviewer", "analyst", "client"}, {"operator", "analyst"}),
+    "national_rollup": ({"operator", "analyst"}, {"operator", "analyst"}),
+    "eligibility": ({"operator", *GMINA_PEOPLE, "reviewer", "analyst", "client"}, {"operator", "analyst"}),
+}
+MATRIX: dict[tuple[str, str], str] = {
+    ("GET", "/api/v1/gminas"): "authenticated",
+    ("GET", "/api/v1/gminas/{teryt}"): "authenticated",
+    ("POST", "/api/v1/tenants"): "operator",
+    ("GET", "/api/v1/gminas/{teryt}/plans"): "gmina_read",
+    ("POST", "/api/v1/gminas/{teryt}/plans"): "plan_edit",
+    ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}"): "gmina_read",
+    ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/adoption"): "gmina_admin",
+    ("GET", "/api/v1/regions/{voivodeship}/rollup"): "region_rollup",
+    ("GET", "/api/v1/national/rollup"): "national_rollup",
+    ("GET", "/api/v1/eligibility/{teryt}"): "eligibility",
+    ("POST", "/api/v1/auth/token"): "public",
+    ("POST", "/api/v1/auth/revoke"): "authenticated",
+    ("GET", "/api/v1/me"): "authenticated",
+    ("POST", "/api/v1/users"): "operator",
+    ("POST", "/api/v1/users/{username}/roles"): "operator",
+    ("DELETE", "/api/v1/users/{username}/roles/{role}"): "operator",
+    ("GET", "/api/v1/gminas/{teryt}/members"): "gmina_admin",
+    ("POST", "/api/v1/gminas/{teryt}/members"): "gmina_admin",
+    ("DELETE", "/api/v1/gminas/{teryt}/members/{username}/{role}"): "gmina_admin",
+    ("GET", "/api/v1/clients"): "operator",
+    ("POST", "/api/v1/clients"): "operator",
+    ("POST", "/api/v1/clients/{client_id}/secrets"): "operator",
+    ("DELETE", "/api/v1/clients/{client_id}/secrets/{secret_id}"): "operator",
+    ("DELETE", "/api/v1/clients/{client_id}"): "operator",
+    ("GET", "/api/v1/audit"): "operator",
+    ("GET", "/api/v1/gminas/{teryt}/audit"): "gmina_admin",
+}
+
+
+def operations() -> list[tuple[str, str]]:
+    schema = api.get_openapi_schema()
+    return [(method.upper(), path) for path, ops in schema["paths"].items() for method in ops]
+
+
+def test_every_operation_has_a_row_in_the_matrix() -> None:
+    missing = [op for op in operations() if op not in MATRIX]
+    assert missing == [], f"add these operations to MATRIX: {missing}"
+    assert set(MATRIX) == set(operations()), "MATRIX names operations that no longer exist"
+
+
+def test_public_operations_are_exactly_those_the_matrix_calls_public() -> None:
+    schema = api.get_openapi_schema()
+    unsecured = {(m.upper(), p) for p, ops in schema["paths"].items() for m, op in ops.items() if "security" not in op}
+    assert unsecured == {op for op, rule in MATRIX.items() if rule == "public"}
+
+
+def credential(party: str) -> str | None:
+    if party == "anonymous":
+        return None
+    if party.startswith("client"):
+        scopes = [Scope.EVENTS_READ] if party == "client_without_scope" else list(Scope)
+        _, secret = api_client_create(
+            name=party,
+            scopes=scopes,
+            voivodeships=[] if party == "client_without_scope" else ["08"],
+            actor=Actor.system("test"),
+        )
+        return secret
+    role, scope = {
+        "operator": (Role.OPERATOR, ""),
+        "gmina_admin": (Role.GMINA_ADMIN, TRZEBIEL),
+        "gmina_editor": (Role.GMINA_EDITOR, TRZEBIEL),
+        "gmina_viewer": (Role.GMINA_VIEWER, TRZEBIEL),
+        "reviewer": (Role.REGIONAL_REVIEWER, "08"),
+        "analyst": (Role.NATIONAL_ANALYST, ""),
+    }[party]
+    user = User.objects.create(username=f"matrix-{party}")
+    RoleGrant.objects.create(user=user, role=role, scope=scope, granted_by="test")
+    return api_token_issue(user=user)
+
+
+def request_for(method: str, path: str, target: str) -> tuple[str, dict[str, Any], str]:
+    """A valid request for the operation: path, body and its content type."""
+    teryt, voivodeship = (TRZEBIEL, "08") if target == "own" else (KRAKOW, "12")
+    victim = User.objects.create(username="matrix-victim")
+    RoleGrant.objects.create(user=victim, role=Role.GMINA_VIEWER, scope=teryt, granted_by="test")
+    client, _ = api_client_create(
+        name="matrix-target", scopes=[Scope.EVENTS_READ], voivodeships=[], actor=Actor.system("test")
+    )
+    secret = ApiClientSecret.objects.filter(client=client).first()
+    assert isinstance(client, ApiClient)
+    assert secret is not None
+    values = {
+        "teryt": teryt,
+        "voivodeship": voivodeship,
+        "plan_id": "1",
+        "username": "matrix-victim",
+        "role": "gmina_viewer",
+        "client_id": str(client.pk),
+        "secret_id": str(secret.pk),
+    }
+    url = path.format(**values)
+    bodies: dict[tuple[str, str], Any] = {
+        ("POST", "/api/v1/tenants"): {"code": "0811011"},
+        ("POST", "/api/v1/gminas/{teryt}/plans"): plan_body(),
+        ("POST", "/api/v1/auth/token"): {"username": "nobody", "password": "wrong-password"},
+        ("POST", "/api/v1/users"): {"username": "matrix-new-person"},
+        ("POST", "/api/v1/users/{username}/roles"): {"role": "gmina_editor", "scope": teryt},
+        ("POST", "/api/v1/gminas/{teryt}/members"): {"username": "matrix-victim", "role": "gmina_editor"},
+        ("POST", "/api/v1/clients"): {"name": "matrix-new-client", "scopes": ["eligibility:read"]},
+    }
+    if path.endswith("/adoption"):
+        form = {
+            "act_number": "XII/84/2024",
+            "act_date": "2024-06-27",
+            "resolution": SimpleUploadedFile("u.pdf", MINIMAL_PDF, "application/pdf"),
+        }
+        return url, form, "multipart"
+    query = {"area": "seniors", "on": "2025-01-01"} if "eligibility" in path else {}
+    if method == "DELETE" and "{role}" in path and path.startswith("/api/v1/users"):
+        query = {"scope": teryt}
+    if query:
+        url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    return url, bodies.get((method, path), {}), "json"
+
+
+CELLS = [
+    pytest.param(method, path, party, target, id=f"{method} {path} {party} {target}")
+    for method, path in MATRIX
+    for party in PARTIES
+    for target in (("own", "foreign") if "{teryt}" in path or "{voivodeship}" in path else ("own",))
+]
+
+
+@pytest.mark.parametrize(("method", "path", "party", "target"), CELLS)
+def test_matrix_cell(db: None, method: str, path: str, party: str, target: str) -> None:
+    token = credential(party)
+    url, body, kind = request_for(method, path, target)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    client = Client()
+    if kind == "multipart":
+        response = client.post(url, body, headers=headers)
+    elif method == "GET":
+        response = client.get(url, headers=headers)
+    else:
+        response = client.generic(method, url, data=json.dumps(body), content_type="application/json", headers=headers)
+
+    rule = MATRIX[(method, path)]
+    if rule == "public":
+        assert response.status_code not in (403,), response.content
+        return
+    if party == "anonymous":
+        assert response.status_code == 401, response.content
+        return
+    allowed = party in RULES[rule][0 if target == "own" else 1]
+    if allowed:
+        assert response.status_code not in (401, 403), (response.status_code, response.content)
+    else:
+        assert response.status_code == 403, (response.status_code, response.content)
+        assert response.json()["code"] == "permission_denied"
