@@ -9,21 +9,24 @@ from datetime import date
 from typing import IO, cast
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django_tenants.utils import tenant_context
-from ninja import Router, Status
+from ninja import Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.params.functions import File, Form, Path, Query
 
 from mozaika.audit.log import actor_for, audit_record
+from mozaika.errors import FieldError, PreconditionRequired
 from mozaika.identity.authz import Action, Decision, authorize_gmina, authorize_platform
 from mozaika.tenancy import TERYT_GMINA_PATTERN, TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
 from tenants.models import Gmina, Tenant
 from tenants.plans import selectors as plan_selectors
 from tenants.plans import services as plan_services
+from tenants.plans.completeness import Severity, completeness_check
 from tenants.plans.documents import pdf_receive
 from tenants.plans.models import AdoptingActKind
+from tenants.plans.programme import Programme, programme_of
 from tenants.provisioning import Outcome, tenant_provision
 from tenants.schemas import GminaOut, PlanIn, PlanOut, TenantIn, TenantOut
 from tenants.selectors import gmina_get, gmina_search, tenant_get
@@ -133,3 +136,71 @@ def adopt_plan(
             actor=actor_for(request, decision),
         )
         return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt)
+
+
+@router.get("/gminas/{teryt}/plans/{plan_id}/programme", response=Programme, summary="The plan's programme part")
+def get_programme(request: HttpRequest, response: HttpResponse, plan_id: int, teryt: str = Teryt) -> Programme:
+    with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
+        plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
+        response["ETag"] = f'"{plan.version}"'
+        return programme_of(plan)
+
+
+@router.put(
+    "/gminas/{teryt}/plans/{plan_id}/programme",
+    response=PlanOut,
+    summary="Replace a draft's programme part",
+    description="Send `If-Match` with the ETag (the plan's version) you read; a plan changed since is a 409.",
+)
+def put_programme(request: HttpRequest, payload: Programme, plan_id: int, teryt: str = Teryt) -> object:
+    with gmina_scope(request, teryt, Action.PLAN_EDIT) as (_, decision):
+        plan = plan_services.plan_programme_replace(
+            teryt=teryt,
+            plan_id=plan_id,
+            programme=payload,
+            expected_version=expected_version(request),
+            actor=actor_for(request, decision),
+        )
+        return plan_selectors.plan_get(plan_id=plan.pk, teryt=teryt)
+
+
+class FindingOut(Schema):
+    path: str
+    severity: Severity
+    code: str
+    message_pl: str
+    message_en: str
+
+
+class CompletenessOut(Schema):
+    blocking: int
+    warnings: int
+    findings: list[FindingOut]
+
+
+@router.get(
+    "/gminas/{teryt}/plans/{plan_id}/completeness",
+    response=CompletenessOut,
+    summary="What the guidelines ask and the plan lacks (blocking findings stop submission)",
+)
+def get_completeness(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> CompletenessOut:
+    with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
+        plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
+        findings = completeness_check(plan=plan)
+    return CompletenessOut(
+        blocking=sum(f.severity is Severity.BLOCKING for f in findings),
+        warnings=sum(f.severity is Severity.WARNING for f in findings),
+        findings=[FindingOut(**vars(f)) for f in findings],
+    )
+
+
+def expected_version(request: HttpRequest) -> int:
+    """The plan version named by `If-Match` (an ETag, quoted or weak)."""
+    header = request.headers.get("If-Match", "")
+    digits = header.removeprefix("W/").strip().strip('"')
+    if not digits.isdigit():
+        raise PreconditionRequired(
+            "Send If-Match with the plan's ETag (its version) to change it.",
+            errors=[FieldError("If-Match", 'required: the ETag you read, e.g. "3"')],
+        )
+    return int(digits)

@@ -24,6 +24,7 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     CONFLICT = "conflict"
     GONE = "gone"
+    PRECONDITION_REQUIRED = "precondition_required"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
     PAYLOAD_TOO_LARGE = "payload_too_large"
     RATE_LIMITED = "rate_limited"
@@ -75,6 +76,11 @@ class Conflict(MozaikaError):
 class Gone(MozaikaError):
     status = HTTPStatus.GONE
     code = ErrorCode.GONE
+
+
+class PreconditionRequired(MozaikaError):
+    status = HTTPStatus.PRECONDITION_REQUIRED
+    code = ErrorCode.PRECONDITION_REQUIRED
 
 
 class UnsupportedMediaType(MozaikaError):

@@ -55,6 +55,12 @@ class Plan(models.Model):
         return f"{self.title} ({self.period_start}-{self.period_end})"
 
 
+class IndicatorDirection(models.TextChoices):
+    INCREASE = "increase"
+    DECREASE = "decrease"
+    MAINTAIN = "maintain"
+
+
 class Indicator(models.Model):
     """A monitoring indicator (wskaźnik monitoringu). `number` keeps the plan's own numbering,
     gaps included (Trzebiel's family indicators go 1, 2, 4, 5...)."""
@@ -68,6 +74,9 @@ class Indicator(models.Model):
     baseline_year = models.PositiveSmallIntegerField(null=True, blank=True)
     target_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     target_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    direction = models.CharField(max_length=10, choices=IndicatorDirection.choices, default=IndicatorDirection.INCREASE)
+    # A standard indicator code lets the region sum like with like across gminas.
+    standard_code = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -123,3 +132,25 @@ class PlanDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.original_name}"
+
+
+# The programme part's models live in their own module to keep this one readable.
+from tenants.plans.content_models import (  # noqa: E402
+    EuProject,
+    GeneralGoal,
+    PlanAction,
+    PlanArea,
+    PlanFunding,
+    PlanService,
+    SpecificGoal,
+)
+
+__all__ = [
+    "EuProject",
+    "GeneralGoal",
+    "PlanAction",
+    "PlanArea",
+    "PlanFunding",
+    "PlanService",
+    "SpecificGoal",
+]

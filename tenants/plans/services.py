@@ -15,6 +15,15 @@ from mozaika.archive import ArchiveIntegrityError, get_archive
 from mozaika.audit.log import Actor, audit_record, changes_between
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
 from mozaika.events.bus import event_record
+from tenants.plans.content_models import (
+    EuProject,
+    GeneralGoal,
+    PlanAction,
+    PlanArea,
+    PlanFunding,
+    PlanService,
+    SpecificGoal,
+)
 from tenants.plans.documents import ReceivedDocument, discarded_on_failure
 from tenants.plans.models import (
     AdoptingActKind,
@@ -27,6 +36,7 @@ from tenants.plans.models import (
     PlanDocument,
     PlanStatus,
 )
+from tenants.plans.programme import Programme
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +94,7 @@ def plan_create(
         plan = Plan.objects.create(
             title=title, period_start=period_start, period_end=period_end, areas=[a.value for a in areas]
         )
+        PlanArea.objects.bulk_create(PlanArea(plan=plan, position=i, code=a.value) for i, a in enumerate(areas))
         for spec in indicators:
             indicator = Indicator.objects.create(
                 plan=plan,
@@ -235,3 +246,124 @@ def document_archive(*, teryt: str, document_id: int, actor: Actor) -> PlanDocum
         payload={"document_id": document.pk, "sha256": document.sha256, "key": stored.key},
     )
     return document
+
+
+EDITABLE_STATUSES = (PlanStatus.DRAFT,)
+
+
+def _validate_programme(programme: Programme, plan: Plan) -> None:
+    errors: list[FieldError] = []
+    seen: dict[str, int] = {}
+    for index, area in enumerate(programme.areas):
+        if area.code is not None:
+            if area.code in seen:
+                errors.append(
+                    FieldError(f"areas[{index}].code", f"{area.code.value!r} already at areas[{seen[area.code]}]")
+                )
+            seen.setdefault(area.code, index)
+    for index, service in enumerate(programme.services):
+        if service.area is not None and service.area not in seen:
+            errors.append(
+                FieldError(f"services[{index}].area", f"{service.area.value!r} is not one of the plan's areas")
+            )
+    for index, funding in enumerate(programme.funding):
+        if funding.year is not None and not plan.period_start <= funding.year <= plan.period_end:
+            errors.append(FieldError(f"funding[{index}].year", "the year is outside the plan's period"))
+    if errors:
+        raise ValidationFailed("The programme is not valid.", errors=errors)
+
+
+def plan_programme_replace(
+    *, teryt: str, plan_id: int, programme: Programme, expected_version: int, actor: Actor
+) -> Plan:
+    """Replace the programme part of a draft. `expected_version` is the version the writer read:
+    if the plan changed since, the write is refused (409) and nothing is lost."""
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().filter(pk=plan_id).first()
+        if plan is None:
+            raise NotFound(f"Plan {plan_id} does not exist in gmina {teryt}.")
+        if plan.version != expected_version:
+            raise Conflict(
+                f"Plan {plan_id} is at version {plan.version}, not {expected_version}: read it again and retry.",
+                errors=[FieldError("If-Match", f"current version is {plan.version}")],
+            )
+        if plan.status not in EDITABLE_STATUSES:
+            allowed = ", ".join(s.value for s in EDITABLE_STATUSES)
+            raise Conflict(f"A {plan.status} plan cannot be edited; editable: {allowed}.")
+        _validate_programme(programme, plan)
+        before = {"areas": list(plan.areas), "version": plan.version}
+        _programme_write(plan, programme)
+        plan.areas = [area.code.value for area in programme.areas if area.code is not None]
+        plan.version += 1
+        plan.save(update_fields=["areas", "version", "updated_at"])
+        event_record(
+            type="plan.updated",
+            teryt=teryt,
+            aggregate="plan",
+            aggregate_id=plan.pk,
+            aggregate_version=plan.version,
+            actor=actor.name,
+            payload={"plan_id": plan.pk, "areas": plan.areas},
+        )
+        audit_record(
+            actor=actor,
+            action="plan.programme.replace",
+            object_type="plan",
+            object_id=plan.pk,
+            teryt=teryt,
+            changes=changes_between(before, {"areas": plan.areas, "version": plan.version}),
+        )
+    return plan
+
+
+def _programme_write(plan: Plan, programme: Programme) -> None:
+    plan.plan_areas.all().delete()  # type: ignore[attr-defined]
+    plan.services.all().delete()  # type: ignore[attr-defined]
+    plan.funding.all().delete()  # type: ignore[attr-defined]
+    plan.eu_projects.all().delete()  # type: ignore[attr-defined]
+    for a_pos, area in enumerate(programme.areas):
+        area_row = PlanArea.objects.create(
+            plan=plan, position=a_pos, code=area.code.value if area.code else "", name=area.name
+        )
+        for g_pos, goal in enumerate(area.goals):
+            goal_row = GeneralGoal.objects.create(area=area_row, position=g_pos, number=goal.number, text=goal.text)
+            for s_pos, specific in enumerate(goal.specific_goals):
+                specific_row = SpecificGoal.objects.create(
+                    goal=goal_row, position=s_pos, number=specific.number, text=specific.text
+                )
+                PlanAction.objects.bulk_create(
+                    PlanAction(
+                        specific_goal=specific_row,
+                        position=x_pos,
+                        number=action.number,
+                        text=action.text,
+                        institutions=[i.value for i in action.institutions],
+                        institutions_other=action.institutions_other,
+                        timeframe=action.timeframe,
+                        estimated_cost=action.estimated_cost,
+                        funding_sources=[f.value for f in action.funding_sources],
+                    )
+                    for x_pos, action in enumerate(specific.actions)
+                )
+    PlanService.objects.bulk_create(
+        PlanService(
+            plan=plan,
+            position=pos,
+            type=s.type,
+            name=s.name,
+            area=s.area.value if s.area else "",
+            capacity=s.capacity,
+            unit=s.unit,
+            copayment_percent=s.copayment_percent,
+            exemption_groups=s.exemption_groups,
+        )
+        for pos, s in enumerate(programme.services)
+    )
+    PlanFunding.objects.bulk_create(
+        PlanFunding(plan=plan, position=pos, source=f.source, description=f.description, year=f.year, amount=f.amount)
+        for pos, f in enumerate(programme.funding)
+    )
+    EuProject.objects.bulk_create(
+        EuProject(plan=plan, position=pos, call_code=p.call_code, title=p.title, value=p.value, status=p.status)
+        for pos, p in enumerate(programme.eu_projects)
+    )

@@ -74,6 +74,9 @@ MATRIX: dict[tuple[str, str], str] = {
     ("DELETE", "/api/v1/clients/{client_id}"): "operator",
     ("GET", "/api/v1/audit"): "operator",
     ("GET", "/api/v1/gminas/{teryt}/audit"): "gmina_admin",
+    ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/programme"): "gmina_read",
+    ("PUT", "/api/v1/gminas/{teryt}/plans/{plan_id}/programme"): "plan_edit",
+    ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/completeness"): "gmina_read",
 }
 
 
