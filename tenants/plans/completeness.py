@@ -58,7 +58,7 @@ def _gap_finding(path: str, numbers: list[int]) -> Finding:
 
 def completeness_check(*, plan: Plan) -> list[Finding]:
     programme = programme_of(plan)
-    indicators = list(plan.indicators.all())  # type: ignore[attr-defined]
+    indicators = list(plan.indicators.all())
     findings = [*_structure(programme), *_indicators(programme, indicators), *_funding(programme)]
     findings.extend(_copied_actions(programme))
     return findings

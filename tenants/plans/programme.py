@@ -95,7 +95,7 @@ class Programme(_Value):
 
 def programme_of(plan: Plan) -> Programme:
     """The plan's programme part, read from the gmina's schema (the schema must be active)."""
-    areas = plan.plan_areas.prefetch_related("goals__specific_goals__actions")  # type: ignore[attr-defined]
+    areas = plan.plan_areas.prefetch_related("goals__specific_goals__actions")
     return Programme(
         areas=[
             AreaValue(
@@ -113,11 +113,11 @@ def programme_of(plan: Plan) -> Programme:
                                     ActionValue(
                                         number=action.number,
                                         text=action.text,
-                                        institutions=action.institutions,
+                                        institutions=[Institution(i) for i in action.institutions],
                                         institutions_other=action.institutions_other,
                                         timeframe=action.timeframe,
                                         estimated_cost=action.estimated_cost,
-                                        funding_sources=action.funding_sources,
+                                        funding_sources=[FundingSource(f) for f in action.funding_sources],
                                     )
                                     for action in specific.actions.all()
                                 ],
@@ -132,7 +132,7 @@ def programme_of(plan: Plan) -> Programme:
         ],
         services=[
             ServiceValue(
-                type=s.type,
+                type=ServiceType(s.type),
                 name=s.name,
                 area=InterventionArea(s.area) if s.area else None,
                 capacity=s.capacity,
@@ -140,14 +140,14 @@ def programme_of(plan: Plan) -> Programme:
                 copayment_percent=s.copayment_percent,
                 exemption_groups=s.exemption_groups,
             )
-            for s in plan.services.all()  # type: ignore[attr-defined]
+            for s in plan.services.all()
         ],
         funding=[
-            FundingValue(source=f.source, description=f.description, year=f.year, amount=f.amount)
-            for f in plan.funding.all()  # type: ignore[attr-defined]
+            FundingValue(source=FundingSource(f.source), description=f.description, year=f.year, amount=f.amount)
+            for f in plan.funding.all()
         ],
         eu_projects=[
-            EuProjectValue(call_code=p.call_code, title=p.title, value=p.value, status=p.status)
-            for p in plan.eu_projects.all()  # type: ignore[attr-defined]
+            EuProjectValue(call_code=p.call_code, title=p.title, value=p.value, status=EuProjectStatus(p.status))
+            for p in plan.eu_projects.all()
         ],
     )

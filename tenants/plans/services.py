@@ -317,10 +317,10 @@ def plan_programme_replace(
 
 
 def _programme_write(plan: Plan, programme: Programme) -> None:
-    plan.plan_areas.all().delete()  # type: ignore[attr-defined]
-    plan.services.all().delete()  # type: ignore[attr-defined]
-    plan.funding.all().delete()  # type: ignore[attr-defined]
-    plan.eu_projects.all().delete()  # type: ignore[attr-defined]
+    plan.plan_areas.all().delete()
+    plan.services.all().delete()
+    plan.funding.all().delete()
+    plan.eu_projects.all().delete()
     for a_pos, area in enumerate(programme.areas):
         area_row = PlanArea.objects.create(
             plan=plan, position=a_pos, code=area.code.value if area.code else "", name=area.name
