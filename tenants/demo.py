@@ -11,9 +11,10 @@ from django_tenants.utils import tenant_context
 from mozaika.audit.log import Actor
 from mozaika.identity.models import ApiClient, Role, RoleGrant, Scope
 from mozaika.identity.tokens import api_client_create
+from tenants.demo_trzebiel import TRZEBIEL_PROGRAMME
 from tenants.models import Tenant
 from tenants.plans.models import InterventionArea, Plan
-from tenants.plans.services import IndicatorSpec, plan_create
+from tenants.plans.services import IndicatorSpec, plan_create, plan_programme_replace
 from tenants.provisioning import tenant_provision
 from tenants.registry import registry_import
 
@@ -185,7 +186,7 @@ def _trzebiel_plan(trzebiel: Tenant) -> int:
     with tenant_context(trzebiel):
         if Plan.objects.filter(title=TRZEBIEL_PLAN_TITLE).exists():
             return 0
-        plan_create(
+        plan = plan_create(
             teryt=trzebiel.code,
             title=TRZEBIEL_PLAN_TITLE,
             period_start=2024,
@@ -200,6 +201,13 @@ def _trzebiel_plan(trzebiel: Tenant) -> int:
                 IndicatorSpec(area=area, number=number, name=name, unit=unit)
                 for area, number, name, unit in TRZEBIEL_INDICATORS
             ],
+            actor=DEMO_ACTOR,
+        )
+        plan_programme_replace(
+            teryt=trzebiel.code,
+            plan_id=plan.pk,
+            programme=TRZEBIEL_PROGRAMME,
+            expected_version=plan.version,
             actor=DEMO_ACTOR,
         )
     return 1
