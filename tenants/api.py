@@ -3,10 +3,12 @@ authorise, enter the gmina's schema where needed, call a service or selector."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import IO, cast
+from typing import IO, Any, cast
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +17,7 @@ from ninja import Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.params.functions import File, Form, Path, Query
+from pydantic import Field
 
 from mozaika.audit.log import actor_for, audit_record
 from mozaika.errors import FieldError, PreconditionRequired
@@ -25,8 +28,10 @@ from tenants.plans import selectors as plan_selectors
 from tenants.plans import services as plan_services
 from tenants.plans.completeness import Severity, completeness_check
 from tenants.plans.documents import pdf_receive
-from tenants.plans.models import AdoptingActKind
+from tenants.plans.lifecycle import CommentSpec, ReviewDecision, plan_review, plan_submit
+from tenants.plans.models import AdoptingActKind, PlanVersion, ReviewComment
 from tenants.plans.programme import Programme, programme_of
+from tenants.plans.versions import Change, structural_diff
 from tenants.provisioning import Outcome, tenant_provision
 from tenants.schemas import GminaOut, PlanIn, PlanOut, TenantIn, TenantOut
 from tenants.selectors import gmina_get, gmina_search, tenant_get
@@ -204,3 +209,108 @@ def expected_version(request: HttpRequest) -> int:
             errors=[FieldError("If-Match", 'required: the ETag you read, e.g. "3"')],
         )
     return int(digits)
+
+
+class VersionOut(Schema):
+    number: int
+    sha256: str
+    submitted_by: str
+    submitted_at: dt.datetime
+
+
+class VersionDocumentOut(VersionOut):
+    document: dict[str, Any]
+
+
+class ChangeOut(Schema):
+    path: str
+    change: str
+    before: Any = None
+    after: Any = None
+
+
+class CommentIn(Schema):
+    path: str = Field(min_length=1, max_length=200, description="e.g. programme.areas[2].goals[0]")
+    text: str = Field(min_length=1, max_length=5000)
+
+
+class ReviewIn(Schema):
+    decision: ReviewDecision
+    comments: list[CommentIn] = Field(default_factory=list)
+
+
+class CommentOut(Schema):
+    version_number: int
+    path: str
+    text: str
+    author: str
+    created_at: dt.datetime
+
+
+@router.post("/gminas/{teryt}/plans/{plan_id}/submission", response=VersionOut, summary="Submit for review")
+def submit_plan(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> object:
+    with gmina_scope(request, teryt, Action.PLAN_SUBMIT) as (_, decision):
+        return plan_submit(teryt=teryt, plan_id=plan_id, actor=actor_for(request, decision))
+
+
+@router.post(
+    "/gminas/{teryt}/plans/{plan_id}/review",
+    response=PlanOut,
+    summary="Accept a submitted plan, or return it with comments (marshal's office)",
+)
+def review_plan(request: HttpRequest, payload: ReviewIn, plan_id: int, teryt: str = Teryt) -> object:
+    with gmina_scope(request, teryt, Action.REVIEW_DECIDE) as (_, decision):
+        plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)  # drafts stay unseen
+        plan_review(
+            teryt=teryt,
+            plan_id=plan_id,
+            decision=payload.decision,
+            comments=[CommentSpec(path=c.path, text=c.text) for c in payload.comments],
+            actor=actor_for(request, decision),
+        )
+        return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
+
+
+@router.get("/gminas/{teryt}/plans/{plan_id}/versions", response=list[VersionOut], summary="Submitted versions")
+def list_versions(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> list[PlanVersion]:
+    with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
+        plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
+        return list(plan.versions.all())
+
+
+@router.get(
+    "/gminas/{teryt}/plans/{plan_id}/versions/{number}", response=VersionDocumentOut, summary="One frozen version"
+)
+def get_version(request: HttpRequest, plan_id: int, number: int, teryt: str = Teryt) -> VersionDocumentOut:
+    with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
+        version = plan_selectors.version_get(
+            plan_id=plan_id, number=number, teryt=teryt, visibility=decision.visibility
+        )
+    return VersionDocumentOut(
+        number=version.number,
+        sha256=version.sha256,
+        submitted_by=version.submitted_by,
+        submitted_at=version.submitted_at,
+        document=json.loads(version.canonical),
+    )
+
+
+@router.get(
+    "/gminas/{teryt}/plans/{plan_id}/versions/{number}/diff/{other}",
+    response=list[ChangeOut],
+    summary="What changed between two versions",
+)
+def diff_versions(request: HttpRequest, plan_id: int, number: int, other: int, teryt: str = Teryt) -> list[Change]:
+    with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
+        before, after = (
+            plan_selectors.version_get(plan_id=plan_id, number=n, teryt=teryt, visibility=decision.visibility)
+            for n in (number, other)
+        )
+    return structural_diff(json.loads(before.canonical), json.loads(after.canonical))
+
+
+@router.get("/gminas/{teryt}/plans/{plan_id}/comments", response=list[CommentOut], summary="Reviewers' comments")
+def list_comments(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> list[ReviewComment]:
+    with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
+        plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
+        return list(plan.review_comments.all())

@@ -15,7 +15,17 @@ from django.contrib.auth import get_user_model
 from mozaika.identity.models import Role, RoleGrant
 from mozaika.identity.tokens import api_token_issue
 from tenants.demo import OPERATOR_USERNAME, TRZEBIEL_ADMIN_USERNAME, demo_load
-from tests.support import KRAKOW, TRZEBIEL, Api, MotoS3, admin_connection, plan_body, token_for
+from tests.support import (
+    KRAKOW,
+    TRZEBIEL,
+    Api,
+    MotoS3,
+    admin_connection,
+    complete_programme,
+    plan_body,
+    put_programme,
+    token_for,
+)
 
 
 @pytest.fixture(scope="session")
@@ -78,4 +88,23 @@ def created_plan(trzebiel_admin: Api) -> dict[str, Any]:
     response = trzebiel_admin.post_json(f"/api/v1/gminas/{TRZEBIEL}/plans", plan_body())
     assert response.status_code == 201, response.content
     result: dict[str, Any] = response.json()
+    return result
+
+
+@pytest.fixture
+def lubuskie_reviewer(db: None) -> Api:
+    return Api(token_for("demo-lubuskie-reviewer"))
+
+
+@pytest.fixture
+def accepted_plan(trzebiel_admin: Api, lubuskie_reviewer: Api, created_plan: dict[str, Any]) -> dict[str, Any]:
+    """The created plan made complete, submitted by the gmina and accepted by the region."""
+    plan_id = created_plan["id"]
+    written = put_programme(trzebiel_admin, TRZEBIEL, plan_id, complete_programme(), created_plan["version"])
+    assert written.status_code == 200, written.content
+    submitted = trzebiel_admin.post_json(f"/api/v1/gminas/{TRZEBIEL}/plans/{plan_id}/submission", {})
+    assert submitted.status_code == 200, submitted.content
+    accepted = lubuskie_reviewer.post_json(f"/api/v1/gminas/{TRZEBIEL}/plans/{plan_id}/review", {"decision": "accept"})
+    assert accepted.status_code == 200, accepted.content
+    result: dict[str, Any] = accepted.json()
     return result

@@ -195,3 +195,44 @@ def run_cli(database: str, *args: str) -> subprocess.CompletedProcess[str]:
         timeout=600,
         check=False,
     )
+
+
+def complete_programme() -> dict[str, Any]:
+    """A programme part that passes the completeness check (for a plan whose indicators cover
+    its one area, seniors, with a baseline and a target)."""
+    return {
+        "areas": [
+            {
+                "code": "seniors",
+                "goals": [
+                    {
+                        "number": "1",
+                        "text": "Wsparcie seniorów w miejscu zamieszkania",
+                        "specific_goals": [
+                            {
+                                "number": "1",
+                                "text": "Więcej usług opiekuńczych",
+                                "actions": [
+                                    {
+                                        "number": "1)",
+                                        "text": "Zwiększenie liczby godzin usług opiekuńczych",
+                                        "institutions": ["ops"],
+                                    },
+                                ],
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
+        "funding": [{"source": "gmina_budget", "year": 2025, "amount": "50000.00"}],
+    }
+
+
+def put_programme(api: Api, teryt: str, plan_id: int, body: dict[str, Any], version: int) -> Any:
+    return api.client.put(
+        f"/api/v1/gminas/{teryt}/plans/{plan_id}/programme",
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {api.token}", "If-Match": f'"{version}"'},
+    )

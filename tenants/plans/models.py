@@ -16,7 +16,16 @@ class InterventionArea(models.TextChoices):
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", "projekt"
-    ADOPTED = "adopted", "przyjęty"
+    SUBMITTED = "submitted", "złożony do oceny"
+    RETURNED = "returned", "zwrócony do poprawy"
+    ACCEPTED = "accepted", "zaakceptowany"
+    ADOPTED = "adopted", "przyjęty uchwałą"
+    EXPIRED = "expired", "wygasł"
+    SUPERSEDED = "superseded", "zastąpiony nowym planem"
+
+
+# Statuses a plan reaches only through an adopting act.
+ADOPTED_STATUSES = (PlanStatus.ADOPTED, PlanStatus.EXPIRED, PlanStatus.SUPERSEDED)
 
 
 class AdoptingActKind(models.TextChoices):
@@ -46,7 +55,8 @@ class Plan(models.Model):
                 condition=models.Q(period_end__gte=models.F("period_start")), name="plan_period_ordered"
             ),
             models.CheckConstraint(
-                condition=models.Q(status="draft") | models.Q(act_number__gt="", act_date__isnull=False),
+                condition=models.Q(status__in=["draft", "submitted", "returned", "accepted"])
+                | models.Q(act_number__gt="", act_date__isnull=False),
                 name="adopted_plan_has_act",
             ),
         ]
@@ -132,6 +142,41 @@ class PlanDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.original_name}"
+
+
+class PlanVersion(models.Model):
+    """What a submission froze: the plan as canonical JSON and its SHA-256. Immutable."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    canonical = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    submitted_by = models.CharField(max_length=150)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="one_plan_version_number")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} v{self.number}"
+
+
+class ReviewComment(models.Model):
+    """A reviewer's comment on a submitted version, attached to a path in the plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="review_comments")
+    version_number = models.PositiveIntegerField()
+    path = models.CharField(max_length=200)
+    text = models.TextField()
+    author = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.text[:40]}"
 
 
 # The programme part's models live in their own module to keep this one readable.

@@ -6,7 +6,7 @@ from django.db.models import Prefetch, QuerySet
 
 from mozaika.errors import NotFound
 from mozaika.identity.authz import Visibility
-from tenants.plans.models import Indicator, IndicatorValue, Plan, PlanStatus
+from tenants.plans.models import Indicator, IndicatorValue, Plan, PlanStatus, PlanVersion
 
 
 def _plans() -> QuerySet[Plan]:
@@ -40,3 +40,11 @@ def plan_get(*, plan_id: int, teryt: str, visibility: Visibility = Visibility.AL
     if plan is None:
         raise NotFound(f"Plan {plan_id} does not exist in gmina {teryt}.")
     return plan
+
+
+def version_get(*, plan_id: int, number: int, teryt: str, visibility: Visibility = Visibility.ALL) -> PlanVersion:
+    plan = plan_get(plan_id=plan_id, teryt=teryt, visibility=visibility)
+    version: PlanVersion | None = plan.versions.filter(number=number).first()
+    if version is None:
+        raise NotFound(f"Plan {plan_id} has no version {number}.")
+    return version

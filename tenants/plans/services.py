@@ -25,6 +25,7 @@ from tenants.plans.content_models import (
     SpecificGoal,
 )
 from tenants.plans.documents import ReceivedDocument, discarded_on_failure
+from tenants.plans.lifecycle import EDITABLE, Transition, plans_supersede_others, transition_to
 from tenants.plans.models import (
     AdoptingActKind,
     ArchiveStatus,
@@ -155,10 +156,9 @@ def plan_adopt(
             plan = Plan.objects.select_for_update().filter(pk=plan_id).first()
             if plan is None:
                 raise NotFound(f"Plan {plan_id} does not exist in gmina {teryt}.")
-            if plan.status != PlanStatus.DRAFT:
-                raise Conflict(f"Plan {plan_id} is already {plan.status}; a new version is a new plan.")
+            target = transition_to(plan, Transition.ADOPT)
             before = _audited(plan)
-            plan.status = PlanStatus.ADOPTED
+            plan.status = target
             plan.act_kind = act_kind
             plan.act_number = act_number
             plan.act_date = act_date
@@ -203,6 +203,7 @@ def plan_adopt(
                 teryt=teryt,
                 changes=changes_between(before, _audited(plan) | {"resolution_sha256": document.sha256}),
             )
+            plans_supersede_others(plan=plan, teryt=teryt, actor=actor)
         return plan
 
 
@@ -248,9 +249,6 @@ def document_archive(*, teryt: str, document_id: int, actor: Actor) -> PlanDocum
     return document
 
 
-EDITABLE_STATUSES = (PlanStatus.DRAFT,)
-
-
 def _validate_programme(programme: Programme, plan: Plan) -> None:
     errors: list[FieldError] = []
     seen: dict[str, int] = {}
@@ -287,15 +285,19 @@ def plan_programme_replace(
                 f"Plan {plan_id} is at version {plan.version}, not {expected_version}: read it again and retry.",
                 errors=[FieldError("If-Match", f"current version is {plan.version}")],
             )
-        if plan.status not in EDITABLE_STATUSES:
-            allowed = ", ".join(s.value for s in EDITABLE_STATUSES)
-            raise Conflict(f"A {plan.status} plan cannot be edited; editable: {allowed}.")
+        if plan.status not in EDITABLE:
+            allowed = ", ".join(sorted(s.value for s in EDITABLE))
+            raise Conflict(
+                f"A {plan.status} plan cannot be edited (editable: {allowed}); a new plan starts a new version.",
+                errors=[FieldError("status", f"editable statuses: {allowed}")],
+            )
         _validate_programme(programme, plan)
         before = {"areas": list(plan.areas), "version": plan.version}
         _programme_write(plan, programme)
         plan.areas = [area.code.value for area in programme.areas if area.code is not None]
+        plan.status = PlanStatus.DRAFT  # editing a returned plan starts its next draft version
         plan.version += 1
-        plan.save(update_fields=["areas", "version", "updated_at"])
+        plan.save(update_fields=["areas", "status", "version", "updated_at"])
         event_record(
             type="plan.updated",
             teryt=teryt,

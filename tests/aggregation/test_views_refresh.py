@@ -13,9 +13,12 @@ from tests.support import KRAKOW, TRZEBIEL, Api, adoption_form
 
 
 def test_refresh_after_adoption_counts_the_plan_in_its_region_and_the_nation(
-    trzebiel_admin: Api, created_plan: dict[str, Any], operator: Api
+    trzebiel_admin: Api, accepted_plan: dict[str, Any], operator: Api
 ) -> None:
-    trzebiel_admin.post_form(f"/api/v1/gminas/{TRZEBIEL}/plans/{created_plan['id']}/adoption", adoption_form())
+    adopted = trzebiel_admin.post_form(
+        f"/api/v1/gminas/{TRZEBIEL}/plans/{accepted_plan['id']}/adoption", adoption_form()
+    )
+    assert adopted.status_code == 200, adopted.content
 
     with schema_context("g" + TRZEBIEL):
         gmina_views_refresh(teryt=TRZEBIEL)

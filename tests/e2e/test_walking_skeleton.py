@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import Product
-from tests.support import MINIMAL_PDF, TRZEBIEL, wait_until
+from tests.support import MINIMAL_PDF, TRZEBIEL, complete_programme, plan_body, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +23,15 @@ def test_an_adopted_plan_reaches_the_archive_the_rollups_and_the_eligibility_ans
     gmina = product.client(product.manage("issue_token", "demo-trzebiel-admin").strip().splitlines()[-1])
     reviewer = product.client(product.manage("issue_token", "demo-lubuskie-reviewer").strip().splitlines()[-1])
     funding = product.client(product.manage("client_secret", "demo-funding-system").strip().splitlines()[-1])
-    [plan] = gmina.get(f"/api/v1/gminas/{TRZEBIEL}/plans").json()
+    # A complete plan goes through its lifecycle: drafted and submitted by the gmina, accepted
+    # by the marshal's office, then adopted with the council's resolution.
+    plans = f"/api/v1/gminas/{TRZEBIEL}/plans"
+    plan = gmina.post(plans, json=plan_body()).json()
+    written = gmina.put(f"{plans}/{plan['id']}/programme", json=complete_programme(),
+                        headers={"If-Match": f'"{plan["version"]}"'})  # fmt: skip
+    assert written.status_code == 200, written.text
+    assert gmina.post(f"{plans}/{plan['id']}/submission").status_code == 200
+    assert reviewer.post(f"{plans}/{plan['id']}/review", json={"decision": "accept"}).status_code == 200
     before = funding.get(f"/api/v1/eligibility/{TRZEBIEL}", params={"area": "seniors", "on": "2025-03-01"}).json()
     assert before["eligible"] is False
 

@@ -43,6 +43,7 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "gmina_read": ({"operator", *GMINA_PEOPLE, "reviewer", "analyst"}, {"operator", "analyst"}),
     "plan_edit": ({"gmina_admin", "gmina_editor"}, set()),
     "gmina_admin": ({"gmina_admin"}, set()),
+    "review": ({"reviewer"}, set()),
     "region_rollup": ({"operator", "reviewer", "analyst", "client"}, {"operator", "analyst"}),
     "national_rollup": ({"operator", "analyst"}, {"operator", "analyst"}),
     "eligibility": ({"operator", *GMINA_PEOPLE, "reviewer", "analyst", "client"}, {"operator", "analyst"}),
@@ -77,6 +78,12 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/programme"): "gmina_read",
     ("PUT", "/api/v1/gminas/{teryt}/plans/{plan_id}/programme"): "plan_edit",
     ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/completeness"): "gmina_read",
+    ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/submission"): "gmina_admin",
+    ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/review"): "review",
+    ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/versions"): "gmina_read",
+    ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/versions/{number}"): "gmina_read",
+    ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/versions/{number}/diff/{other}"): "gmina_read",
+    ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/comments"): "gmina_read",
 }
 
 
@@ -140,6 +147,8 @@ def request_for(method: str, path: str, target: str) -> tuple[str, dict[str, Any
         "username": "matrix-victim",
         "role": "gmina_viewer",
         "client_id": str(client.pk),
+        "number": "1",
+        "other": "2",
         "secret_id": str(secret.pk),
     }
     url = path.format(**values)
@@ -151,6 +160,7 @@ def request_for(method: str, path: str, target: str) -> tuple[str, dict[str, Any
         ("POST", "/api/v1/users/{username}/roles"): {"role": "gmina_editor", "scope": teryt},
         ("POST", "/api/v1/gminas/{teryt}/members"): {"username": "matrix-victim", "role": "gmina_editor"},
         ("POST", "/api/v1/clients"): {"name": "matrix-new-client", "scopes": ["eligibility:read"]},
+        ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/review"): {"decision": "accept"},
     }
     if path.endswith("/adoption"):
         form = {

@@ -15,7 +15,7 @@ from mozaika.audit.log import Actor
 from mozaika.audit.models import AuditEntry
 from mozaika.identity.models import ApiClientSecret, Role, RoleGrant, Scope
 from mozaika.identity.tokens import api_client_create, api_client_rotate, api_token_issue
-from tests.support import KRAKOW, TRZEBIEL, Api, adoption_form
+from tests.support import KRAKOW, TRZEBIEL, Api, adoption_form, complete_programme, put_programme
 
 SYSTEM = Actor.system("test")
 
@@ -30,16 +30,21 @@ def test_drafts_are_seen_inside_the_gmina_only(trzebiel_admin: Api, created_plan
     reviewer = person("rev", Role.REGIONAL_REVIEWER, "08")
     analyst = person("ana", Role.NATIONAL_ANALYST)
     plans = f"/api/v1/gminas/{TRZEBIEL}/plans"
+    plan_id = created_plan["id"]
 
     assert len(trzebiel_admin.get(plans).json()) == 2  # the demo plan and the new one, both drafts
     assert reviewer.get(plans).json() == []
     assert analyst.get(plans).json() == []
-    assert reviewer.get(f"{plans}/{created_plan['id']}").status_code == 404
+    assert reviewer.get(f"{plans}/{plan_id}").status_code == 404
 
-    trzebiel_admin.post_form(f"{plans}/{created_plan['id']}/adoption", adoption_form())
+    put_programme(trzebiel_admin, TRZEBIEL, plan_id, complete_programme(), created_plan["version"])
+    assert trzebiel_admin.post_json(f"{plans}/{plan_id}/submission", {}).status_code == 200
 
-    assert [p["id"] for p in reviewer.get(plans).json()] == [created_plan["id"]]
-    assert [p["id"] for p in analyst.get(plans).json()] == [created_plan["id"]]
+    assert [p["id"] for p in reviewer.get(plans).json()] == [plan_id]  # submitted: the region sees it
+    assert analyst.get(plans).json() == []  # the nation sees adopted plans only
+    reviewer.post_json(f"{plans}/{plan_id}/review", {"decision": "accept"})
+    trzebiel_admin.post_form(f"{plans}/{plan_id}/adoption", adoption_form())
+    assert [p["id"] for p in analyst.get(plans).json()] == [plan_id]
 
 
 def test_a_reviewer_of_one_voivodeship_is_refused_another_and_nothing_leaks(created_plan: dict[str, Any]) -> None:
@@ -65,7 +70,8 @@ def test_gmina_reads_by_its_own_people_are_not_audited(trzebiel_admin: Api) -> N
     assert not AuditEntry.objects.filter(action="gmina.read").exists()
 
 
-def test_changes_are_audited_with_role_and_before_after(trzebiel_admin: Api, created_plan: dict[str, Any]) -> None:
+def test_changes_are_audited_with_role_and_before_after(trzebiel_admin: Api, accepted_plan: dict[str, Any]) -> None:
+    created_plan = accepted_plan
     trzebiel_admin.post_form(f"/api/v1/gminas/{TRZEBIEL}/plans/{created_plan['id']}/adoption", adoption_form())
 
     entry = AuditEntry.objects.get(action="plan.adopt")
@@ -75,7 +81,7 @@ def test_changes_are_audited_with_role_and_before_after(trzebiel_admin: Api, cre
         TRZEBIEL,
         str(created_plan["id"]),
     )
-    assert entry.changes["status"] == ["draft", "adopted"]
+    assert entry.changes["status"] == ["accepted", "adopted"]
     assert entry.changes["act_number"] == ["", "XII/84/2024"]
     assert AuditEntry.objects.filter(action="plan.create", object_id=str(created_plan["id"])).exists()
 

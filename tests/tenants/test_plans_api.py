@@ -41,8 +41,9 @@ def test_demo_plan_keeps_the_documents_indicator_numbering(trzebiel_admin: Api) 
 
 
 def test_adoption_records_the_act_the_pending_document_and_one_event(
-    trzebiel_admin: Api, created_plan: dict[str, Any], local_archive: Any
+    trzebiel_admin: Api, accepted_plan: dict[str, Any], local_archive: Any
 ) -> None:
+    created_plan = accepted_plan
     response = adopt(trzebiel_admin, created_plan["id"])
 
     assert response.status_code == 200, response.content
@@ -60,22 +61,33 @@ def test_adoption_records_the_act_the_pending_document_and_one_event(
     assert document["original_name"] == "Uchwała XII-84-2024.pdf"
     [event] = Event.objects.filter(type="plan.adopted", aggregate_id=str(created_plan["id"]))
     assert event.teryt == TRZEBIEL
-    assert event.aggregate_version == plan["version"] == 2
+    assert event.aggregate_version == plan["version"] == accepted_plan["version"] + 1
     assert event.payload["documents"][0]["sha256"] == document["sha256"]
     staged = list((local_archive / "staging").iterdir())
     assert [p.read_bytes() for p in staged] == [MINIMAL_PDF]
 
 
 def test_adopting_an_adopted_plan_is_a_conflict_and_stages_nothing(
-    trzebiel_admin: Api, created_plan: dict[str, Any], local_archive: Any
+    trzebiel_admin: Api, accepted_plan: dict[str, Any], local_archive: Any
 ) -> None:
+    created_plan = accepted_plan
     assert adopt(trzebiel_admin, created_plan["id"]).status_code == 200
 
     response = adopt(trzebiel_admin, created_plan["id"], act_number="XIII/90/2024")
 
     assert response.status_code == 409
     assert response.json()["code"] == "conflict"
+    assert response.json()["errors"] == [{"path": "status", "message": "allowed transitions: expire, supersede"}]
     assert len(list((local_archive / "staging").iterdir())) == 1
     with schema_context("g" + TRZEBIEL):
         assert Plan.objects.get(pk=created_plan["id"]).act_number == "XII/84/2024"
         assert PlanDocument.objects.filter(plan_id=created_plan["id"]).count() == 1
+
+
+def test_a_draft_cannot_be_adopted_and_the_allowed_transitions_are_listed(
+    trzebiel_admin: Api, created_plan: dict[str, Any]
+) -> None:
+    response = adopt(trzebiel_admin, created_plan["id"])
+
+    assert response.status_code == 409
+    assert response.json()["errors"] == [{"path": "status", "message": "allowed transitions: submit"}]

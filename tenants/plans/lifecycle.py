@@ -1,0 +1,169 @@
+"""A plan's lifecycle: draft -> submitted -> returned (with comments) -> submitted -> accepted ->
+adopted (resolution recorded) -> expired (period over) / superseded (a newer plan adopted).
+A transition not allowed from the current status is a 409 naming the ones that are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from django.db import transaction
+
+from mozaika.audit.log import Actor, audit_record
+from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
+from mozaika.events.bus import event_record
+from tenants.plans.completeness import Severity, completeness_check
+from tenants.plans.models import Plan, PlanStatus, PlanVersion, ReviewComment
+from tenants.plans.versions import canonical_json, plan_document, sha256_of
+
+
+class Transition(StrEnum):
+    SUBMIT = "submit"
+    RETURN = "return"
+    ACCEPT = "accept"
+    ADOPT = "adopt"
+    EXPIRE = "expire"
+    SUPERSEDE = "supersede"
+
+
+TRANSITIONS: dict[Transition, tuple[frozenset[PlanStatus], PlanStatus]] = {
+    Transition.SUBMIT: (frozenset({PlanStatus.DRAFT, PlanStatus.RETURNED}), PlanStatus.SUBMITTED),
+    Transition.RETURN: (frozenset({PlanStatus.SUBMITTED}), PlanStatus.RETURNED),
+    Transition.ACCEPT: (frozenset({PlanStatus.SUBMITTED}), PlanStatus.ACCEPTED),
+    Transition.ADOPT: (frozenset({PlanStatus.ACCEPTED}), PlanStatus.ADOPTED),
+    Transition.EXPIRE: (frozenset({PlanStatus.ADOPTED}), PlanStatus.EXPIRED),
+    Transition.SUPERSEDE: (frozenset({PlanStatus.ADOPTED}), PlanStatus.SUPERSEDED),
+}
+EDITABLE = frozenset({PlanStatus.DRAFT, PlanStatus.RETURNED})
+
+
+def allowed_from(status: str) -> list[str]:
+    return [t.value for t, (sources, _) in TRANSITIONS.items() if status in sources]
+
+
+def transition_to(plan: Plan, transition: Transition) -> PlanStatus:
+    """The status `transition` leads to from the plan's; 409 when it may not happen now."""
+    sources, target = TRANSITIONS[transition]
+    if plan.status not in sources:
+        allowed = ", ".join(allowed_from(plan.status)) or "none"
+        raise Conflict(
+            f"A {plan.status} plan cannot {transition.value}; allowed now: {allowed}.",
+            errors=[FieldError("status", f"allowed transitions: {allowed}")],
+        )
+    return target
+
+
+def plan_locked(*, teryt: str, plan_id: int) -> Plan:
+    plan = Plan.objects.select_for_update().filter(pk=plan_id).first()
+    if plan is None:
+        raise NotFound(f"Plan {plan_id} does not exist in gmina {teryt}.")
+    return plan
+
+
+def _record(plan: Plan, *, teryt: str, type: str, actor: Actor, before: str, payload: dict[str, object]) -> None:
+    event_record(
+        type=type,
+        teryt=teryt,
+        aggregate="plan",
+        aggregate_id=plan.pk,
+        aggregate_version=plan.version,
+        actor=actor.name,
+        payload={"plan_id": plan.pk, "status": plan.status, **payload},
+    )
+    audit_record(
+        actor=actor,
+        action=type,
+        object_type="plan",
+        object_id=plan.pk,
+        teryt=teryt,
+        changes={"status": [before, plan.status]},
+    )
+
+
+def plan_submit(*, teryt: str, plan_id: int, actor: Actor) -> PlanVersion:
+    """Freeze the plan as a new immutable version and send it for review. Blocking completeness
+    findings stop it (422, each finding's path listed)."""
+    with transaction.atomic():
+        plan = plan_locked(teryt=teryt, plan_id=plan_id)
+        target = transition_to(plan, Transition.SUBMIT)
+        blocking = [f for f in completeness_check(plan=plan) if f.severity is Severity.BLOCKING]
+        if blocking:
+            raise ValidationFailed(
+                f"The plan has {len(blocking)} blocking finding(s); see GET .../completeness.",
+                errors=[FieldError(f.path, f.message_en) for f in blocking],
+            )
+        canonical = canonical_json(plan_document(plan))
+        version = PlanVersion.objects.create(
+            plan=plan,
+            number=plan.versions.count() + 1,
+            canonical=canonical,
+            sha256=sha256_of(canonical),
+            submitted_by=actor.name,
+        )
+        before, plan.status = plan.status, target
+        plan.version += 1
+        plan.save(update_fields=["status", "version", "updated_at"])
+        _record(plan, teryt=teryt, type="plan.submitted", actor=actor, before=before,
+                payload={"version_number": version.number, "sha256": version.sha256})  # fmt: skip
+    return version
+
+
+@dataclass(frozen=True)
+class CommentSpec:
+    path: str
+    text: str
+
+
+class ReviewDecision(StrEnum):
+    ACCEPT = "accept"
+    RETURN = "return"
+
+
+def plan_review(
+    *, teryt: str, plan_id: int, decision: ReviewDecision, comments: list[CommentSpec], actor: Actor
+) -> Plan:
+    """The marshal's office accepts a submitted plan or returns it with comments on its paths."""
+    if decision is ReviewDecision.RETURN and not comments:
+        raise ValidationFailed(
+            "A returned plan needs at least one comment.", errors=[FieldError("comments", "at least one comment")]
+        )
+    with transaction.atomic():
+        plan = plan_locked(teryt=teryt, plan_id=plan_id)
+        target = transition_to(plan, Transition.RETURN if decision is ReviewDecision.RETURN else Transition.ACCEPT)
+        latest = plan.versions.order_by("-number").first()
+        version_number = latest.number if latest else 0
+        ReviewComment.objects.bulk_create(
+            ReviewComment(plan=plan, version_number=version_number, path=c.path, text=c.text, author=actor.name)
+            for c in comments
+        )
+        before, plan.status = plan.status, target
+        plan.version += 1
+        plan.save(update_fields=["status", "version", "updated_at"])
+        _record(plan, teryt=teryt, type=f"plan.{'returned' if decision is ReviewDecision.RETURN else 'accepted'}",
+                actor=actor, before=before,
+                payload={"version_number": version_number, "comments": len(comments)})  # fmt: skip
+    return plan
+
+
+def plans_supersede_others(*, plan: Plan, teryt: str, actor: Actor) -> None:
+    """A newly adopted plan supersedes the gmina's previously adopted ones (same transaction)."""
+    for older in Plan.objects.select_for_update().filter(status=PlanStatus.ADOPTED).exclude(pk=plan.pk):
+        before, older.status = older.status, transition_to(older, Transition.SUPERSEDE)
+        older.version += 1
+        older.save(update_fields=["status", "version", "updated_at"])
+        _record(older, teryt=teryt, type="plan.superseded", actor=actor, before=before,
+                payload={"superseded_by": plan.pk})  # fmt: skip
+
+
+def plans_expire(*, teryt: str, today: date, actor: Actor) -> list[int]:
+    """Adopted plans whose period has ended become expired; returns their ids."""
+    expired: list[int] = []
+    with transaction.atomic():
+        for plan in Plan.objects.select_for_update().filter(status=PlanStatus.ADOPTED, period_end__lt=today.year):
+            before, plan.status = plan.status, transition_to(plan, Transition.EXPIRE)
+            plan.version += 1
+            plan.save(update_fields=["status", "version", "updated_at"])
+            _record(plan, teryt=teryt, type="plan.expired", actor=actor, before=before, payload={})
+            expired.append(plan.pk)
+    return expired
