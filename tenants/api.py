@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import IO, Any, cast
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django_tenants.utils import tenant_context
@@ -20,7 +21,7 @@ from ninja.params.functions import File, Form, Path, Query
 from pydantic import Field
 
 from mozaika.audit.log import actor_for, audit_record
-from mozaika.errors import FieldError, PreconditionRequired
+from mozaika.errors import FieldError, PayloadTooLarge, PreconditionRequired
 from mozaika.identity.authz import Action, Decision, authorize_gmina, authorize_platform
 from mozaika.tenancy import TERYT_GMINA_PATTERN, TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
 from tenants.models import Gmina, Tenant
@@ -31,6 +32,7 @@ from tenants.plans.documents import pdf_receive
 from tenants.plans.lifecycle import CommentSpec, ReviewDecision, plan_review, plan_submit
 from tenants.plans.models import AdoptingActKind, PlanVersion, ReviewComment
 from tenants.plans.programme import Programme, programme_of
+from tenants.plans.spreadsheet import plan_workbook, workbook_plan
 from tenants.plans.versions import Change, structural_diff
 from tenants.provisioning import Outcome, tenant_provision
 from tenants.schemas import GminaOut, PlanIn, PlanOut, TenantIn, TenantOut
@@ -314,3 +316,35 @@ def list_comments(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> lis
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
         return list(plan.review_comments.all())
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get(
+    "/gminas/{teryt}/plans/{plan_id}/workbook",
+    response={200: None},
+    summary="The plan as an XLSX workbook (one sheet per part)",
+)
+def export_workbook(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> HttpResponse:
+    with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
+        plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
+        content = plan_workbook(plan)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="plan-{teryt}-{plan_id}-v{plan.version}.xlsx"'
+    return response
+
+
+@router.post(
+    "/gminas/{teryt}/plan-workbooks",
+    response={201: PlanOut},
+    summary="Import an XLSX workbook as a new draft plan",
+    description="Every problem is reported with its sheet, row and column; nothing is written unless all is right.",
+)
+def import_workbook(request: HttpRequest, teryt: str = Teryt, workbook: UploadedFile = File(...)) -> Status[object]:
+    with gmina_scope(request, teryt, Action.PLAN_EDIT) as (_, decision):
+        if workbook.size and workbook.size > settings.MAX_DOCUMENT_BYTES:
+            raise PayloadTooLarge("The workbook is too large.", errors=[FieldError("workbook", "too large")])
+        imported = workbook_plan(cast(IO[bytes], workbook))
+        plan = plan_services.plan_import(teryt=teryt, imported=imported, actor=actor_for(request, decision))
+        return Status(201, plan_selectors.plan_get(plan_id=plan.pk, teryt=teryt))

@@ -31,6 +31,7 @@ from tenants.plans.models import (
     ArchiveStatus,
     DocumentKind,
     Indicator,
+    IndicatorDirection,
     IndicatorValue,
     InterventionArea,
     Plan,
@@ -38,6 +39,7 @@ from tenants.plans.models import (
     PlanStatus,
 )
 from tenants.plans.programme import Programme
+from tenants.plans.spreadsheet import ImportedPlan
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +55,8 @@ class IndicatorSpec:
     target_value: Decimal | None = None
     target_year: int | None = None
     values: dict[int, Decimal] = field(default_factory=dict)
+    direction: IndicatorDirection = IndicatorDirection.INCREASE
+    standard_code: str = ""
 
 
 def _validate_plan(
@@ -107,6 +111,8 @@ def plan_create(
                 baseline_year=spec.baseline_year,
                 target_value=spec.target_value,
                 target_year=spec.target_year,
+                direction=spec.direction,
+                standard_code=spec.standard_code,
             )
             IndicatorValue.objects.bulk_create(
                 IndicatorValue(indicator=indicator, year=year, value=value, reported_by=actor.name)
@@ -369,3 +375,35 @@ def _programme_write(plan: Plan, programme: Programme) -> None:
         EuProject(plan=plan, position=pos, call_code=p.call_code, title=p.title, value=p.value, status=p.status)
         for pos, p in enumerate(programme.eu_projects)
     )
+
+
+def plan_import(*, teryt: str, imported: ImportedPlan, actor: Actor) -> Plan:
+    """A checked workbook becomes a new draft plan, all or nothing."""
+    with transaction.atomic():
+        plan = plan_create(
+            teryt=teryt,
+            title=imported.title,
+            period_start=imported.period_start,
+            period_end=imported.period_end,
+            areas=[area.code for area in imported.programme.areas if area.code is not None],
+            indicators=[
+                IndicatorSpec(
+                    area=InterventionArea(row.area),
+                    number=row.number,
+                    name=row.name,
+                    unit=row.unit,
+                    baseline_value=row.baseline_value,
+                    baseline_year=row.baseline_year,
+                    target_value=row.target_value,
+                    target_year=row.target_year,
+                    values=row.values,
+                    direction=IndicatorDirection(row.direction),
+                    standard_code=row.standard_code,
+                )
+                for row in imported.indicators
+            ],
+            actor=actor,
+        )
+        return plan_programme_replace(
+            teryt=teryt, plan_id=plan.pk, programme=imported.programme, expected_version=plan.version, actor=actor
+        )

@@ -84,6 +84,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/versions/{number}"): "gmina_read",
     ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/versions/{number}/diff/{other}"): "gmina_read",
     ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/comments"): "gmina_read",
+    ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/workbook"): "gmina_read",
+    ("POST", "/api/v1/gminas/{teryt}/plan-workbooks"): "plan_edit",
 }
 
 
@@ -162,6 +164,12 @@ def request_for(method: str, path: str, target: str) -> tuple[str, dict[str, Any
         ("POST", "/api/v1/clients"): {"name": "matrix-new-client", "scopes": ["eligibility:read"]},
         ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/review"): {"decision": "accept"},
     }
+    if path.endswith("/plan-workbooks"):
+        return (
+            url,
+            {"workbook": SimpleUploadedFile("plan.xlsx", b"not a workbook", "application/octet-stream")},
+            "multipart",
+        )
     if path.endswith("/adoption"):
         form = {
             "act_number": "XII/84/2024",
