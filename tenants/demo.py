@@ -11,6 +11,7 @@ from django_tenants.utils import tenant_context
 from mozaika.audit.log import Actor
 from mozaika.identity.models import ApiClient, Role, RoleGrant, Scope
 from mozaika.identity.tokens import api_client_create
+from tenants.demo_seeds import seed_plans_load
 from tenants.demo_trzebiel import TRZEBIEL_PROGRAMME
 from tenants.models import Tenant
 from tenants.plans.models import InterventionArea, Plan
@@ -142,7 +143,7 @@ def demo_load() -> dict[str, int]:
     registry = registry_import()
     tenants = {code: tenant_provision(code=code, actor=DEMO_ACTOR)[0] for code in DEMO_TENANTS}
     users = _demo_users()
-    plans = _trzebiel_plan(tenants["0811082"])
+    plans = _trzebiel_plan(tenants["0811082"]) + seed_plans_load(tenants, DEMO_ACTOR)
     return {
         "registry_units_created": sum(registry.created.values()),
         "tenants": len(tenants),

@@ -134,7 +134,7 @@ class PlanService(models.Model):
     capacity = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     unit = models.CharField(max_length=50, blank=True)
     copayment_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
-    exemption_groups = ArrayField(models.CharField(max_length=300), default=list, blank=True)
+    exemption_groups = ArrayField(models.TextField(), default=list, blank=True)
 
     class Meta:
         ordering = ["position"]

@@ -69,7 +69,7 @@ class ServiceValue(_Value):
     capacity: Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)] | None = None
     unit: str = Field("", max_length=50)
     copayment_percent: Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)] | None = None
-    exemption_groups: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(default_factory=list)
+    exemption_groups: list[Annotated[str, Field(min_length=1, max_length=2000)]] = Field(default_factory=list)
 
 
 class FundingValue(_Value):

@@ -407,3 +407,65 @@ def plan_import(*, teryt: str, imported: ImportedPlan, actor: Actor) -> Plan:
         return plan_programme_replace(
             teryt=teryt, plan_id=plan.pk, programme=imported.programme, expected_version=plan.version, actor=actor
         )
+
+
+def plan_register_adopted(
+    *,
+    teryt: str,
+    plan_id: int,
+    act_kind: AdoptingActKind,
+    act_number: str,
+    act_date: date,
+    in_force_from: date | None,
+    actor: Actor,
+) -> Plan:
+    """Record a plan a council adopted before the gmina joined Mozaika: its review happened
+    outside, so it goes from draft straight to adopted. Its document can be archived later."""
+    effective_from = in_force_from or act_date
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().filter(pk=plan_id).first()
+        if plan is None:
+            raise NotFound(f"Plan {plan_id} does not exist in gmina {teryt}.")
+        if plan.status != PlanStatus.DRAFT:
+            raise Conflict(f"Only a draft can be registered as adopted; this plan is {plan.status}.")
+        before = _audited(plan)
+        plan.status = PlanStatus.ADOPTED
+        plan.act_kind, plan.act_number, plan.act_date, plan.in_force_from = (
+            act_kind,
+            act_number,
+            act_date,
+            effective_from,
+        )
+        plan.version += 1
+        plan.save()
+        event_record(
+            type="plan.adopted",
+            teryt=teryt,
+            aggregate="plan",
+            aggregate_id=plan.pk,
+            aggregate_version=plan.version,
+            actor=actor.name,
+            payload={
+                "plan_id": plan.pk,
+                "period": [plan.period_start, plan.period_end],
+                "areas": plan.areas,
+                "act": {
+                    "kind": act_kind.value,
+                    "number": act_number,
+                    "date": act_date.isoformat(),
+                    "in_force_from": effective_from.isoformat(),
+                },
+                "documents": [],
+                "registered": True,
+            },
+        )
+        audit_record(
+            actor=actor,
+            action="plan.register_adopted",
+            object_type="plan",
+            object_id=plan.pk,
+            teryt=teryt,
+            changes=changes_between(before, _audited(plan)),
+        )
+        plans_supersede_others(plan=plan, teryt=teryt, actor=actor)
+    return plan
