@@ -96,15 +96,26 @@ class Indicator(models.Model):
 
 
 class IndicatorValue(models.Model):
+    """A reported yearly value. A correction adds a new row and marks the old one superseded, so
+    the history of what was reported stays."""
+
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
     year = models.PositiveSmallIntegerField()
     value = models.DecimalField(max_digits=14, decimal_places=2)
     reported_by = models.CharField(max_length=150)
     reported_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=500, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["year"]
-        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="one_value_per_indicator_year")]
+        ordering = ["year", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="one_current_value_per_indicator_year",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}: {self.value}"
@@ -142,6 +153,65 @@ class PlanDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.original_name}"
+
+
+class ReportKind(models.TextChoices):
+    YEARLY = "yearly", "sprawozdanie roczne"
+    FINAL = "final", "raport końcowy z realizacji"
+
+
+class ImplementationReport(models.Model):
+    """A yearly or final implementation report: narrative plus the indicator values of its year
+    as they stood when it was filed."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="reports")
+    kind = models.CharField(max_length=10, choices=ReportKind.choices)
+    year = models.PositiveSmallIntegerField()
+    narrative = models.TextField()
+    indicator_values = models.JSONField(default=list)
+    filed_by = models.CharField(max_length=150)
+    filed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["year", "id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "kind", "year"], name="one_report_per_kind_and_year")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}"
+
+
+class DiagnosticSection(models.Model):
+    """The diagnostic part (część diagnostyczna): titled text."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="diagnostic_sections")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class KeyFigure(models.Model):
+    """A figure of the diagnosis with its year and source (residents of DPS, people waiting for
+    care services...), so the region can compare needs with what the plan offers."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="key_figures")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=300)
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    unit = models.CharField(max_length=50)
+    year = models.PositiveSmallIntegerField()
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class PlanVersion(models.Model):

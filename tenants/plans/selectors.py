@@ -9,13 +9,16 @@ from mozaika.identity.authz import Visibility
 from tenants.plans.models import Indicator, IndicatorValue, Plan, PlanStatus, PlanVersion
 
 
+def current_values() -> QuerySet[IndicatorValue]:
+    """Reported values as they stand: corrections replace, history keeps the rest."""
+    return IndicatorValue.objects.filter(superseded_at__isnull=True)
+
+
 def _plans() -> QuerySet[Plan]:
     return Plan.objects.prefetch_related(
         Prefetch(
             "indicators",
-            queryset=Indicator.objects.prefetch_related(
-                Prefetch("values", queryset=IndicatorValue.objects.order_by("year"))
-            ),
+            queryset=Indicator.objects.prefetch_related(Prefetch("values", queryset=current_values().order_by("year"))),
         ),
         "documents",
     )
@@ -48,3 +51,11 @@ def version_get(*, plan_id: int, number: int, teryt: str, visibility: Visibility
     if version is None:
         raise NotFound(f"Plan {plan_id} has no version {number}.")
     return version
+
+
+def indicator_value_history(*, plan: Plan, indicator_id: int) -> list[IndicatorValue]:
+    """Every value reported for the indicator, superseded ones included, oldest first."""
+    if not Indicator.objects.filter(pk=indicator_id, plan=plan).exists():
+        raise NotFound(f"Plan {plan.pk} has no indicator {indicator_id}.")
+    # A fresh query: the plan's prefetched values hold current values only.
+    return list(IndicatorValue.objects.filter(indicator_id=indicator_id).order_by("year", "id"))

@@ -26,6 +26,7 @@ from tenants.plans.programme import (
     SpecificGoalValue,
     programme_of,
 )
+from tenants.plans.selectors import current_values
 
 PLAN_SHEET = "Plan"
 ACTIONS_SHEET = "Cele i działania"
@@ -129,8 +130,8 @@ def plan_workbook(plan: Plan) -> bytes:
     ])  # fmt: skip
     years = list(range(plan.period_start, plan.period_end + 1))
     indicator_rows = []
-    for i in plan.indicators.prefetch_related("values"):
-        values = {v.year: v.value for v in i.values.all()}
+    for i in plan.indicators.all():
+        values = {v.year: v.value for v in current_values().filter(indicator=i)}
         indicator_rows.append([
             i.area, i.number, i.name, i.unit, i.direction, i.standard_code, i.baseline_value, i.baseline_year,
             i.target_value, i.target_year, *[values.get(year) for year in years],

@@ -18,6 +18,13 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "title": plan.title,
         "period_start": plan.period_start,
         "period_end": plan.period_end,
+        "diagnosis": {
+            "sections": [{"title": d.title, "text": d.text} for d in plan.diagnostic_sections.all()],
+            "figures": [
+                {"name": f.name, "value": str(f.value), "unit": f.unit, "year": f.year, "source": f.source}
+                for f in plan.key_figures.all()
+            ],
+        },
         "programme": programme_of(plan).model_dump(mode="json"),
         "indicators": [
             {

@@ -86,6 +86,12 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/comments"): "gmina_read",
     ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/workbook"): "gmina_read",
     ("POST", "/api/v1/gminas/{teryt}/plan-workbooks"): "plan_edit",
+    ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/indicators/{indicator_id}/values"): "plan_edit",
+    ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/indicators/{indicator_id}/values"): "gmina_read",
+    ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/reports"): "plan_edit",
+    ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/reports"): "gmina_read",
+    ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/diagnosis"): "gmina_read",
+    ("PUT", "/api/v1/gminas/{teryt}/plans/{plan_id}/diagnosis"): "plan_edit",
 }
 
 
@@ -150,6 +156,7 @@ def request_for(method: str, path: str, target: str) -> tuple[str, dict[str, Any
         "role": "gmina_viewer",
         "client_id": str(client.pk),
         "number": "1",
+        "indicator_id": "1",
         "other": "2",
         "secret_id": str(secret.pk),
     }
@@ -163,6 +170,11 @@ def request_for(method: str, path: str, target: str) -> tuple[str, dict[str, Any
         ("POST", "/api/v1/gminas/{teryt}/members"): {"username": "matrix-victim", "role": "gmina_editor"},
         ("POST", "/api/v1/clients"): {"name": "matrix-new-client", "scopes": ["eligibility:read"]},
         ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/review"): {"decision": "accept"},
+        ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/indicators/{indicator_id}/values"): {
+            "year": 2025,
+            "value": "1",
+        },
+        ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/reports"): {"kind": "yearly", "year": 2025, "narrative": "x"},
     }
     if path.endswith("/plan-workbooks"):
         return (
