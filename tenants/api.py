@@ -455,9 +455,10 @@ def list_reports(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> list
 
 
 @router.get("/gminas/{teryt}/plans/{plan_id}/diagnosis", response=DiagnosisIO, summary="The diagnostic part")
-def get_diagnosis(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> DiagnosisIO:
+def get_diagnosis(request: HttpRequest, response: HttpResponse, plan_id: int, teryt: str = Teryt) -> DiagnosisIO:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
+        response["ETag"] = f'"{plan.version}"'
         return DiagnosisIO(
             sections=[SectionIO(title=s.title, text=s.text) for s in plan.diagnostic_sections.all()],
             figures=[
@@ -478,6 +479,7 @@ def put_diagnosis(request: HttpRequest, payload: DiagnosisIO, plan_id: int, tery
                 FigureSpec(name=f.name, value=f.value, unit=f.unit, year=f.year, source=f.source)
                 for f in payload.figures
             ],
+            expected_version=expected_version(request),
             actor=actor_for(request, decision),
         )
         return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt)

@@ -132,12 +132,23 @@ class FigureSpec:
 
 
 def diagnosis_replace(
-    *, teryt: str, plan_id: int, sections: list[SectionSpec], figures: list[FigureSpec], actor: Actor
+    *,
+    teryt: str,
+    plan_id: int,
+    sections: list[SectionSpec],
+    figures: list[FigureSpec],
+    expected_version: int,
+    actor: Actor,
 ) -> Plan:
     with transaction.atomic():
         plan = Plan.objects.select_for_update().filter(pk=plan_id).first()
         if plan is None:
             raise NotFound(f"Plan {plan_id} does not exist in gmina {teryt}.")
+        if plan.version != expected_version:
+            raise Conflict(
+                f"Plan {plan_id} is at version {plan.version}, not {expected_version}: read it again and retry.",
+                errors=[FieldError("If-Match", f"current version is {plan.version}")],
+            )
         if plan.status not in EDITABLE:
             raise Conflict(f"A {plan.status} plan cannot be edited.")
         plan.diagnostic_sections.all().delete()

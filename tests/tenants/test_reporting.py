@@ -74,12 +74,12 @@ def test_the_diagnosis_round_trips(trzebiel_admin: Api, created_plan: dict[str, 
         "sections": [{"title": "Profil gminy", "text": "Gmina wiejska w powiecie żarskim."}],
         "figures": [{"name": "Mieszkańcy DPS", "value": "14", "unit": "osoby", "year": 2023, "source": "OZPS"}],
     }
-    written = trzebiel_admin.client.put(
-        f"{PLANS}/{created_plan['id']}/diagnosis",
-        body,
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {trzebiel_admin.token}"},
-    )
+    url = f"{PLANS}/{created_plan['id']}/diagnosis"
+    etag = trzebiel_admin.get(url)["ETag"]
+    headers = {"Authorization": f"Bearer {trzebiel_admin.token}", "If-Match": etag}
+    written = trzebiel_admin.client.put(url, body, content_type="application/json", headers=headers)
+    stale = trzebiel_admin.client.put(url, body, content_type="application/json", headers=headers)
+    assert stale.status_code == 409
     assert written.status_code == 200, written.content
     read = trzebiel_admin.get(f"{PLANS}/{created_plan['id']}/diagnosis").json()
     assert read["sections"] == body["sections"]
