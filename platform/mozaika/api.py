@@ -22,6 +22,7 @@ from mozaika.identity.auth import BearerTokenAuth
 def build_api() -> NinjaAPI:
     from aggregation.api import router as aggregation_router
     from mozaika.audit.api import router as audit_router
+    from mozaika.events.api import router as events_router
     from mozaika.identity.api import router as identity_router
     from tenants.api import router as tenants_router
 
@@ -37,6 +38,7 @@ def build_api() -> NinjaAPI:
     api.add_router("/", aggregation_router)
     api.add_router("/", identity_router)
     api.add_router("/", audit_router)
+    api.add_router("/", events_router)
 
     @api.exception_handler(MozaikaError)
     def on_mozaika_error(request: HttpRequest, exc: MozaikaError) -> HttpResponse:

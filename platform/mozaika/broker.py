@@ -64,7 +64,8 @@ def build_broker(url: str) -> dramatiq.Broker:
     if url.startswith(("redis://", "rediss://", "unix://")):
         from dramatiq.brokers.redis import RedisBroker
 
-        broker = RedisBroker(url=url)  # type: ignore[no-untyped-call]
+        # A dead worker's messages are requeued after this long without its heartbeat.
+        broker = RedisBroker(url=url, heartbeat_timeout=settings.BROKER_HEARTBEAT_TIMEOUT_MS)  # type: ignore[no-untyped-call]
     elif url.startswith(("amqp://", "amqps://")):
         from dramatiq.brokers.rabbitmq import RabbitmqBroker
 
@@ -72,6 +73,9 @@ def build_broker(url: str) -> dramatiq.Broker:
     else:
         raise ImproperlyConfigured("BROKER_URL must start with redis://, rediss://, unix:// or amqp://")
     broker.add_middleware(TenantSchemaMiddleware())
+    from mozaika.events.deadletters import DeadLetterMiddleware
+
+    broker.add_middleware(DeadLetterMiddleware())
     return broker
 
 

@@ -157,6 +157,14 @@ else:
 
 # Events still unpublished this long after commit are republished by the relay.
 EVENT_RELAY_AFTER_SECONDS = env.int("EVENT_RELAY_AFTER_SECONDS", default=5)
+# Retries of a failing consumer, with exponential backoff between these bounds; then the
+# message goes to the dead-letter place.
+EVENT_MAX_RETRIES = env.int("EVENT_MAX_RETRIES", default=10)
+EVENT_MIN_BACKOFF_MS = env.int("EVENT_MIN_BACKOFF_MS", default=500)
+EVENT_MAX_BACKOFF_MS = env.int("EVENT_MAX_BACKOFF_MS", default=60_000)
+BROKER_HEARTBEAT_TIMEOUT_MS = env.int("BROKER_HEARTBEAT_TIMEOUT_MS", default=60_000)
+# Tests only: "crash_before_publish" makes the process die between commit and publishing.
+FAULT_INJECTION = env.str("MOZAIKA_FAULT_INJECTION", default="")
 
 # --- document archive ---------------------------------------------------------------------------
 ARCHIVE_S3_BUCKET = env.str("ARCHIVE_S3_BUCKET", default="")

@@ -3,10 +3,12 @@ from django.urls import path
 
 from mozaika.api import api
 from mozaika.health import healthz, readyz
+from mozaika.metrics import metrics
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

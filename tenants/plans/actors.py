@@ -2,14 +2,53 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import dramatiq
+from django.db import transaction
+from django.utils import timezone
+
 from mozaika.audit.log import Actor
-from mozaika.events.bus import EventEnvelope, event_consumer
+from mozaika.broker import TENANT_SCHEMA_OPTION
+from mozaika.events.bus import EventEnvelope, event_consumer, event_record
+from mozaika.scheduling import periodic
+from mozaika.tenancy import schema_name_for
+from tenants.models import Tenant
+from tenants.plans.lifecycle import plans_expire
 from tenants.plans.services import document_archive
 
 WORKER_ACTOR = Actor.system("worker:archive")
+SCHEDULER = Actor.system("scheduler")
 
 
 @event_consumer("plan.adopted", name="plans.archive_documents")
 def archive_documents(event: EventEnvelope) -> None:
     for document in event.payload.get("documents", []):
         document_archive(teryt=event.teryt, document_id=document["id"], actor=WORKER_ACTOR)
+
+
+@dramatiq.actor(actor_name="plans.expire_ended", queue_name="periodic", max_retries=3)
+def expire_ended(teryt: str) -> None:
+    """Runs in the gmina's schema (the message carries it): adopted plans whose period ended."""
+    plans_expire(teryt=teryt, today=timezone.localdate(), actor=SCHEDULER)
+
+
+@periodic(name="plans.expire", cron="30 0 * * *", description="adopted plans whose period ended become expired")
+def schedule_expiry() -> int:
+    codes = list(Tenant.objects.filter(is_active=True, schema_dropped_at__isnull=True).values_list("code", flat=True))
+    for code in codes:
+        options: dict[str, Any] = {TENANT_SCHEMA_OPTION: schema_name_for(code)}
+        expire_ended.send_with_options(args=(code,), **options)
+    return len(codes)
+
+
+@periodic(name="plans.reporting_reminders", cron="0 9 15 1 *", description="yearly reporting reminders (15 January)")
+def reporting_reminders() -> int:
+    """Each active tenant is reminded to report last year's indicator values."""
+    year = timezone.localdate().year - 1
+    codes = list(Tenant.objects.filter(is_active=True, schema_dropped_at__isnull=True).values_list("code", flat=True))
+    with transaction.atomic():
+        for code in codes:
+            event_record(type="reporting.reminder", teryt=code, aggregate="tenant", aggregate_id=code,
+                         aggregate_version=0, actor=SCHEDULER.name, payload={"year": year})  # fmt: skip
+    return len(codes)

@@ -44,6 +44,7 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "plan_edit": ({"gmina_admin", "gmina_editor"}, set()),
     "gmina_admin": ({"gmina_admin"}, set()),
     "review": ({"reviewer"}, set()),
+    "events": ({"operator", "client", "client_without_scope"}, {"operator", "client", "client_without_scope"}),
     "region_rollup": ({"operator", "reviewer", "analyst", "client"}, {"operator", "analyst"}),
     "national_rollup": ({"operator", "analyst"}, {"operator", "analyst"}),
     "eligibility": ({"operator", *GMINA_PEOPLE, "reviewer", "analyst", "client"}, {"operator", "analyst"}),
@@ -92,6 +93,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/reports"): "gmina_read",
     ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/diagnosis"): "gmina_read",
     ("PUT", "/api/v1/gminas/{teryt}/plans/{plan_id}/diagnosis"): "plan_edit",
+    ("GET", "/api/v1/events"): "events",
 }
 
 

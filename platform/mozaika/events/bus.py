@@ -10,6 +10,7 @@ Delivery is at-least-once; effects in the database are exactly-once.
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import dramatiq
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -99,6 +101,8 @@ def publish_event(event: Event) -> None:
 
 def publish_event_safely(event_id: uuid.UUID) -> None:
     """After commit: a broker failure must not fail the request; the relay will retry."""
+    if settings.FAULT_INJECTION == "crash_before_publish":
+        os._exit(70)  # tests only: the process dies after commit, before publishing
     try:
         publish_event(Event.objects.get(id=event_id))
     except Exception:
@@ -123,9 +127,7 @@ def events_relay(*, older_than: timedelta, batch_size: int = 500) -> int:
             return published
 
 
-def event_consumer(
-    *event_types: str, name: str, max_retries: int = 10
-) -> Callable[[EventHandler], dramatiq.Actor[Any, Any]]:
+def event_consumer(*event_types: str, name: str) -> Callable[[EventHandler], dramatiq.Actor[Any, Any]]:
     """Declare `handler` as the consumer `name` of `event_types`.
 
     The handler runs inside one transaction together with the record that it has consumed the
@@ -154,9 +156,9 @@ def event_consumer(
         actor: dramatiq.Actor[Any, Any] = dramatiq.actor(
             actor_name=name,
             queue_name="events",
-            max_retries=max_retries,
-            min_backoff=500,
-            max_backoff=60_000,
+            max_retries=settings.EVENT_MAX_RETRIES,
+            min_backoff=settings.EVENT_MIN_BACKOFF_MS,
+            max_backoff=settings.EVENT_MAX_BACKOFF_MS,
         )(consume)
         for event_type in event_types:
             _subscribers[event_type].append(actor)

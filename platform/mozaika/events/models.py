@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-import uuid
-
 from django.db import models
+from uuid6 import uuid7
 
 
 class Event(models.Model):
@@ -11,7 +10,8 @@ class Event(models.Model):
     `seq` is the global order (the feed cursor); `id` is the stable public identity."""
 
     seq = models.BigAutoField(primary_key=True)
-    id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # UUIDv7: time-ordered, so ids sort as events happened even across databases.
+    id = models.UUIDField(default=uuid7, unique=True, editable=False)
     type = models.CharField(max_length=64)
     teryt = models.CharField(max_length=7, blank=True, db_index=True)
     aggregate = models.CharField(max_length=64)
@@ -45,3 +45,24 @@ class ConsumedEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consumer} <- {self.event_id}"
+
+
+class DeadLetter(models.Model):
+    """A message that failed all its retries. Operators list and replay these; the count is
+    exported as a metric to alert on."""
+
+    actor_name = models.CharField(max_length=100)
+    queue_name = models.CharField(max_length=100)
+    message_id = models.CharField(max_length=64)
+    args = models.JSONField(default=list)
+    options = models.JSONField(default=dict)
+    error = models.TextField()
+    retries = models.PositiveIntegerField(default=0)
+    failed_at = models.DateTimeField(auto_now_add=True)
+    replayed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name} {self.message_id}"

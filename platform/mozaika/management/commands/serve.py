@@ -71,7 +71,8 @@ class Command(BaseCommand):
                 "--threads",
                 str(worker_threads),
             ],
-            "relay": [python, "-m", "mozaika", "relay_events", "--loop"],
+            "relay": [python, "-m", "mozaika", "events", "relay", "--loop"],
+            "scheduler": [python, "-m", "mozaika", "scheduler"],
         }
         children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
         archive = (settings.ARCHIVE_S3_BUCKET and f"s3://{settings.ARCHIVE_S3_BUCKET}") or settings.ARCHIVE_LOCAL_DIR

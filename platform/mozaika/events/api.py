@@ -1,0 +1,70 @@
+"""The event feed for integrators: events in order after a cursor, scoped to what the caller
+may see (an API client sees its voivodeships' gminas)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.params.functions import Query
+
+from mozaika.events.models import Event
+from mozaika.identity.authz import Action, authorize_platform
+from mozaika.identity.principal import Principal
+
+router = Router(tags=["events"])
+
+
+class EventOut(Schema):
+    id: str
+    seq: int
+    type: str
+    teryt: str
+    aggregate: str
+    aggregate_id: str
+    aggregate_version: int
+    occurred_at: dt.datetime
+    payload: dict[str, Any]
+    payload_version: int
+
+
+class FeedOut(Schema):
+    events: list[EventOut]
+    next_cursor: int = 0
+
+
+@router.get("/events", response=FeedOut, summary="Events in order, after a cursor (the last seq you saw)")
+def event_feed(
+    request: HttpRequest,
+    after: int = Query(0, ge=0, description="the `next_cursor` of the previous page"),
+    type: list[str] | None = Query(None, description="only these event types"),
+    limit: int = Query(100, ge=1, le=1000),
+) -> FeedOut:
+    authorize_platform(principal=request.auth, action=Action.EVENTS_READ)  # type: ignore[attr-defined]
+    who: Principal = request.auth  # type: ignore[attr-defined]
+    events = Event.objects.filter(seq__gt=after).order_by("seq")
+    if type:
+        events = events.filter(type__in=type)
+    if who.voivodeships is not None:
+        events = events.filter(teryt__regex=r"^(" + "|".join(sorted(who.voivodeships)) + r")")
+    page = list(events[:limit])
+    return FeedOut(
+        events=[
+            EventOut(
+                id=str(e.id),
+                seq=e.seq,
+                type=e.type,
+                teryt=e.teryt,
+                aggregate=e.aggregate,
+                aggregate_id=e.aggregate_id,
+                aggregate_version=e.aggregate_version,
+                occurred_at=e.occurred_at,
+                payload=e.payload,
+                payload_version=e.payload_version,
+            )
+            for e in page
+        ],
+        next_cursor=page[-1].seq if page else after,
+    )
