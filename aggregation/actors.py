@@ -9,10 +9,25 @@ from aggregation.services import gmina_views_refresh
 from mozaika.events.bus import EventEnvelope, event_consumer
 from mozaika.scheduling import periodic
 
+# Every event that changes what a gmina's snapshot holds.
+VIEW_EVENTS = (
+    "plan.created",
+    "plan.updated",
+    "plan.submitted",
+    "plan.returned",
+    "plan.accepted",
+    "plan.adopted",
+    "plan.superseded",
+    "plan.expired",
+    "indicator.reported",
+    "indicator.corrected",
+    "document.archived",
+)
 
-@event_consumer("plan.created", "plan.adopted", "document.archived", name="aggregation.refresh_views")
+
+@event_consumer(*VIEW_EVENTS, name="aggregation.refresh_views")
 def refresh_views(event: EventEnvelope) -> None:
-    gmina_views_refresh(teryt=event.teryt)
+    gmina_views_refresh(teryt=event.teryt, published_at=event.published_at)
 
 
 @dramatiq.actor(actor_name="aggregation.verify", queue_name="periodic", max_retries=0, time_limit=3_600_000)

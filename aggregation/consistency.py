@@ -62,7 +62,8 @@ def views_verify(
         fresh_rollup = rollup_data(voivodeship=code)
         current = Rollup.objects.filter(scope=scope).values_list("data", flat=True).first()
         drift.checked_rollups += 1
-        if current != fresh_rollup:
+        # No stored rollup (nothing happened there yet) is no drift: reads compute it then.
+        if current is not None and current != fresh_rollup:
             drift.rollups.append(scope)
             if repair:
                 Rollup.objects.update_or_create(

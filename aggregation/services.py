@@ -5,6 +5,7 @@ state and an older computation can never overwrite a newer one."""
 from __future__ import annotations
 
 import zlib
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -20,14 +21,25 @@ def _lock(name: str) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(name.encode())])
 
 
+def _database_now() -> datetime:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT clock_timestamp()")
+        row = cursor.fetchone()
+    assert row is not None
+    moment: datetime = row[0]
+    return moment
+
+
 def snapshot_refresh(*, teryt: str) -> GminaSnapshot:
-    """Rebuild the gmina's snapshot; the gmina's schema must be active."""
+    """Rebuild the gmina's snapshot; the gmina's schema must be active. `refreshed_at` is when
+    the reading began (database clock): every change committed before it is in the snapshot."""
     with transaction.atomic():
         _lock(f"snapshot:{teryt}")
+        read_at = _database_now()
         data = gmina_snapshot(teryt=teryt)
         snapshot, _ = GminaSnapshot.objects.update_or_create(
             teryt=teryt,
-            defaults={"voivodeship": teryt[:2], "data": data, "refreshed_at": timezone.now()},
+            defaults={"voivodeship": teryt[:2], "data": data, "refreshed_at": read_at},
         )
     return snapshot
 
@@ -51,8 +63,20 @@ def rollup_refresh(*, voivodeship: str | None) -> Rollup:
     return rollup
 
 
-def gmina_views_refresh(*, teryt: str) -> None:
-    """An event touched this gmina: its snapshot, its voivodeship and the nation, nothing else."""
-    snapshot_refresh(teryt=teryt)
-    rollup_refresh(voivodeship=teryt[:2])
-    rollup_refresh(voivodeship=None)
+def gmina_views_refresh(*, teryt: str, published_at: datetime | None = None) -> bool:
+    """An event touched this gmina: its snapshot, its voivodeship and the nation, nothing else.
+
+    Bursts coalesce: an event published (so committed) before the current snapshot's reading
+    began is already in it, and the refresh that made it also refreshed the rollups; such an
+    event changes nothing and is skipped. Returns whether a refresh ran."""
+    with transaction.atomic():
+        _lock(f"snapshot:{teryt}")
+        if (
+            published_at is not None
+            and GminaSnapshot.objects.filter(teryt=teryt, refreshed_at__gte=published_at).exists()
+        ):
+            return False
+        snapshot_refresh(teryt=teryt)
+        rollup_refresh(voivodeship=teryt[:2])
+        rollup_refresh(voivodeship=None)
+    return True

@@ -73,9 +73,12 @@ def build_broker(url: str) -> dramatiq.Broker:
     else:
         raise ImproperlyConfigured("BROKER_URL must start with redis://, rediss://, unix:// or amqp://")
     broker.add_middleware(TenantSchemaMiddleware())
+    from dramatiq.middleware import Retries
+
     from mozaika.events.deadletters import DeadLetterMiddleware
 
-    broker.add_middleware(DeadLetterMiddleware())
+    # "after" hooks run in reverse order: placed before Retries, it sees the verdict of Retries.
+    broker.add_middleware(DeadLetterMiddleware(), before=Retries)
     return broker
 
 

@@ -38,15 +38,23 @@ class Product:
         assert result.returncode == 0, result.stderr
         return result.stdout
 
+    def shell(self, code: str) -> str:
+        """Run Python in the product's Django (`python -m mozaika shell -c`)."""
+        return self.manage("shell", "-c", code)
+
     def client(self, token: str) -> httpx.Client:
         return httpx.Client(base_url=self.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
 
 @pytest.fixture
-def product(fresh_database: str, moto_s3: MotoS3, tmp_path: Path) -> Iterator[Product]:
+def product(request: pytest.FixtureRequest, fresh_database: str, moto_s3: MotoS3, tmp_path: Path) -> Iterator[Product]:
+    """The whole product on a fresh database. `@pytest.mark.product_env(NAME=value)` adds
+    environment variables (retries, timeouts) for one test."""
     bucket = moto_s3.create_bucket(f"mozaika-e2e-{uuid.uuid4().hex[:8]}")
     port = free_port()
-    env = product_env(fresh_database, **moto_s3.env(), ARCHIVE_S3_BUCKET=bucket, EVENT_RELAY_AFTER_SECONDS="2")
+    marker = request.node.get_closest_marker("product_env")
+    extra = marker.kwargs if marker else {}
+    env = product_env(fresh_database, **moto_s3.env(), ARCHIVE_S3_BUCKET=bucket, EVENT_RELAY_AFTER_SECONDS="2", **extra)
     product = Product(f"http://127.0.0.1:{port}", env, bucket, moto_s3, tmp_path)
     # The same supervisor as `make run`: it migrates, loads the demo data and runs the API
     # (gunicorn), a dramatiq worker and the event relay as separate processes.

@@ -21,6 +21,7 @@ from typing import Any
 import dramatiq
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from mozaika.broker import TENANT_SCHEMA_OPTION
@@ -43,6 +44,7 @@ class EventEnvelope:
     actor: str
     payload: dict[str, Any]
     payload_version: int
+    published_at: datetime | None = None
 
     @classmethod
     def of(cls, event: Event) -> EventEnvelope:
@@ -58,6 +60,7 @@ class EventEnvelope:
             actor=event.actor,
             payload=event.payload,
             payload_version=event.payload_version,
+            published_at=event.published_at,
         )
 
 
@@ -96,7 +99,8 @@ def publish_event(event: Event) -> None:
         # The UUID, not the seq: a message can never name another database's event.
         options: dict[str, Any] = {TENANT_SCHEMA_OPTION: schema}
         consumer.send_with_options(args=(str(event.id),), **options)
-    Event.objects.filter(seq=event.seq, published_at__isnull=True).update(published_at=timezone.now())
+    # The database's clock: consumers compare it with the time their reading began.
+    Event.objects.filter(seq=event.seq, published_at__isnull=True).update(published_at=Now())
 
 
 def publish_event_safely(event_id: uuid.UUID) -> None:
