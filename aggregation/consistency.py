@@ -63,7 +63,9 @@ def views_verify(
         current = Rollup.objects.filter(scope=scope).values_list("data", flat=True).first()
         drift.checked_rollups += 1
         # No stored rollup (nothing happened there yet) is no drift: reads compute it then.
-        if current is not None and current != fresh_rollup:
+        if current is None and repair:
+            Rollup.objects.create(scope=scope, data=fresh_rollup, refreshed_at=timezone.now())
+        elif current is not None and current != fresh_rollup:
             drift.rollups.append(scope)
             if repair:
                 Rollup.objects.update_or_create(

@@ -1,0 +1,79 @@
+"""The backbone's parts in one process: a triple delivery, the consistency check and its
+repair, the event feed's cursor and scoping, the scheduler's jobs."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+from django.core.management import call_command
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from aggregation.actors import refresh_views
+from aggregation.consistency import views_verify
+from aggregation.models import GminaSnapshot, Rollup
+from mozaika.audit.log import Actor
+from mozaika.events.bus import event_record
+from mozaika.events.models import ConsumedEvent, Event
+from mozaika.identity.models import Scope
+from mozaika.identity.tokens import api_client_create
+from mozaika.scheduling import JOBS
+from tests.support import KOSZALIN, KRAKOW, TRZEBIEL, Api
+
+
+def test_the_same_message_three_times_is_applied_once(db: None) -> None:
+    event = event_record(type="plan.created", teryt=TRZEBIEL, aggregate="plan", aggregate_id=1, aggregate_version=1,
+                         actor="test", payload={})  # fmt: skip
+    with schema_context("g" + TRZEBIEL):
+        for _ in range(3):
+            refresh_views.fn(str(event.id))
+    assert ConsumedEvent.objects.filter(event=event).count() == 1
+    assert GminaSnapshot.objects.filter(teryt=TRZEBIEL).count() == 1
+
+
+def test_the_consistency_check_finds_drift_and_repairs_it(db: None) -> None:
+    views_verify(repair=True)  # the test database's views were never built by a worker
+    assert not views_verify().found
+    GminaSnapshot.objects.filter(teryt=TRZEBIEL).update(data={"teryt": TRZEBIEL, "plans": []})
+    Rollup.objects.filter(scope="national").update(data={"gminas": 0})
+
+    found = views_verify()
+    assert found.snapshots == [TRZEBIEL]
+    assert "national" in found.rollups
+    views_verify(repair=True)
+    assert not views_verify().found
+
+
+def test_the_feed_is_ordered_paged_and_scoped(db: None, operator: Api) -> None:
+    kinds = [("plan.created", TRZEBIEL), ("plan.created", KRAKOW), ("indicator.reported", TRZEBIEL)]
+    start = Event.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    for kind, teryt in kinds:
+        event_record(type=kind, teryt=teryt, aggregate="plan", aggregate_id=1, aggregate_version=1, actor="t",
+                     payload={})  # fmt: skip
+    _, secret = api_client_create(name="sowa", scopes=[Scope.EVENTS_READ], voivodeships=["08"],
+                                  actor=Actor.system("test"))  # fmt: skip
+
+    page = operator.get("/api/v1/events", after=start, limit=2).json()
+    rest = operator.get("/api/v1/events", after=page["next_cursor"]).json()
+    lubuskie = Api(secret).get("/api/v1/events", after=start).json()
+    typed = operator.get("/api/v1/events", after=start, type="indicator.reported").json()
+
+    assert [(e["type"], e["teryt"]) for e in page["events"] + rest["events"]] == kinds
+    assert {e["teryt"] for e in lubuskie["events"]} == {TRZEBIEL}
+    assert [e["type"] for e in typed["events"]] == ["indicator.reported"]
+    assert [e["seq"] for e in page["events"]] == sorted(e["seq"] for e in page["events"])
+
+
+def test_scheduled_jobs_are_registered_and_runnable(db: None, settings: Any) -> None:
+    out = StringIO()
+    call_command("scheduler", "--list", stdout=out)
+    assert {"plans.expire", "plans.reporting_reminders", "aggregation.consistency"} <= set(JOBS)
+    assert "0 9 15 1 *" in out.getvalue()
+
+    reminded = JOBS["plans.reporting_reminders"].run()
+
+    assert reminded == 4
+    reminders = Event.objects.filter(type="reporting.reminder")
+    assert {e.teryt for e in reminders} == {TRZEBIEL, "0862011", KRAKOW, KOSZALIN}
+    assert {e.payload["year"] for e in reminders} == {timezone.localdate().year - 1}
