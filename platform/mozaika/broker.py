@@ -65,7 +65,12 @@ def build_broker(url: str) -> dramatiq.Broker:
         from dramatiq.brokers.redis import RedisBroker
 
         # A dead worker's messages are requeued after this long without its heartbeat.
-        broker = RedisBroker(url=url, heartbeat_timeout=settings.BROKER_HEARTBEAT_TIMEOUT_MS)  # type: ignore[no-untyped-call]
+        broker = RedisBroker(  # type: ignore[no-untyped-call]
+            url=url,
+            heartbeat_timeout=settings.BROKER_HEARTBEAT_TIMEOUT_MS,
+            # N in a million broker calls also requeue the messages of workers whose heartbeat stopped.
+            maintenance_chance=settings.BROKER_MAINTENANCE_CHANCE,
+        )
     elif url.startswith(("amqp://", "amqps://")):
         from dramatiq.brokers.rabbitmq import RabbitmqBroker
 

@@ -163,6 +163,7 @@ EVENT_MAX_RETRIES = env.int("EVENT_MAX_RETRIES", default=10)
 EVENT_MIN_BACKOFF_MS = env.int("EVENT_MIN_BACKOFF_MS", default=500)
 EVENT_MAX_BACKOFF_MS = env.int("EVENT_MAX_BACKOFF_MS", default=60_000)
 BROKER_HEARTBEAT_TIMEOUT_MS = env.int("BROKER_HEARTBEAT_TIMEOUT_MS", default=60_000)
+BROKER_MAINTENANCE_CHANCE = env.int("BROKER_MAINTENANCE_CHANCE", default=1000)
 # Tests only: "crash_before_publish" makes the process die between commit and publishing.
 FAULT_INJECTION = env.str("MOZAIKA_FAULT_INJECTION", default="")
 

@@ -137,7 +137,7 @@ def applied(database: str) -> int:
 @pytest.mark.timeout(900)
 def test_a_worker_killed_mid_batch_loses_nothing_and_applies_nothing_twice(fresh_database: str, tmp_path: Path) -> None:
     # Redis requeues a dead worker's messages once its heartbeat is this old.
-    env = product_env(fresh_database, BROKER_HEARTBEAT_TIMEOUT_MS="3000")
+    env = product_env(fresh_database, BROKER_HEARTBEAT_TIMEOUT_MS="3000", BROKER_MAINTENANCE_CHANCE="1000000")
     for command in (["migrate", "--verbosity", "0"], ["load_demo"]):
         assert subprocess.run([sys.executable, "-m", "mozaika", *command], env=env, capture_output=True,
                               timeout=600, check=False).returncode == 0  # fmt: skip
