@@ -1,0 +1,146 @@
+"""Event-to-rollup freshness and worker throughput, with every gmina provisioned.
+
+    .venv/bin/python bench/event_freshness.py [--rate 20] [--seconds 120] [--burst 2000]
+
+1. A fresh database with all 2 477 gminas provisioned; one dramatiq worker process with two
+   threads and the relay, as in production.
+2. Steady load: `--rate` plan.created events per second for `--seconds`, each in a random gmina.
+   Freshness = from the event's commit (occurred_at) to the moment the consumer that refreshes the
+   gmina's snapshot, its voivodeship and the nation recorded it (consumed_at): p50/p95/p99.
+3. Throughput: `--burst` events enqueued at once, applied per second by the same worker, next to
+   the raw rate at which this machine inserts rows into PostgreSQL (the ceiling).
+Compare ratios, not absolute times: the machine is small and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from national_scale import ROOT, base_env, cli, database
+
+LOADER = """
+import random, time
+from django_tenants.utils import tenant_context
+from mozaika.audit.log import Actor
+from tenants.models import Tenant
+from tenants.plans.models import InterventionArea
+from tenants.plans.services import plan_create
+tenants = list(Tenant.objects.filter(kind="gmina"))
+actor = Actor.system("bench")
+interval, count = {interval}, {count}
+started = time.monotonic()
+for n in range(count):
+    pause = started + n * interval - time.monotonic()
+    if pause > 0:
+        time.sleep(pause)
+    tenant = random.choice(tenants)
+    with tenant_context(tenant):
+        plan_create(teryt=tenant.code, title="bench", period_start=2025, period_end=2027,
+                    areas=[InterventionArea.SENIORS], indicators=[], actor=actor)
+"""
+
+
+def worker_rss(process: psutil.Process) -> int:
+    try:
+        return sum(p.memory_info().rss for p in [process, *process.children(recursive=True)])
+    except psutil.Error:
+        return 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rate", type=float, default=20)
+    parser.add_argument("--seconds", type=int, default=120)
+    parser.add_argument("--burst", type=int, default=2000)
+    args = parser.parse_args()
+    env = base_env()
+    with database(env, "events") as db:
+        cli(db, "migrate", "--verbosity", "0")
+        cli(db, "load_demo")
+        cli(db, "tenants", "provision", "--all")
+        url = db["DATABASE_URL"]
+        worker = subprocess.Popen([sys.executable, "-m", "dramatiq", "mozaika.worker", "--processes", "1",
+                                   "--threads", "2"], env=db, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)  # fmt: skip
+        relay = subprocess.Popen([sys.executable, "-m", "mozaika", "events", "relay", "--loop"], env=db, cwd=ROOT,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        peak = 0
+        try:
+            time.sleep(3)
+            with psycopg.connect(url) as conn:
+                start_seq = conn.execute("SELECT coalesce(max(seq), 0) FROM events_event").fetchone()[0]  # type: ignore[index]
+            count = int(args.rate * args.seconds)
+            loader = subprocess.Popen(
+                [sys.executable, "-m", "mozaika", "shell", "-c",
+                 LOADER.format(interval=1 / args.rate, count=count)],
+                env=db, cwd=ROOT,
+            )  # fmt: skip
+            applied_sql = (
+                "SELECT count(*) FROM events_consumedevent c JOIN events_event e ON e.seq = c.event_id "
+                "WHERE e.seq > %s AND e.type = 'plan.created' AND c.consumer = 'aggregation.refresh_views'"
+            )
+            while loader.poll() is None:
+                peak = max(peak, worker_rss(psutil.Process(worker.pid)))
+                time.sleep(0.5)
+            deadline = time.monotonic() + 600
+            with psycopg.connect(url, autocommit=True) as conn:
+                while conn.execute(applied_sql, [start_seq]).fetchone()[0] < count and time.monotonic() < deadline:  # type: ignore[index]
+                    peak = max(peak, worker_rss(psutil.Process(worker.pid)))
+                    time.sleep(0.5)
+                lags = [
+                    row[0]
+                    for row in conn.execute(
+                        "SELECT extract(epoch FROM c.consumed_at - e.occurred_at) FROM events_consumedevent c "
+                        "JOIN events_event e ON e.seq = c.event_id WHERE e.seq > %s AND e.type = 'plan.created' "
+                        "AND c.consumer = 'aggregation.refresh_views'",
+                        [start_seq],
+                    )
+                ]
+            lags_ms = sorted(float(x) * 1000 for x in lags)
+            q = statistics.quantiles(lags_ms, n=100)
+            print(f"steady load: {len(lags_ms)} of {count} events at {args.rate}/s for {args.seconds} s, 2 477 tenants")
+            print(f"  commit -> views refreshed: p50 {q[49]:.0f} ms, p95 {q[94]:.0f} ms, p99 {q[98]:.0f} ms")
+            print(f"  worker peak memory (1 process, 2 threads, with children): {peak / 2**20:.0f} MiB")
+
+            # Throughput: a burst enqueued while the worker is stopped, then drained.
+            worker.terminate()
+            worker.wait(timeout=60)
+            with psycopg.connect(url) as conn:
+                burst_seq = conn.execute("SELECT coalesce(max(seq), 0) FROM events_event").fetchone()[0]  # type: ignore[index]
+            subprocess.run([sys.executable, "-m", "mozaika", "shell", "-c",
+                            LOADER.format(interval=0, count=args.burst)],
+                           env=db, cwd=ROOT, check=True)  # fmt: skip
+            worker = subprocess.Popen([sys.executable, "-m", "dramatiq", "mozaika.worker", "--processes", "1",
+                                       "--threads", "2"], env=db, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL)  # fmt: skip
+            started = time.monotonic()
+            with psycopg.connect(url, autocommit=True) as conn:
+                while conn.execute(applied_sql, [burst_seq]).fetchone()[0] < args.burst:  # type: ignore[index]
+                    time.sleep(0.2)
+                drained = time.monotonic() - started
+                conn.execute("CREATE TEMP TABLE raw_insert (id bigserial, teryt text, payload jsonb)")
+                rows = [("0811082", f'{{"n": {n}}}') for n in range(20_000)]
+                t0 = time.monotonic()
+                with conn.transaction(), conn.cursor() as cursor:
+                    cursor.executemany("INSERT INTO raw_insert (teryt, payload) VALUES (%s, %s)", rows)
+                raw = len(rows) / (time.monotonic() - t0)
+            applied_rate = args.burst / drained
+            print(f"throughput: {applied_rate:.0f} events/s applied by one worker (1 process, 2 threads)")
+            print(f"  raw PostgreSQL inserts on this machine: {raw:.0f} rows/s; ratio {applied_rate / raw:.4f}")
+        finally:
+            for process in (worker, relay):
+                process.terminate()
+                process.wait(timeout=60)
+
+
+if __name__ == "__main__":
+    main()
