@@ -61,6 +61,17 @@ def plan_locked(*, teryt: str, plan_id: int) -> Plan:
     return plan
 
 
+def plan_at_version(*, teryt: str, plan_id: int, expected_version: int) -> Plan:
+    """The plan, locked, if it is still at the version the writer read; else 409 (If-Match)."""
+    plan = plan_locked(teryt=teryt, plan_id=plan_id)
+    if plan.version != expected_version:
+        raise Conflict(
+            f"Plan {plan_id} is at version {plan.version}, not {expected_version}: read it again and retry.",
+            errors=[FieldError("If-Match", f"current version is {plan.version}")],
+        )
+    return plan
+
+
 def _record(plan: Plan, *, teryt: str, type: str, actor: Actor, before: str, payload: dict[str, object]) -> None:
     event_record(
         type=type,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
 from mozaika.events.bus import event_record
-from tenants.plans.lifecycle import EDITABLE
+from tenants.plans.lifecycle import EDITABLE, plan_at_version
 from tenants.plans.models import (
     DiagnosticSection,
     ImplementationReport,
@@ -141,14 +141,7 @@ def diagnosis_replace(
     actor: Actor,
 ) -> Plan:
     with transaction.atomic():
-        plan = Plan.objects.select_for_update().filter(pk=plan_id).first()
-        if plan is None:
-            raise NotFound(f"Plan {plan_id} does not exist in gmina {teryt}.")
-        if plan.version != expected_version:
-            raise Conflict(
-                f"Plan {plan_id} is at version {plan.version}, not {expected_version}: read it again and retry.",
-                errors=[FieldError("If-Match", f"current version is {plan.version}")],
-            )
+        plan = plan_at_version(teryt=teryt, plan_id=plan_id, expected_version=expected_version)
         if plan.status not in EDITABLE:
             raise Conflict(f"A {plan.status} plan cannot be edited.")
         plan.diagnostic_sections.all().delete()

@@ -25,7 +25,7 @@ from tenants.plans.content_models import (
     SpecificGoal,
 )
 from tenants.plans.documents import ReceivedDocument, discarded_on_failure
-from tenants.plans.lifecycle import EDITABLE, Transition, plans_supersede_others, transition_to
+from tenants.plans.lifecycle import EDITABLE, Transition, plan_at_version, plans_supersede_others, transition_to
 from tenants.plans.models import (
     AdoptingActKind,
     ArchiveStatus,
@@ -181,25 +181,11 @@ def plan_adopt(
                 staging_key=resolution.staging_key,
                 uploaded_by=actor.name,
             )
-            event_record(
-                type="plan.adopted",
+            _record_adoption(
+                plan,
                 teryt=teryt,
-                aggregate="plan",
-                aggregate_id=plan.pk,
-                aggregate_version=plan.version,
-                actor=actor.name,
-                payload={
-                    "plan_id": plan.pk,
-                    "period": [plan.period_start, plan.period_end],
-                    "areas": plan.areas,
-                    "act": {
-                        "kind": act_kind.value,
-                        "number": act_number,
-                        "date": act_date.isoformat(),
-                        "in_force_from": effective_from.isoformat(),
-                    },
-                    "documents": [{"id": document.pk, "kind": document.kind, "sha256": document.sha256}],
-                },
+                actor=actor,
+                documents=[{"id": document.pk, "kind": document.kind, "sha256": document.sha256}],
             )
             audit_record(
                 actor=actor,
@@ -283,14 +269,7 @@ def plan_programme_replace(
     """Replace the programme part of a draft. `expected_version` is the version the writer read:
     if the plan changed since, the write is refused (409) and nothing is lost."""
     with transaction.atomic():
-        plan = Plan.objects.select_for_update().filter(pk=plan_id).first()
-        if plan is None:
-            raise NotFound(f"Plan {plan_id} does not exist in gmina {teryt}.")
-        if plan.version != expected_version:
-            raise Conflict(
-                f"Plan {plan_id} is at version {plan.version}, not {expected_version}: read it again and retry.",
-                errors=[FieldError("If-Match", f"current version is {plan.version}")],
-            )
+        plan = plan_at_version(teryt=teryt, plan_id=plan_id, expected_version=expected_version)
         if plan.status not in EDITABLE:
             allowed = ", ".join(sorted(s.value for s in EDITABLE))
             raise Conflict(
@@ -409,6 +388,34 @@ def plan_import(*, teryt: str, imported: ImportedPlan, actor: Actor) -> Plan:
         )
 
 
+def _record_adoption(
+    plan: Plan, *, teryt: str, actor: Actor, documents: list[dict[str, object]], registered: bool = False
+) -> None:
+    assert plan.act_date is not None
+    assert plan.in_force_from is not None
+    event_record(
+        type="plan.adopted",
+        teryt=teryt,
+        aggregate="plan",
+        aggregate_id=plan.pk,
+        aggregate_version=plan.version,
+        actor=actor.name,
+        payload={
+            "plan_id": plan.pk,
+            "period": [plan.period_start, plan.period_end],
+            "areas": plan.areas,
+            "act": {
+                "kind": plan.act_kind,
+                "number": plan.act_number,
+                "date": plan.act_date.isoformat(),
+                "in_force_from": plan.in_force_from.isoformat(),
+            },
+            "documents": documents,
+            **({"registered": True} if registered else {}),
+        },
+    )
+
+
 def plan_register_adopted(
     *,
     teryt: str,
@@ -438,27 +445,7 @@ def plan_register_adopted(
         )
         plan.version += 1
         plan.save()
-        event_record(
-            type="plan.adopted",
-            teryt=teryt,
-            aggregate="plan",
-            aggregate_id=plan.pk,
-            aggregate_version=plan.version,
-            actor=actor.name,
-            payload={
-                "plan_id": plan.pk,
-                "period": [plan.period_start, plan.period_end],
-                "areas": plan.areas,
-                "act": {
-                    "kind": act_kind.value,
-                    "number": act_number,
-                    "date": act_date.isoformat(),
-                    "in_force_from": effective_from.isoformat(),
-                },
-                "documents": [],
-                "registered": True,
-            },
-        )
+        _record_adoption(plan, teryt=teryt, actor=actor, documents=[], registered=True)
         audit_record(
             actor=actor,
             action="plan.register_adopted",
