@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from django.db import transaction
 
@@ -72,7 +73,8 @@ def plan_at_version(*, teryt: str, plan_id: int, expected_version: int) -> Plan:
     return plan
 
 
-def _record(plan: Plan, *, teryt: str, type: str, actor: Actor, before: str, payload: dict[str, object]) -> None:
+def plan_event(plan: Plan, *, type: str, teryt: str, actor: Actor, payload: dict[str, Any]) -> None:
+    """Record an event about `plan` at its current version (published after commit)."""
     event_record(
         type=type,
         teryt=teryt,
@@ -80,6 +82,16 @@ def _record(plan: Plan, *, teryt: str, type: str, actor: Actor, before: str, pay
         aggregate_id=plan.pk,
         aggregate_version=plan.version,
         actor=actor.name,
+        payload=payload,
+    )
+
+
+def _record(plan: Plan, *, teryt: str, type: str, actor: Actor, before: str, payload: dict[str, object]) -> None:
+    plan_event(
+        plan,
+        type=type,
+        teryt=teryt,
+        actor=actor,
         payload={"plan_id": plan.pk, "status": plan.status, **payload},
     )
     audit_record(

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
-from mozaika.events.bus import event_record
-from tenants.plans.lifecycle import EDITABLE, plan_at_version
+from tenants.plans.lifecycle import EDITABLE, plan_at_version, plan_event
 from tenants.plans.models import (
     DiagnosticSection,
     ImplementationReport,
@@ -53,13 +52,11 @@ def indicator_value_report(
             indicator=indicator, year=year, value=value, reported_by=actor.name, note=note
         )
         kind = "indicator.corrected" if previous else "indicator.reported"
-        event_record(
+        plan_event(
+            plan,
             type=kind,
             teryt=teryt,
-            aggregate="plan",
-            aggregate_id=plan.pk,
-            aggregate_version=plan.version,
-            actor=actor.name,
+            actor=actor,
             payload={
                 "indicator_id": indicator.pk,
                 "year": year,
@@ -103,13 +100,11 @@ def report_file(
         report = ImplementationReport.objects.create(
             plan=plan, kind=kind, year=year, narrative=narrative, indicator_values=values, filed_by=actor.name
         )
-        event_record(
+        plan_event(
+            plan,
             type="report.filed",
             teryt=teryt,
-            aggregate="plan",
-            aggregate_id=plan.pk,
-            aggregate_version=plan.version,
-            actor=actor.name,
+            actor=actor,
             payload={"report_id": report.pk, "kind": kind.value, "year": year},
         )
         audit_record(actor=actor, action="report.file", object_type="report", object_id=report.pk, teryt=teryt)

@@ -14,7 +14,6 @@ from django.utils import timezone
 from mozaika.archive import ArchiveIntegrityError, get_archive
 from mozaika.audit.log import Actor, audit_record, changes_between
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
-from mozaika.events.bus import event_record
 from tenants.plans.content_models import (
     EuProject,
     GeneralGoal,
@@ -25,7 +24,14 @@ from tenants.plans.content_models import (
     SpecificGoal,
 )
 from tenants.plans.documents import ReceivedDocument, discarded_on_failure
-from tenants.plans.lifecycle import EDITABLE, Transition, plan_at_version, plans_supersede_others, transition_to
+from tenants.plans.lifecycle import (
+    EDITABLE,
+    Transition,
+    plan_at_version,
+    plan_event,
+    plans_supersede_others,
+    transition_to,
+)
 from tenants.plans.models import (
     AdoptingActKind,
     ArchiveStatus,
@@ -118,13 +124,11 @@ def plan_create(
                 IndicatorValue(indicator=indicator, year=year, value=value, reported_by=actor.name)
                 for year, value in sorted(spec.values.items())
             )
-        event_record(
+        plan_event(
+            plan,
             type="plan.created",
             teryt=teryt,
-            aggregate="plan",
-            aggregate_id=plan.pk,
-            aggregate_version=plan.version,
-            actor=actor.name,
+            actor=actor,
             payload={"plan_id": plan.pk, "period": [period_start, period_end], "areas": plan.areas},
         )
         audit_record(
@@ -229,13 +233,11 @@ def document_archive(*, teryt: str, document_id: int, actor: Actor) -> PlanDocum
     document.staging_key = ""
     document.archived_at = timezone.now()
     document.save(update_fields=["status", "archive_key", "staging_key", "archived_at"])
-    event_record(
+    plan_event(
+        document.plan,
         type="document.archived",
         teryt=teryt,
-        aggregate="plan",
-        aggregate_id=document.plan_id,
-        aggregate_version=document.plan.version,
-        actor=actor.name,
+        actor=actor,
         payload={"document_id": document.pk, "sha256": document.sha256, "key": stored.key},
     )
     return document
@@ -283,13 +285,11 @@ def plan_programme_replace(
         plan.status = PlanStatus.DRAFT  # editing a returned plan starts its next draft version
         plan.version += 1
         plan.save(update_fields=["areas", "status", "version", "updated_at"])
-        event_record(
+        plan_event(
+            plan,
             type="plan.updated",
             teryt=teryt,
-            aggregate="plan",
-            aggregate_id=plan.pk,
-            aggregate_version=plan.version,
-            actor=actor.name,
+            actor=actor,
             payload={"plan_id": plan.pk, "areas": plan.areas},
         )
         audit_record(
@@ -393,13 +393,11 @@ def _record_adoption(
 ) -> None:
     assert plan.act_date is not None
     assert plan.in_force_from is not None
-    event_record(
+    plan_event(
+        plan,
         type="plan.adopted",
         teryt=teryt,
-        aggregate="plan",
-        aggregate_id=plan.pk,
-        aggregate_version=plan.version,
-        actor=actor.name,
+        actor=actor,
         payload={
             "plan_id": plan.pk,
             "period": [plan.period_start, plan.period_end],
