@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from aggregation.models import GminaSnapshot
+from aggregation.rollups import plan_in_force
 from mozaika.errors import NotFound
 from tenants.models import Tenant
 from tenants.plans.models import DocumentKind, InterventionArea, PlanStatus
@@ -35,14 +36,6 @@ class EligibilityAnswer:
     evidence: Evidence | None = None
 
 
-def plan_in_force(plan: dict[str, Any], on: date) -> bool:
-    """Adopted, in force from its act's date, until the end of the last year of its period."""
-    act = plan.get("act")
-    if plan["status"] != PlanStatus.ADOPTED or act is None:
-        return False
-    return date.fromisoformat(act["in_force_from"]) <= on <= date(plan["period_end"], 12, 31)
-
-
 def _evidence(plan: dict[str, Any]) -> Evidence:
     resolution = next((d for d in plan["documents"] if d["kind"] == DocumentKind.RESOLUTION), None)
     return Evidence(
@@ -60,7 +53,7 @@ def _evidence(plan: dict[str, Any]) -> Evidence:
 def eligibility_check(*, teryt: str, area: InterventionArea, on: date) -> EligibilityAnswer:
     if not Tenant.objects.filter(code=teryt).exists():
         raise NotFound(f"Gmina {teryt} is not a Mozaika tenant.")
-    snapshot = GminaSnapshot.objects.filter(teryt=teryt).first()
+    snapshot = GminaSnapshot.objects.filter(gmina_id=teryt).first()
     plans: list[dict[str, Any]] = snapshot.data["plans"] if snapshot else []
     adopted = [p for p in plans if p["status"] == PlanStatus.ADOPTED]
     if not adopted:

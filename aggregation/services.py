@@ -1,19 +1,26 @@
-"""Keeping snapshots and rollups current. Each refresh recomputes from the source under a
-transaction-scoped advisory lock, so concurrent or repeated refreshes converge on the newest
-state and an older computation can never overwrite a newer one."""
+"""Keeping snapshots and rollups current.
+
+An event refreshes its gmina's snapshot and marks the gmina's voivodeship and the nation stale
+in the same transaction; rollup refreshes (sent with a short delay) recompute only stale scopes,
+so a burst of events in one voivodeship costs one recomputation of it and of the nation. Every
+refresh recomputes from the source under a transaction-scoped advisory lock, so concurrent or
+repeated refreshes converge on the newest state and an older computation never overwrites a
+newer one."""
 
 from __future__ import annotations
 
+import json
 import zlib
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import date, datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from aggregation.models import NATIONAL_SCOPE, GminaSnapshot, Rollup, voivodeship_scope
-from aggregation.rollups import RollupData, rollup_compute
+from aggregation.models import NATIONAL_SCOPE, GminaSnapshot, Rollup, StaleRollup, voivodeship_scope
+from aggregation.rollups import GminaRow, RollupData, gmina_facts, rollup_compute
 from tenants.models import TENANT_GMINA_KINDS, Gmina
-from tenants.plans.snapshot import gmina_snapshot
+from tenants.plans.snapshot import GminaSnapshotData, gmina_snapshot
 
 
 def _lock(name: str) -> None:
@@ -21,7 +28,7 @@ def _lock(name: str) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(name.encode())])
 
 
-def _database_now() -> datetime:
+def database_now() -> datetime:
     with connection.cursor() as cursor:
         cursor.execute("SELECT clock_timestamp()")
         row = cursor.fetchone()
@@ -30,53 +37,134 @@ def _database_now() -> datetime:
     return moment
 
 
-def snapshot_refresh(*, teryt: str) -> GminaSnapshot:
-    """Rebuild the gmina's snapshot; the gmina's schema must be active. `refreshed_at` is when
-    the reading began (database clock): every change committed before it is in the snapshot."""
-    with transaction.atomic():
-        _lock(f"snapshot:{teryt}")
-        read_at = _database_now()
-        data = gmina_snapshot(teryt=teryt)
-        snapshot, _ = GminaSnapshot.objects.update_or_create(
-            teryt=teryt,
-            defaults={"voivodeship": teryt[:2], "data": data, "refreshed_at": read_at},
-        )
-    return snapshot
+def scope_of(voivodeship: str | None) -> str:
+    return NATIONAL_SCOPE if voivodeship is None else voivodeship_scope(voivodeship)
 
 
-def rollup_data(*, voivodeship: str | None) -> RollupData:
-    gminas = Gmina.objects.filter(is_active=True, kind__in=TENANT_GMINA_KINDS)
-    snapshots = GminaSnapshot.objects.all()
-    if voivodeship is not None:
-        gminas = gminas.filter(voivodeship_id=voivodeship)
-        snapshots = snapshots.filter(voivodeship=voivodeship)
-    return rollup_compute(gmina_count=gminas.count(), snapshots=snapshots.values_list("data", flat=True).iterator())
+def scopes_of(teryt: str) -> list[str]:
+    return [voivodeship_scope(teryt[:2]), NATIONAL_SCOPE]
 
 
-def rollup_refresh(*, voivodeship: str | None) -> Rollup:
-    scope = NATIONAL_SCOPE if voivodeship is None else voivodeship_scope(voivodeship)
-    with transaction.atomic():
-        _lock(f"rollup:{scope}")
-        rollup, _ = Rollup.objects.update_or_create(
-            scope=scope, defaults={"data": rollup_data(voivodeship=voivodeship), "refreshed_at": timezone.now()}
-        )
-    return rollup
+def snapshot_row(*, teryt: str, data: GminaSnapshotData, read_at: datetime, today: date) -> GminaSnapshot:
+    """The stored form of a snapshot: the data, its facts and the list columns."""
+    facts = gmina_facts(data, today=today)
+    return GminaSnapshot(
+        gmina_id=teryt,
+        voivodeship=teryt[:2],
+        status=facts["status"],
+        in_force=facts["in_force"],
+        period_start=facts["period_start"],
+        period_end=facts["period_end"],
+        latest_report_year=facts["latest_report_year"],
+        data=data,
+        facts=facts,
+        refreshed_at=read_at,
+    )
 
 
-def gmina_views_refresh(*, teryt: str, published_at: datetime | None = None) -> bool:
-    """An event touched this gmina: its snapshot, its voivodeship and the nation, nothing else.
+_SNAPSHOT_COLUMNS = ("teryt", "voivodeship", "status", "in_force", "period_start", "period_end",
+                     "latest_report_year", "data", "facts", "refreshed_at")  # fmt: skip
 
-    Bursts coalesce: an event published (so committed) before the current snapshot's reading
-    began is already in it, and the refresh that made it also refreshed the rollups; such an
-    event changes nothing and is skipped. Returns whether a refresh ran."""
+
+def snapshots_store(rows: Iterable[GminaSnapshot]) -> None:
+    """Upsert snapshots; one read earlier than the stored one never replaces it (a rebuild
+    racing an event's refresh keeps the event's newer reading)."""
+    table = GminaSnapshot._meta.db_table
+    updates = ", ".join(f"{c} = excluded.{c}" for c in _SNAPSHOT_COLUMNS[1:])
+    sql = (
+        f"INSERT INTO {table} ({', '.join(_SNAPSHOT_COLUMNS)}) "  # noqa: S608 - our table and columns
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s) "
+        f"ON CONFLICT (teryt) DO UPDATE SET {updates} WHERE {table}.refreshed_at <= excluded.refreshed_at"
+    )
+    params = [
+        (r.gmina_id, r.voivodeship, r.status, r.in_force, r.period_start, r.period_end, r.latest_report_year,
+         json.dumps(r.data), json.dumps(r.facts), r.refreshed_at)
+        for r in rows
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def rollups_mark_stale(scopes: Iterable[str]) -> None:
+    """Mark in the caller's transaction. DO UPDATE (not DO NOTHING) locks an existing mark, so
+    a rollup refresh clearing it waits for this transaction and then sees its snapshot."""
+    with connection.cursor() as cursor:
+        for scope in scopes:
+            cursor.execute(
+                f"INSERT INTO {StaleRollup._meta.db_table} (scope, marked_at) VALUES (%s, now()) "  # noqa: S608
+                "ON CONFLICT (scope) DO UPDATE SET marked_at = excluded.marked_at",
+                [scope],
+            )
+
+
+def snapshot_refresh(*, teryt: str, published_at: datetime | None = None) -> bool:
+    """Rebuild the gmina's snapshot and mark its rollups stale; the gmina's schema must be
+    active. `refreshed_at` is when the reading began (database clock): every change committed
+    before it is in the snapshot, so an event published before it changes nothing and is
+    skipped (a burst of one gmina's events coalesces). Returns whether a refresh ran."""
     with transaction.atomic():
         _lock(f"snapshot:{teryt}")
         if (
             published_at is not None
-            and GminaSnapshot.objects.filter(teryt=teryt, refreshed_at__gte=published_at).exists()
+            and GminaSnapshot.objects.filter(gmina_id=teryt, refreshed_at__gte=published_at).exists()
         ):
             return False
-        snapshot_refresh(teryt=teryt)
-        rollup_refresh(voivodeship=teryt[:2])
-        rollup_refresh(voivodeship=None)
+        read_at = database_now()
+        snapshots_store([snapshot_row(teryt=teryt, data=gmina_snapshot(teryt=teryt), read_at=read_at,
+                                      today=timezone.localdate())])  # fmt: skip
+        rollups_mark_stale(scopes_of(teryt))
     return True
+
+
+def _voivodeship_of(scope: str) -> str | None:
+    return None if scope == NATIONAL_SCOPE else scope.split(":", 1)[1]
+
+
+def gmina_rows(*, voivodeship: str | None, powiat: str | None = None, kind: str | None = None) -> list[GminaRow]:
+    """The registry gminas of a scope (filtered), each with its stored facts."""
+    gminas = Gmina.objects.filter(is_active=True, kind__in=TENANT_GMINA_KINDS)
+    if voivodeship is not None:
+        gminas = gminas.filter(voivodeship_id=voivodeship)
+    if powiat is not None:
+        gminas = gminas.filter(powiat_id=powiat)
+    if kind is not None:
+        gminas = gminas.filter(kind=kind)
+    values = gminas.order_by("teryt").values_list("teryt", "name", "powiat_id", "kind", "population", "snapshot__facts")
+    return [GminaRow(teryt, name, powiat_code, gmina_kind, population, facts)
+            for teryt, name, powiat_code, gmina_kind, population, facts in values]  # fmt: skip
+
+
+def rollup_data(*, voivodeship: str | None, powiat: str | None = None, kind: str | None = None) -> RollupData:
+    return rollup_compute(gmina_rows(voivodeship=voivodeship, powiat=powiat, kind=kind))
+
+
+def rollup_refresh(*, scope: str, only_if_stale: bool = True) -> bool:
+    """Recompute a rollup if its snapshots changed since it was computed (or always). Returns
+    whether it ran."""
+    with transaction.atomic():
+        _lock(f"rollup:{scope}")
+        cleared = StaleRollup.objects.filter(scope=scope).delete()[0]
+        if only_if_stale and not cleared:
+            return False
+        Rollup.objects.update_or_create(
+            scope=scope,
+            defaults={"data": rollup_data(voivodeship=_voivodeship_of(scope)), "refreshed_at": timezone.now()},
+        )
+    return True
+
+
+def stale_scopes() -> list[str]:
+    return list(StaleRollup.objects.order_by("scope").values_list("scope", flat=True))
+
+
+def rollups_refresh_stale() -> list[str]:
+    """Recompute every stale rollup (the sweeper's job); returns the scopes recomputed."""
+    return [scope for scope in stale_scopes() if rollup_refresh(scope=scope)]
+
+
+def gmina_views_refresh(*, teryt: str, published_at: datetime | None = None) -> bool:
+    """Synchronously: the gmina's snapshot, then its voivodeship's and the nation's rollups."""
+    refreshed = snapshot_refresh(teryt=teryt, published_at=published_at)
+    for scope in scopes_of(teryt):
+        rollup_refresh(scope=scope)
+    return refreshed

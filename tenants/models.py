@@ -73,6 +73,8 @@ class Gmina(models.Model):
     powiat = models.ForeignKey(Powiat, on_delete=models.PROTECT, related_name="gminas")
     voivodeship = models.ForeignKey(Voivodeship, on_delete=models.PROTECT, related_name="gminas")
     is_active = models.BooleanField(default=True)
+    # Not in TERC; when known (GUS BDL), rollups weight the share of gminas with a plan by it.
+    population = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["teryt"]

@@ -162,6 +162,9 @@ EVENT_RELAY_AFTER_SECONDS = env.int("EVENT_RELAY_AFTER_SECONDS", default=5)
 EVENT_MAX_RETRIES = env.int("EVENT_MAX_RETRIES", default=10)
 EVENT_MIN_BACKOFF_MS = env.int("EVENT_MIN_BACKOFF_MS", default=500)
 EVENT_MAX_BACKOFF_MS = env.int("EVENT_MAX_BACKOFF_MS", default=60_000)
+# A rollup refresh waits this long after the event that made it stale, so a burst of events in
+# one voivodeship is recomputed once.
+ROLLUP_COALESCE_MS = env.int("ROLLUP_COALESCE_MS", default=250)
 BROKER_HEARTBEAT_TIMEOUT_MS = env.int("BROKER_HEARTBEAT_TIMEOUT_MS", default=60_000)
 BROKER_MAINTENANCE_CHANCE = env.int("BROKER_MAINTENANCE_CHANCE", default=1000)
 # Tests only: "crash_before_publish" makes the process die between commit and publishing.

@@ -1,11 +1,32 @@
-"""The one function through which anything outside a gmina reads its plans: a JSON-ready value
-built from the active gmina schema. `aggregation` stores it; it never opens the tables itself."""
+# ruff: noqa: S608 - SQL is built from model table names and quote_ident()ed schema names only
+"""The one function through which anything outside a gmina reads its plans: `gmina_snapshots`
+builds JSON-ready snapshots from gmina schemas. `aggregation` stores them; it never opens the
+tables itself.
+
+It reads many schemas at once: one query per table, a UNION ALL of the same SELECT over every
+schema of the batch, then assembles the rows in Python. The event path calls it with one gmina,
+the rebuild with hundreds at a time; both run the same code, so they cannot disagree."""
 
 from __future__ import annotations
 
-from typing import TypedDict
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any, TypedDict
 
-from tenants.plans.selectors import plan_list
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from mozaika.tenancy import quoted_schema, schema_name_for
+from tenants.plans.completeness import completeness_check
+from tenants.plans.content_models import GeneralGoal, PlanAction, PlanArea, PlanFunding, PlanService, SpecificGoal
+from tenants.plans.models import (
+    ImplementationReport,
+    Indicator,
+    IndicatorValue,
+    Plan,
+    PlanDocument,
+    PlanStatus,
+)
 
 
 class ActSnapshot(TypedDict):
@@ -13,6 +34,28 @@ class ActSnapshot(TypedDict):
     number: str
     date: str
     in_force_from: str
+
+
+class AreaSnapshot(TypedDict):
+    code: str
+    name: str
+    general_goals: int
+    specific_goals: int
+    actions: int
+
+
+class ServiceSnapshot(TypedDict):
+    type: str
+    name: str
+    area: str
+    capacity: str | None
+    unit: str
+
+
+class FundingSnapshot(TypedDict):
+    source: str
+    year: int | None
+    amount: str | None
 
 
 class DocumentSnapshot(TypedDict):
@@ -28,9 +71,21 @@ class IndicatorSnapshot(TypedDict):
     number: str
     name: str
     unit: str
+    standard_code: str
+    direction: str
     baseline: str | None
+    baseline_year: int | None
     target: str | None
+    target_year: int | None
     values: dict[str, str]
+
+
+class FindingSnapshot(TypedDict):
+    path: str
+    severity: str
+    code: str
+    message_pl: str
+    message_en: str
 
 
 class PlanSnapshot(TypedDict):
@@ -42,8 +97,14 @@ class PlanSnapshot(TypedDict):
     period_end: int
     areas: list[str]
     act: ActSnapshot | None
-    documents: list[DocumentSnapshot]
+    programme_areas: list[AreaSnapshot]
+    services: list[ServiceSnapshot]
+    funding: list[FundingSnapshot]
     indicators: list[IndicatorSnapshot]
+    latest_report_year: int | None
+    documents: list[DocumentSnapshot]
+    # Only for a submitted plan: what its own completeness check says, shown in the review queue.
+    findings: list[FindingSnapshot]
 
 
 class GminaSnapshotData(TypedDict):
@@ -51,49 +112,175 @@ class GminaSnapshotData(TypedDict):
     plans: list[PlanSnapshot]
 
 
-def gmina_snapshot(*, teryt: str) -> GminaSnapshotData:
-    plans: list[PlanSnapshot] = []
-    for plan in plan_list():
-        act: ActSnapshot | None = None
-        if plan.act_date is not None and plan.in_force_from is not None:
-            act = {
-                "kind": plan.act_kind,
-                "number": plan.act_number,
-                "date": plan.act_date.isoformat(),
-                "in_force_from": plan.in_force_from.isoformat(),
-            }
-        plans.append(
+def _table(model: Any) -> str:
+    return str(model._meta.db_table)
+
+
+def _decimal(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+# Each SELECT runs in every schema of a batch; `{s}` is the quoted schema. Ordering is part of
+# the snapshot (lists compare by order), so every query orders like the models do.
+_PLANS = f"""
+    SELECT id, title, status, version, period_start, period_end, areas, act_kind, act_number, act_date,
+           in_force_from
+    FROM {{s}}.{_table(Plan)}"""
+_AREAS = f"""
+    SELECT a.plan_id, a.position, a.code, a.name,
+           (SELECT count(*) FROM {{s}}.{_table(GeneralGoal)} g WHERE g.area_id = a.id),
+           (SELECT count(*) FROM {{s}}.{_table(GeneralGoal)} g
+              JOIN {{s}}.{_table(SpecificGoal)} sg ON sg.goal_id = g.id WHERE g.area_id = a.id),
+           (SELECT count(*) FROM {{s}}.{_table(GeneralGoal)} g
+              JOIN {{s}}.{_table(SpecificGoal)} sg ON sg.goal_id = g.id
+              JOIN {{s}}.{_table(PlanAction)} pa ON pa.specific_goal_id = sg.id WHERE g.area_id = a.id)
+    FROM {{s}}.{_table(PlanArea)} a"""
+_SERVICES = f"SELECT plan_id, position, type, name, area, capacity, unit FROM {{s}}.{_table(PlanService)}"
+_FUNDING = f"SELECT plan_id, position, source, year, amount FROM {{s}}.{_table(PlanFunding)}"
+_INDICATORS = f"""
+    SELECT i.plan_id, i.id, i.area, i.number, i.name, i.unit, i.standard_code, i.direction,
+           i.baseline_value, i.baseline_year, i.target_value, i.target_year,
+           (SELECT coalesce(json_object_agg(v.year::text, v.value::text ORDER BY v.year), '{{{{}}}}'::json)
+              FROM {{s}}.{_table(IndicatorValue)} v WHERE v.indicator_id = i.id AND v.superseded_at IS NULL)
+    FROM {{s}}.{_table(Indicator)} i"""
+_DOCUMENTS = f"SELECT plan_id, id, kind, sha256, status, archive_key FROM {{s}}.{_table(PlanDocument)}"
+_REPORTS = f"SELECT plan_id, max(year) FROM {{s}}.{_table(ImplementationReport)} GROUP BY plan_id"
+
+
+def _union(select: str, tagged: Sequence[tuple[str, str]]) -> str:
+    """The SELECT over every (teryt, schema), each row prefixed with its TERYT."""
+    return "\nUNION ALL\n".join(
+        f"SELECT '{teryt}' AS teryt, q.* FROM ({select.format(s=quoted_schema(schema))}) q" for teryt, schema in tagged
+    )
+
+
+def _rows(select: str, tagged: Sequence[tuple[str, str]]) -> dict[tuple[str, int], list[tuple[Any, ...]]]:
+    """Rows of `select` in every schema, grouped by (teryt, plan id) and sorted by the second
+    column (position or id), which is how the models order them."""
+    grouped: dict[tuple[str, int], list[tuple[Any, ...]]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(_union(select, tagged))
+        for teryt, plan_id, *rest in cursor.fetchall():
+            grouped[(teryt, plan_id)].append(tuple(rest))
+    for rows in grouped.values():
+        rows.sort(key=lambda row: row[0])
+    return grouped
+
+
+def _findings(schema: str, plan_id: int) -> list[FindingSnapshot]:
+    with schema_context(schema):
+        plan = Plan.objects.get(pk=plan_id)
+        return [
             {
-                "id": plan.pk,
-                "title": plan.title,
-                "status": plan.status,
-                "version": plan.version,
-                "period_start": plan.period_start,
-                "period_end": plan.period_end,
-                "areas": list(plan.areas),
+                "path": f.path,
+                "severity": f.severity.value,
+                "code": f.code,
+                "message_pl": f.message_pl,
+                "message_en": f.message_en,
+            }
+            for f in completeness_check(plan=plan)
+        ]
+
+
+def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
+    """Snapshots of the given gminas (their schemas must exist), by TERYT."""
+    tagged = [(teryt, schema_name_for(teryt)) for teryt in teryts]
+    if not tagged:
+        return {}
+    for teryt, _ in tagged:
+        if not teryt.isdigit():  # TERYTs are interpolated into SQL: digits only, always
+            raise ValueError(f"not a TERYT code: {teryt!r}")
+    areas, services, funding = _rows(_AREAS, tagged), _rows(_SERVICES, tagged), _rows(_FUNDING, tagged)
+    indicators, documents = _rows(_INDICATORS, tagged), _rows(_DOCUMENTS, tagged)
+    reports = _rows(_REPORTS, tagged)
+    snapshots: dict[str, GminaSnapshotData] = {teryt: {"teryt": teryt, "plans": []} for teryt, _ in tagged}
+    schemas = dict(tagged)
+    with connection.cursor() as cursor:
+        cursor.execute(_union(_PLANS, tagged))
+        plan_rows = cursor.fetchall()
+    # Plan.Meta.ordering: newest period first, then id.
+    plan_rows.sort(key=lambda r: (r[0], -r[5], r[1]))
+    for (
+        teryt,
+        plan_id,
+        title,
+        status,
+        version,
+        start,
+        end,
+        plan_areas,
+        act_kind,
+        number,
+        act_date,
+        in_force,
+    ) in plan_rows:
+        key = (teryt, plan_id)
+        act: ActSnapshot | None = None
+        if act_date is not None and in_force is not None:
+            act = {"kind": act_kind, "number": number, "date": act_date.isoformat(),
+                   "in_force_from": in_force.isoformat()}  # fmt: skip
+        snapshots[teryt]["plans"].append(
+            {
+                "id": plan_id,
+                "title": title,
+                "status": status,
+                "version": version,
+                "period_start": start,
+                "period_end": end,
+                "areas": list(plan_areas),
                 "act": act,
-                "documents": [
-                    {
-                        "id": d.pk,
-                        "kind": d.kind,
-                        "sha256": d.sha256,
-                        "status": d.status,
-                        "archive_key": d.archive_key,
-                    }
-                    for d in plan.documents.all()
+                "programme_areas": [
+                    {"code": code, "name": name, "general_goals": g, "specific_goals": sg, "actions": a}
+                    for _, code, name, g, sg, a in areas.get(key, [])
+                ],
+                "services": [
+                    {"type": kind, "name": name, "area": area, "capacity": _decimal(capacity), "unit": unit}
+                    for _, kind, name, area, capacity, unit in services.get(key, [])
+                ],
+                "funding": [
+                    {"source": source, "year": year, "amount": _decimal(amount)}
+                    for _, source, year, amount in funding.get(key, [])
                 ],
                 "indicators": [
                     {
-                        "area": i.area,
-                        "number": i.number,
-                        "name": i.name,
-                        "unit": i.unit,
-                        "baseline": None if i.baseline_value is None else str(i.baseline_value),
-                        "target": None if i.target_value is None else str(i.target_value),
-                        "values": {str(v.year): str(v.value) for v in i.values.all()},
+                        "area": area,
+                        "number": number,
+                        "name": name,
+                        "unit": unit,
+                        "standard_code": code,
+                        "direction": direction,
+                        "baseline": _decimal(baseline),
+                        "baseline_year": baseline_year,
+                        "target": _decimal(target),
+                        "target_year": target_year,
+                        "values": values,
                     }
-                    for i in plan.indicators.all()
+                    for (
+                        _,
+                        area,
+                        number,
+                        name,
+                        unit,
+                        code,
+                        direction,
+                        baseline,
+                        baseline_year,
+                        target,
+                        target_year,
+                        values,
+                    ) in indicators.get(key, [])
                 ],
+                "latest_report_year": reports[key][0][0] if key in reports else None,
+                "documents": [
+                    {"id": doc_id, "kind": kind, "sha256": sha256, "status": doc_status, "archive_key": archive_key}
+                    for doc_id, kind, sha256, doc_status, archive_key in documents.get(key, [])
+                ],
+                "findings": _findings(schemas[teryt], plan_id) if status == PlanStatus.SUBMITTED else [],
             }
         )
-    return {"teryt": teryt, "plans": plans}
+    return snapshots
+
+
+def gmina_snapshot(*, teryt: str) -> GminaSnapshotData:
+    """One gmina's snapshot."""
+    return gmina_snapshots([teryt])[teryt]

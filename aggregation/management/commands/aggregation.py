@@ -1,4 +1,5 @@
-"""`python -m mozaika aggregation verify [--voivodeship 08] [--repair]`"""
+"""`python -m mozaika aggregation rebuild [--voivodeship 08] [--verify]` (and `verify`, the same
+as `rebuild --verify`)."""
 
 from __future__ import annotations
 
@@ -8,31 +9,37 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from aggregation.consistency import views_verify
+from aggregation.consistency import views_rebuild
+from tenants.models import Tenant, TenantKind
 
 
 class Command(BaseCommand):
-    help = "Recompute snapshots and rollups from the tenants' data; report (and --repair) drift."
+    help = "Recompute snapshots and rollups from the tenants' data (--verify: compare, report every difference)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
-        for name, text in (("verify", "compare, report drift"), ("rebuild", "compare and repair (verify --repair)")):
+        for name, text in (("rebuild", "recompute and store"), ("verify", "the same as rebuild --verify")):
             action = actions.add_parser(name, help=text)
-            action.add_argument("--voivodeship")
-            action.add_argument("--repair", action="store_true")
+            action.add_argument("--voivodeship", help="two-digit code, e.g. 08")
+            action.add_argument(
+                "--verify", action="store_true", help="compare with the incremental state, store nothing"
+            )
 
-    def handle(self, *args: Any, action: str, voivodeship: str | None, repair: bool, **options: Any) -> None:
-        repair = repair or action == "rebuild"
-        with tqdm(unit="gmina", file=sys.stderr, disable=None) as bar:
-            drift = views_verify(voivodeship=voivodeship, repair=repair, progress=lambda code: bar.update())
+    def handle(self, *args: Any, action: str, voivodeship: str | None, verify: bool, **options: Any) -> None:
+        verify = verify or action == "verify"
+        tenants = Tenant.objects.filter(kind=TenantKind.GMINA, is_active=True, schema_dropped_at__isnull=True)
+        total = (tenants.filter(voivodeship_id=voivodeship) if voivodeship else tenants).count()
+        with tqdm(total=total, unit="gmina", file=sys.stderr, disable=None) as bar:
+            drift = views_rebuild(voivodeship=voivodeship, verify=verify, progress=bar.update)
+        for difference in drift.differences:
+            self.stdout.write(
+                f"{difference.target} {difference.path or '(whole)'}: "
+                f"incremental={difference.stored!r} rebuilt={difference.fresh!r}"
+            )
         self.stdout.write(
-            f"checked {drift.checked_snapshots} snapshot(s), {drift.checked_rollups} rollup(s); "
-            f"drift: {len(drift.snapshots)} snapshot(s), {len(drift.rollups)} rollup(s)"
-            + (" — repaired" if repair and drift.found else "")
+            f"{'verified' if verify else 'rebuilt'} {drift.checked_snapshots} snapshot(s), "
+            f"{drift.checked_rollups} rollup(s); {len(drift.differences)} difference(s) in "
+            f"{len(drift.snapshots)} snapshot(s), {len(drift.rollups)} rollup(s)"
         )
-        for code in drift.snapshots:
-            self.stdout.write(f"snapshot {code}")
-        for scope in drift.rollups:
-            self.stdout.write(f"rollup {scope}")
-        if drift.found and not repair:
-            raise CommandError("drift found; run again with --repair")
+        if verify and drift.found:
+            raise CommandError("the incremental views differ from a rebuild; run `aggregation rebuild`")
