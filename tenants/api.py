@@ -23,6 +23,8 @@ from pydantic import Field
 
 from mozaika.audit.log import actor_for, audit_record
 from mozaika.errors import FieldError, PayloadTooLarge, PreconditionRequired
+from mozaika.events.history import aggregate_history
+from mozaika.events.models import Event
 from mozaika.identity.authz import Action, Decision, authorize_gmina, authorize_platform
 from mozaika.tenancy import TERYT_GMINA_PATTERN, TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
 from tenants.models import Gmina, Tenant
@@ -318,6 +320,25 @@ def list_comments(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> lis
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
         return list(plan.review_comments.all())
+
+
+class HistoryEntryOut(Schema):
+    type: str
+    occurred_at: dt.datetime
+    actor: str
+    version: int = Field(validation_alias="aggregate_version")
+    payload: dict[str, Any]
+
+
+@router.get(
+    "/gminas/{teryt}/plans/{plan_id}/history",
+    response=list[HistoryEntryOut],
+    summary="The plan's history: every change and every review decision, oldest first",
+)
+def plan_history(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> list[Event]:
+    with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
+        plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
+    return aggregate_history(teryt=teryt, aggregate="plan", aggregate_id=plan_id)
 
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -10,7 +10,7 @@ from ninja import Schema
 from pydantic import Field
 
 from tenants.models import Gmina, GminaKind, TenantKind
-from tenants.plans.models import AdoptingActKind, ArchiveStatus, InterventionArea, PlanStatus
+from tenants.plans.models import AdoptingActKind, ArchiveStatus, IndicatorDirection, InterventionArea, PlanStatus
 
 Amount = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]
 Year = Annotated[int, Field(ge=1990, le=2100)]
@@ -67,6 +67,9 @@ class IndicatorIn(Schema):
     target_value: Amount | None = None
     target_year: Year | None = None
     values: dict[Year, Amount] = Field(default_factory=dict)
+    direction: IndicatorDirection = IndicatorDirection.INCREASE
+    # A code from a shared list (e.g. the ministry's), so the region sums like with like.
+    standard_code: str = Field("", max_length=40, pattern=r"^[A-Za-z0-9_.\-]*$")
 
 
 class PlanIn(Schema):
@@ -94,6 +97,8 @@ class IndicatorOut(Schema):
     baseline_year: int | None
     target_value: Decimal | None
     target_year: int | None
+    direction: IndicatorDirection
+    standard_code: str
     values: list[IndicatorValueOut]
 
     @staticmethod

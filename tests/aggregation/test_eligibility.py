@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from aggregation.eligibility import eligibility_check
-from aggregation.models import GminaSnapshot
+from aggregation.services import snapshot_row, snapshots_store
 from tenants.plans.models import InterventionArea
 from tests.support import TRZEBIEL, Api
 
@@ -51,18 +51,17 @@ def plan(
             }
         ],
         "indicators": [],
+        "programme_areas": [],
+        "services": [],
+        "funding": [],
+        "latest_report_year": None,
+        "findings": [],
     }
 
 
 def given_snapshot(*plans: dict[str, Any]) -> None:
-    GminaSnapshot.objects.update_or_create(
-        teryt=TRZEBIEL,
-        defaults={
-            "voivodeship": "08",
-            "data": {"teryt": TRZEBIEL, "plans": list(plans)},
-            "refreshed_at": timezone.now(),
-        },
-    )
+    data: Any = {"teryt": TRZEBIEL, "plans": list(plans)}
+    snapshots_store([snapshot_row(teryt=TRZEBIEL, data=data, read_at=timezone.now(), today=timezone.localdate())])
 
 
 @pytest.mark.parametrize(

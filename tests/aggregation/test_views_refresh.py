@@ -23,18 +23,18 @@ def test_refresh_after_adoption_counts_the_plan_in_its_region_and_the_nation(
     with schema_context("g" + TRZEBIEL):
         gmina_views_refresh(teryt=TRZEBIEL)
 
-    snapshot = GminaSnapshot.objects.get(teryt=TRZEBIEL)
+    snapshot = GminaSnapshot.objects.get(gmina_id=TRZEBIEL)
     assert {p["status"] for p in snapshot.data["plans"]} == {"draft", "adopted"}
     region = operator.get("/api/v1/regions/08/rollup").json()
     assert region["gminas"] == 82  # lubuskie's gminas in the TERC register
-    assert region["gminas_with_adopted_plan"] == 1
-    assert region["adopted_plans"] == 1
-    assert region["areas"]["seniors"]["gminas_with_adopted_plan"] == 1
-    assert region["areas"]["homelessness"]["gminas_with_adopted_plan"] == 0
+    assert region["gminas_with_plan_in_force"] == 1
+    assert region["plans_by_status"]["adopted"] == 1
+    assert region["areas"]["seniors"]["gminas"] == 1
+    assert region["areas"]["homelessness"]["gminas"] == 0
     assert region["refreshed_at"] is not None
     national = operator.get("/api/v1/national/rollup").json()
     assert national["gminas"] == 2477
-    assert national["gminas_with_adopted_plan"] == 1
+    assert national["gminas_with_plan_in_force"] == 1
     assert set(Rollup.objects.values_list("scope", flat=True)) == {"voivodeship:08", "national"}
 
 
@@ -45,7 +45,7 @@ def test_a_region_with_no_events_yet_answers_from_the_registry(operator: Api) ->
     body = response.json()
     assert body["name"] == "małopolskie"
     assert body["gminas"] == 182
-    assert body["gminas_with_adopted_plan"] == 0
+    assert body["gminas_with_plan_in_force"] == 0
     assert body["refreshed_at"] is None
 
 
@@ -59,4 +59,4 @@ def test_refreshing_one_gmina_leaves_other_regions_alone(created_plan: dict[str,
         gmina_views_refresh(teryt=KRAKOW)
 
     assert set(Rollup.objects.values_list("scope", flat=True)) == {"voivodeship:12", "national"}
-    assert list(GminaSnapshot.objects.values_list("teryt", flat=True)) == [KRAKOW]
+    assert list(GminaSnapshot.objects.values_list("gmina_id", flat=True)) == [KRAKOW]

@@ -29,13 +29,13 @@ def test_the_same_message_three_times_is_applied_once(db: None) -> None:
         for _ in range(3):
             refresh_views.fn(str(event.id))
     assert ConsumedEvent.objects.filter(event=event).count() == 1
-    assert GminaSnapshot.objects.filter(teryt=TRZEBIEL).count() == 1
+    assert GminaSnapshot.objects.filter(gmina_id=TRZEBIEL).count() == 1
 
 
 def test_the_consistency_check_finds_drift_and_repairs_it(db: None) -> None:
     views_verify(repair=True)  # the test database's views were never built by a worker
     assert not views_verify().found
-    GminaSnapshot.objects.filter(teryt=TRZEBIEL).update(data={"teryt": TRZEBIEL, "plans": []})
+    GminaSnapshot.objects.filter(gmina_id=TRZEBIEL).update(data={"teryt": TRZEBIEL, "plans": []})
     Rollup.objects.filter(scope="national").update(data={"gminas": 0})
 
     found = views_verify()

@@ -85,10 +85,10 @@ def test_a_redelivered_event_is_applied_once(db: None) -> None:
     event = record()
     with schema_context("g" + TRZEBIEL):
         refresh_views.fn(str(event.id))
-        first = GminaSnapshot.objects.get(teryt=TRZEBIEL).refreshed_at
+        first = GminaSnapshot.objects.get(gmina_id=TRZEBIEL).refreshed_at
         refresh_views.fn(str(event.id))
 
-    assert GminaSnapshot.objects.get(teryt=TRZEBIEL).refreshed_at == first
+    assert GminaSnapshot.objects.get(gmina_id=TRZEBIEL).refreshed_at == first
     assert ConsumedEvent.objects.filter(event=event, consumer="aggregation.refresh_views").count() == 1
 
 

@@ -1,0 +1,95 @@
+"""The straightforward way to build a gmina's snapshot, kept as the benchmark's baseline and as
+a cross-check in the tests: the active schema's plans through ordinary ORM access, one plan at
+a time, related rows through the plan's managers (no prefetching)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Max
+
+from tenants.plans.completeness import completeness_check
+from tenants.plans.models import Plan, PlanStatus
+from tenants.plans.snapshot import GminaSnapshotData, PlanSnapshot
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def snapshot_by_orm(*, teryt: str) -> GminaSnapshotData:
+    plans: list[PlanSnapshot] = []
+    for plan in Plan.objects.all():
+        act = None
+        if plan.act_date is not None and plan.in_force_from is not None:
+            act = {"kind": plan.act_kind, "number": plan.act_number, "date": plan.act_date.isoformat(),
+                   "in_force_from": plan.in_force_from.isoformat()}  # fmt: skip
+        areas = []
+        for area in plan.plan_areas.all():
+            goals = area.goals.all()
+            areas.append(
+                {
+                    "code": area.code,
+                    "name": area.name,
+                    "general_goals": goals.count(),
+                    "specific_goals": sum(g.specific_goals.count() for g in goals),
+                    "actions": sum(sg.actions.count() for g in goals for sg in g.specific_goals.all()),
+                }
+            )
+        indicators = []
+        for i in plan.indicators.all():
+            current = i.values.filter(superseded_at__isnull=True).order_by("year")
+            indicators.append(
+                {
+                    "area": i.area,
+                    "number": i.number,
+                    "name": i.name,
+                    "unit": i.unit,
+                    "standard_code": i.standard_code,
+                    "direction": i.direction,
+                    "baseline": _text(i.baseline_value),
+                    "baseline_year": i.baseline_year,
+                    "target": _text(i.target_value),
+                    "target_year": i.target_year,
+                    "values": {str(v.year): str(v.value) for v in current},
+                }
+            )
+        plans.append(
+            {
+                "id": plan.pk,
+                "title": plan.title,
+                "status": plan.status,
+                "version": plan.version,
+                "period_start": plan.period_start,
+                "period_end": plan.period_end,
+                "areas": list(plan.areas),
+                "act": act,  # type: ignore[typeddict-item]
+                "programme_areas": areas,  # type: ignore[typeddict-item]
+                "services": [
+                    {"type": s.type, "name": s.name, "area": s.area, "capacity": _text(s.capacity), "unit": s.unit}
+                    for s in plan.services.all()
+                ],
+                "funding": [
+                    {"source": f.source, "year": f.year, "amount": _text(f.amount)} for f in plan.funding.all()
+                ],
+                "indicators": indicators,  # type: ignore[typeddict-item]
+                "latest_report_year": plan.reports.aggregate(latest=Max("year"))["latest"],
+                "documents": [
+                    {"id": d.pk, "kind": d.kind, "sha256": d.sha256, "status": d.status, "archive_key": d.archive_key}
+                    for d in plan.documents.all()
+                ],
+                "findings": [
+                    {
+                        "path": f.path,
+                        "severity": f.severity.value,
+                        "code": f.code,
+                        "message_pl": f.message_pl,
+                        "message_en": f.message_en,
+                    }
+                    for f in completeness_check(plan=plan)
+                ]
+                if plan.status == PlanStatus.SUBMITTED
+                else [],
+            }
+        )
+    return {"teryt": teryt, "plans": plans}
