@@ -25,7 +25,7 @@ def plan(**overrides: Any) -> dict[str, Any]:
             "number": "X/1/2024",
             "date": "2024-06-27",
             "in_force_from": "2024-07-01",
-        },  # fmt: skip
+        },
         "programme_areas": [],
         "services": [],
         "funding": [],
@@ -67,8 +67,8 @@ def test_the_plan_in_force_counts_not_a_newer_draft() -> None:
 
 def test_without_a_plan_in_force_the_newest_ongoing_plan_is_current_but_covers_no_area() -> None:
     expired = plan(status="expired", period_start=2018, period_end=2023)
-    draft = plan(id=2, status="draft", act=None, period_start=2025, period_end=2030, areas=["family"],
-                 services=[{"type": "supported_flat", "name": "x", "area": "", "capacity": None, "unit": ""}])  # fmt: skip
+    flat = {"type": "supported_flat", "name": "x", "area": "", "capacity": None, "unit": ""}
+    draft = plan(id=2, status="draft", act=None, period_start=2025, period_end=2030, areas=["family"], services=[flat])
 
     result = facts(expired, draft)
 
