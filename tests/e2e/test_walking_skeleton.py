@@ -47,11 +47,11 @@ def test_an_adopted_plan_reaches_the_archive_the_rollups_and_the_eligibility_ans
 
     def region_counts_the_plan() -> dict[str, Any] | None:
         rollup: dict[str, Any] = reviewer.get("/api/v1/regions/08/rollup").json()
-        return rollup if rollup["gminas_with_adopted_plan"] == 1 else None
+        return rollup if rollup["gminas_with_plan_in_force"] == 1 else None
 
     region = wait_until(region_counts_the_plan, timeout=60, what="the regional rollup")
-    assert region["areas"]["seniors"]["gminas_with_adopted_plan"] == 1
-    assert region["areas"]["homelessness"]["gminas_with_adopted_plan"] == 0
+    assert region["areas"]["seniors"]["gminas"] == 1
+    assert region["areas"]["homelessness"]["gminas"] == 0
     assert region["gminas"] == 82
 
     def eligible_with_archived_document() -> dict[str, Any] | None:
@@ -66,7 +66,7 @@ def test_an_adopted_plan_reaches_the_archive_the_rollups_and_the_eligibility_ans
     operator = product.client(product.manage("issue_token", "demo-operator").strip().splitlines()[-1])
     # Trzebiel, and Koszalin whose programme the demo data registers as adopted in 2023.
     wait_until(
-        lambda: operator.get("/api/v1/national/rollup").json()["gminas_with_adopted_plan"] == 2,
+        lambda: operator.get("/api/v1/national/rollup").json()["gminas_with_plan_in_force"] == 2,
         timeout=60,
         what="the national rollup",
     )

@@ -1,0 +1,132 @@
+"""Regional views at national scale: a full rebuild of snapshots and rollups for every gmina
+against the straightforward way, then the regional endpoints' latency.
+
+    .venv/bin/python bench/regional_views.py [--requests 500]
+
+Creates and drops a fresh database on the configured PostgreSQL (or the embedded one), provisions
+all 2 477 gminas and gives each a plan about Trzebiel's size (bench/regional_seed.py). Then, in
+separate processes:
+- the straightforward way: a loop over tenants, each plan loaded with ordinary ORM access
+  (bench/snapshot_orm.py), computing the same snapshot (nothing stored, which favours it);
+- `aggregation rebuild`: batched reading, facts, storing, every rollup.
+Both timed inside their process (start-up excluded). Then p50/p99 of the rollup and gmina-list
+endpoints next to a trivial authenticated endpoint, requests interleaved. Compare the ratios:
+the machine is noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from national_scale import api_server, base_env, cli, database
+
+NAIVE = """
+import time
+from django.db import connection
+from django_tenants.utils import tenant_context
+from tenants.models import Tenant, TenantKind
+from bench.snapshot_orm import snapshot_by_orm
+tenants = list(Tenant.objects.filter(kind=TenantKind.GMINA).order_by("code"))
+started = time.perf_counter()
+for done, tenant in enumerate(tenants, start=1):
+    with tenant_context(tenant):
+        snapshot_by_orm(teryt=tenant.code)
+    if done % 200 == 0:
+        connection.close()
+print(f"{len(tenants)} {time.perf_counter() - started:.3f}")
+"""
+
+FAST = """
+import time
+from aggregation.consistency import views_rebuild
+started = time.perf_counter()
+drift = views_rebuild()
+elapsed = time.perf_counter() - started
+print(f"{drift.checked_snapshots} {elapsed:.3f} {drift.checked_rollups}")
+"""
+
+SAME = """
+import random
+from django_tenants.utils import schema_context
+from aggregation.models import GminaSnapshot
+from bench.snapshot_orm import snapshot_by_orm
+codes = random.Random(7).sample(list(GminaSnapshot.objects.values_list("gmina_id", flat=True)), 50)
+for code in codes:
+    with schema_context("g" + code):
+        assert GminaSnapshot.objects.get(gmina_id=code).data == snapshot_by_orm(teryt=code), code
+print(len(codes))
+"""
+
+
+def shell(env: dict[str, str], code: str) -> list[str]:
+    output, _ = cli(env, "shell", "-c", code)
+    return output.split()
+
+
+def percentile(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100)[q - 1] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=500, help="requests per endpoint")
+    args = parser.parse_args()
+    env = base_env()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    with database(env, "regional") as db:
+        cli(db, "migrate", "--verbosity", "0")
+        cli(db, "load_demo")
+        cli(db, "tenants", "provision", "--all")
+        seeded, wall = cli(db, "shell", "-c", "import bench.regional_seed as s; s.main()")
+        print(f"{seeded.strip()} ({wall:.0f} s wall)")
+
+        naive_count, naive_s = shell(db, NAIVE)
+        fast_count, fast_s, rollups = shell(db, FAST)
+        checked = shell(db, SAME)[0]
+        naive, fast = float(naive_s), float(fast_s)
+        print(f"\nfull rebuild, {fast_count} gminas with realistic plans:")
+        print(f"  straightforward ORM loop, snapshots only, nothing stored: {naive:.1f} s")
+        print(f"  `aggregation rebuild` (snapshots, facts, stored, {rollups} rollups): {fast:.1f} s")
+        print(f"  ratio straightforward / rebuild: {naive / fast:.1f}x   (naive counted {naive_count})")
+        print(f"  {checked} random stored snapshots equal the straightforward reading")
+
+        token = cli(db, "issue_token", "demo-operator")[0].strip().splitlines()[-1]
+        with api_server(db) as url:
+            client = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+            endpoints = {
+                "trivial (registry entry)": "/api/v1/gminas/0811082",
+                "regional rollup (14)": "/api/v1/regions/14/rollup",
+                "regional gmina list (14, 100 rows)": "/api/v1/regions/14/gminas?limit=100",
+                "regional list, filtered+sorted": "/api/v1/regions/14/gminas?kind=rural&sort=-name",
+                "national rollup": "/api/v1/national/rollup",
+                "national gmina list (100 rows)": "/api/v1/national/gminas?limit=100&sort=-period_end",
+            }
+            timings: dict[str, list[float]] = {name: [] for name in endpoints}
+            for round_ in range(args.requests + 20):
+                for name, path in endpoints.items():
+                    started = time.perf_counter()
+                    response = client.get(path)
+                    elapsed = time.perf_counter() - started
+                    assert response.status_code == 200, (path, response.text[:300])
+                    if round_ >= 20:  # warm-up excluded
+                        timings[name].append(elapsed)
+        base = statistics.median(timings["trivial (registry entry)"])
+        print(f"\nendpoints, {args.requests} requests each, interleaved, {fast_count} tenants, 1 gunicorn worker:")
+        for name, values in timings.items():
+            print(
+                f"  {name:38s} p50 {percentile(values, 50):6.1f} ms  p99 {percentile(values, 99):6.1f} ms  "
+                f"p50 ratio to trivial {statistics.median(values) / base:.2f}"
+            )
+
+
+if __name__ == "__main__":
+    main()
