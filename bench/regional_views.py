@@ -22,12 +22,14 @@ import platform
 import statistics
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from national_scale import api_server, base_env, cli, database
+from national_scale import api_server, base_env, cli, database, server_url
 
 NAIVE = """
 import time
@@ -68,8 +70,25 @@ print(len(codes))
 
 
 def shell(env: dict[str, str], code: str) -> list[str]:
+    """The last line `code` printed, split (Django's shell prints its own line first)."""
     output, _ = cli(env, "shell", "-c", code)
-    return output.split()
+    return output.strip().splitlines()[-1].split()
+
+
+@contextmanager
+def seeded_database(env: dict[str, str], reuse: str | None) -> Iterator[dict[str, str]]:
+    """A fresh database with every gmina provisioned and seeded, dropped afterwards; or, with
+    `reuse`, an existing one left from an earlier run (kept)."""
+    if reuse:
+        yield {**env, "DATABASE_URL": server_url(env, reuse)}
+        return
+    with database(env, "regional") as db:
+        cli(db, "migrate", "--verbosity", "0")
+        cli(db, "load_demo")
+        cli(db, "tenants", "provision", "--all")
+        seeded, wall = cli(db, "shell", "-c", "import bench.regional_seed as s; s.main()")
+        print(f"{seeded.strip().splitlines()[-1]} ({wall:.0f} s wall)")
+        yield db
 
 
 def percentile(values: list[float], q: int) -> float:
@@ -79,16 +98,11 @@ def percentile(values: list[float], q: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=500, help="requests per endpoint")
+    parser.add_argument("--reuse", help="an already seeded database on the same server (not dropped)")
     args = parser.parse_args()
     env = base_env()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    with database(env, "regional") as db:
-        cli(db, "migrate", "--verbosity", "0")
-        cli(db, "load_demo")
-        cli(db, "tenants", "provision", "--all")
-        seeded, wall = cli(db, "shell", "-c", "import bench.regional_seed as s; s.main()")
-        print(f"{seeded.strip()} ({wall:.0f} s wall)")
-
+    with seeded_database(env, args.reuse) as db:
         naive_count, naive_s = shell(db, NAIVE)
         fast_count, fast_s, rollups = shell(db, FAST)
         checked = shell(db, SAME)[0]

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, TypedDict
 
-from django.db import connection
+from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
 from mozaika.tenancy import quoted_schema, schema_name_for
@@ -190,14 +190,18 @@ def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
     for teryt, _ in tagged:
         if not teryt.isdigit():  # TERYTs are interpolated into SQL: digits only, always
             raise ValueError(f"not a TERYT code: {teryt!r}")
-    areas, services, funding = _rows(_AREAS, tagged), _rows(_SERVICES, tagged), _rows(_FUNDING, tagged)
-    indicators, documents = _rows(_INDICATORS, tagged), _rows(_DOCUMENTS, tagged)
-    reports = _rows(_REPORTS, tagged)
-    snapshots: dict[str, GminaSnapshotData] = {teryt: {"teryt": teryt, "plans": []} for teryt, _ in tagged}
-    schemas = dict(tagged)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A UNION ALL over hundreds of schemas has a large estimated cost, so PostgreSQL's JIT
+        # compiles it: seconds of compiling for milliseconds of running (measured: 24 s vs
+        # 0.2 s for 100 schemas). Off for this transaction only.
+        cursor.execute("SET LOCAL jit = off")
+        areas, services, funding = _rows(_AREAS, tagged), _rows(_SERVICES, tagged), _rows(_FUNDING, tagged)
+        indicators, documents = _rows(_INDICATORS, tagged), _rows(_DOCUMENTS, tagged)
+        reports = _rows(_REPORTS, tagged)
         cursor.execute(_union(_PLANS, tagged))
         plan_rows = cursor.fetchall()
+    snapshots: dict[str, GminaSnapshotData] = {teryt: {"teryt": teryt, "plans": []} for teryt, _ in tagged}
+    schemas = dict(tagged)
     # Plan.Meta.ordering: newest period first, then id.
     plan_rows.sort(key=lambda r: (r[0], -r[5], r[1]))
     for (
