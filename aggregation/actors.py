@@ -8,7 +8,7 @@ import dramatiq
 from django.conf import settings
 from django.db import transaction
 
-from aggregation.consistency import views_rebuild
+from aggregation.consistency import views_verify
 from aggregation.services import rollup_refresh, rollups_refresh_stale, scopes_of, snapshot_refresh
 from mozaika.broker import TENANT_SCHEMA_OPTION
 from mozaika.events.bus import EventEnvelope, event_consumer
@@ -68,10 +68,8 @@ def sweep_stale_rollups() -> None:
 
 @dramatiq.actor(actor_name="aggregation.rebuild", queue_name="periodic", max_retries=0, time_limit=3_600_000)
 def rebuild_views() -> None:
-    drift = views_rebuild(verify=True)
-    if drift.found:
-        # Some facts depend on the day (a plan comes into force) and no event says so.
-        views_rebuild()
+    # Some facts depend on the day (a plan comes into force) and no event says so.
+    views_verify(repair=True)
 
 
 @periodic(name="aggregation.stale_rollups", cron="* * * * *", description="recompute rollups left stale by a crash")

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.params.functions import Path, Query
+from pydantic import Field
 
 from aggregation.eligibility import EligibilityAnswer, eligibility_check
 from aggregation.exports import (
@@ -173,12 +174,6 @@ def _region(request: HttpRequest, voivodeship: str | None, action: Action = Acti
     authorize_region(principal=request.auth, voivodeship=voivodeship or "", action=action)  # type: ignore[attr-defined]
 
 
-def _list_query(
-    status: PlanStatus | None, in_force: bool | None, area: InterventionArea | None, sort: str
-) -> GminaListQuery:
-    return GminaListQuery(status, in_force, area, GminaSort(sort.lstrip("-")), sort.startswith("-"))
-
-
 Voivodeship = Path(..., pattern=VOIVODESHIP_PATTERN, description="two-digit TERC code, e.g. 08")
 Powiat = Query(None, pattern=POWIAT_PATTERN, description="four-digit TERC code, e.g. 0811")
 Kind = Query(None, pattern=GMINA_KIND_PATTERN, description="gmina kind: urban, rural, urban_rural")
@@ -205,13 +200,27 @@ def national_rollup(request: HttpRequest, kind: str | None = Kind) -> RollupOut:
 # Gmina lists
 
 
-def _gmina_page(
-    where: RegionFilter, query: GminaListQuery, limit: int, offset: int, export: ExportFormat, name: str
-) -> Any:
+class GminaListParams(Schema):
+    """The gmina lists' filters, order and page (the same regionally and nationally)."""
+
+    status: PlanStatus | None = Field(None, description="the current plan's status")
+    in_force: bool | None = None
+    area: InterventionArea | None = Field(None, description="covered by the plan in force")
+    sort: str = Field("teryt", pattern=SORT_PATTERN, description="a column, '-' for descending")
+    limit: int = Field(100, ge=1, le=MAX_PAGE)
+    offset: int = Field(0, ge=0)
+
+    def query(self) -> GminaListQuery:
+        return GminaListQuery(
+            self.status, self.in_force, self.area, GminaSort(self.sort.lstrip("-")), self.sort.startswith("-")
+        )
+
+
+def _gmina_page(where: RegionFilter, params: GminaListParams, export: ExportFormat, name: str) -> Any:
     if export is ExportFormat.JSON:
-        total, rows = gmina_list(where, query, limit=limit, offset=offset)
+        total, rows = gmina_list(where, params.query(), limit=params.limit, offset=params.offset)
         return {"total": total, "items": rows}
-    _, rows = gmina_list(where, query, limit=None)
+    _, rows = gmina_list(where, params.query(), limit=None)
     return table_response(GMINA_COLUMNS, rows, export=export, name=name)
 
 
@@ -225,17 +234,12 @@ def region_gminas(
     voivodeship: str = Voivodeship,
     powiat: str | None = Powiat,
     kind: str | None = Kind,
-    status: PlanStatus | None = Query(None, description="the current plan's status"),
-    in_force: bool | None = Query(None),
-    area: InterventionArea | None = Query(None, description="covered by the plan in force"),
-    sort: str = Query("teryt", pattern=SORT_PATTERN, description="a column, '-' for descending"),
-    limit: int = Query(100, ge=1, le=MAX_PAGE),
-    offset: int = Query(0, ge=0),
+    params: GminaListParams = Query(...),
     export: ExportFormat = Format,
 ) -> Any:
     _region(request, voivodeship)
-    query = _list_query(status, in_force, area, sort)
-    return _gmina_page(RegionFilter(voivodeship, powiat, kind), query, limit, offset, export, f"gminy-{voivodeship}")
+    where = RegionFilter(voivodeship, powiat, kind)
+    return _gmina_page(where, params, export, f"gminy-{voivodeship}")
 
 
 @router.get(
@@ -247,17 +251,11 @@ def national_gminas(
     request: HttpRequest,
     voivodeship: str | None = Query(None, pattern=VOIVODESHIP_PATTERN),
     kind: str | None = Kind,
-    status: PlanStatus | None = Query(None, description="the current plan's status"),
-    in_force: bool | None = Query(None),
-    area: InterventionArea | None = Query(None, description="covered by the plan in force"),
-    sort: str = Query("teryt", pattern=SORT_PATTERN, description="a column, '-' for descending"),
-    limit: int = Query(100, ge=1, le=MAX_PAGE),
-    offset: int = Query(0, ge=0),
+    params: GminaListParams = Query(...),
     export: ExportFormat = Format,
 ) -> Any:
     _region(request, None)
-    query = _list_query(status, in_force, area, sort)
-    return _gmina_page(RegionFilter(voivodeship, None, kind), query, limit, offset, export, "gminy-polska")
+    return _gmina_page(RegionFilter(voivodeship, None, kind), params, export, "gminy-polska")
 
 
 # White spots

@@ -8,13 +8,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from aggregation.models import GminaSnapshot, Rollup
-from aggregation.rollups import RollupData, rollup_compute, white_spots
-from aggregation.services import gmina_rows, rollup_data, scope_of
+from aggregation.rollups import RollupData, white_spots
+from aggregation.services import gmina_rows, gminas_in_scope, rollup_data, scope_of
 from mozaika.errors import NotFound
-from tenants.models import TENANT_GMINA_KINDS, Gmina, Powiat, Voivodeship
+from tenants.models import Powiat, Voivodeship
 from tenants.plans.content_models import ServiceType
 from tenants.plans.models import InterventionArea, PlanStatus
 
@@ -101,17 +101,6 @@ class GminaListQuery:
     descending: bool = False
 
 
-def _gminas(where: RegionFilter) -> QuerySet[Gmina]:
-    gminas = Gmina.objects.filter(is_active=True, kind__in=TENANT_GMINA_KINDS)
-    if where.voivodeship is not None:
-        gminas = gminas.filter(voivodeship_id=where.voivodeship)
-    if where.powiat is not None:
-        gminas = gminas.filter(powiat_id=where.powiat)
-    if where.kind is not None:
-        gminas = gminas.filter(kind=where.kind)
-    return gminas
-
-
 GMINA_LIST_FIELDS = {
     "teryt": "teryt",
     "name": "name",
@@ -133,7 +122,7 @@ def gmina_list(
     """The gminas of a scope with their plan's state: (how many match, the requested page)."""
     _region_name(where.voivodeship)
     _check_powiat(where)
-    gminas = _gminas(where)
+    gminas = gminas_in_scope(voivodeship=where.voivodeship, powiat=where.powiat, kind=where.kind)
     if query.status is not None:
         gminas = gminas.filter(snapshot__status=query.status)
     if query.in_force is not None:
@@ -192,7 +181,7 @@ def voivodeship_comparison() -> list[dict[str, Any]]:
     stored = {r.scope: r.data for r in Rollup.objects.all()}
     rows = []
     for region in Voivodeship.objects.filter(is_active=True).order_by("code"):
-        data = stored.get(scope_of(region.code)) or rollup_compute(gmina_rows(voivodeship=region.code))
+        data = stored.get(scope_of(region.code)) or rollup_data(voivodeship=region.code)
         rows.append(
             {
                 "voivodeship": region.code,

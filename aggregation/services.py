@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from aggregation.models import NATIONAL_SCOPE, GminaSnapshot, Rollup, StaleRollup, voivodeship_scope
@@ -120,8 +121,9 @@ def _voivodeship_of(scope: str) -> str | None:
     return None if scope == NATIONAL_SCOPE else scope.split(":", 1)[1]
 
 
-def gmina_rows(*, voivodeship: str | None, powiat: str | None = None, kind: str | None = None) -> list[GminaRow]:
-    """The registry gminas of a scope (filtered), each with its stored facts."""
+def gminas_in_scope(*, voivodeship: str | None, powiat: str | None = None, kind: str | None = None) -> QuerySet[Gmina]:
+    """The active registry gminas (of the kinds that are tenants) of a voivodeship or the nation,
+    optionally of one powiat or one kind."""
     gminas = Gmina.objects.filter(is_active=True, kind__in=TENANT_GMINA_KINDS)
     if voivodeship is not None:
         gminas = gminas.filter(voivodeship_id=voivodeship)
@@ -129,6 +131,12 @@ def gmina_rows(*, voivodeship: str | None, powiat: str | None = None, kind: str 
         gminas = gminas.filter(powiat_id=powiat)
     if kind is not None:
         gminas = gminas.filter(kind=kind)
+    return gminas
+
+
+def gmina_rows(*, voivodeship: str | None, powiat: str | None = None, kind: str | None = None) -> list[GminaRow]:
+    """The registry gminas of a scope (filtered), each with its stored facts."""
+    gminas = gminas_in_scope(voivodeship=voivodeship, powiat=powiat, kind=kind)
     values = gminas.order_by("teryt").values_list("teryt", "name", "powiat_id", "kind", "population", "snapshot__facts")
     return [GminaRow(teryt, name, powiat_code, gmina_kind, population, facts)
             for teryt, name, powiat_code, gmina_kind, population, facts in values]  # fmt: skip

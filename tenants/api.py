@@ -25,6 +25,7 @@ from mozaika.audit.log import actor_for, audit_record
 from mozaika.errors import FieldError, PayloadTooLarge, PreconditionRequired
 from mozaika.events.history import aggregate_history
 from mozaika.events.models import Event
+from mozaika.exports import XLSX_CONTENT_TYPE
 from mozaika.identity.authz import Action, Decision, authorize_gmina, authorize_platform
 from mozaika.tenancy import TERYT_GMINA_PATTERN, TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
 from tenants.models import Gmina, Tenant
@@ -339,9 +340,6 @@ def plan_history(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> list
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
     return aggregate_history(teryt=teryt, aggregate="plan", aggregate_id=plan_id)
-
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get(
