@@ -8,6 +8,7 @@ import dramatiq
 from django.conf import settings
 from django.db import transaction
 
+from aggregation.calls import call_evaluate_all, calls_evaluate_open
 from aggregation.consistency import views_verify
 from aggregation.services import rollup_refresh, rollups_refresh_stale, scopes_of, snapshot_refresh
 from mozaika.broker import TENANT_SCHEMA_OPTION
@@ -66,10 +67,17 @@ def sweep_stale_rollups() -> None:
         logger.info("swept stale rollups: %s", ", ".join(refreshed))
 
 
+@dramatiq.actor(actor_name="aggregation.evaluate_call", queue_name="evaluations", max_retries=20, time_limit=600_000)
+def evaluate_call(code: str) -> None:
+    run = call_evaluate_all(code=code)
+    logger.info("call %s evaluated: %d gminas, %d decisions changed", code, run.evaluated, run.changed)
+
+
 @dramatiq.actor(actor_name="aggregation.rebuild", queue_name="periodic", max_retries=0, time_limit=3_600_000)
 def rebuild_views() -> None:
-    # Some facts depend on the day (a plan comes into force) and no event says so.
+    # Some facts depend on the day (a plan comes into force, a year ends) and no event says so.
     views_verify(repair=True)
+    calls_evaluate_open()
 
 
 @periodic(name="aggregation.stale_rollups", cron="* * * * *", description="recompute rollups left stale by a crash")
@@ -78,7 +86,11 @@ def schedule_stale_rollup_sweep() -> str:
     return "enqueued"
 
 
-@periodic(name="aggregation.consistency", cron="0 2 * * *", description="nightly verify, rebuild on differences")
+@periodic(
+    name="aggregation.consistency",
+    cron="0 2 * * *",
+    description="nightly verify, rebuild on differences, re-evaluate open calls",
+)
 def schedule_consistency_check() -> str:
     rebuild_views.send()
     return "enqueued"

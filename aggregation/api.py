@@ -1,9 +1,9 @@
-"""Regional, national and eligibility paths: authorise, call a selector, shape the answer.
+"""Regional and national paths: authorise, call a selector, shape the answer.
 Lists and reports answer JSON, or a CSV/XLSX file with `?format=csv|xlsx`."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,7 +11,6 @@ from ninja import Router, Schema
 from ninja.params.functions import Path, Query
 from pydantic import Field
 
-from aggregation.eligibility import EligibilityAnswer, eligibility_check
 from aggregation.exports import (
     GMINA_COLUMNS,
     REVIEW_QUEUE_COLUMNS,
@@ -32,13 +31,13 @@ from aggregation.selectors import (
     white_spot_report,
 )
 from mozaika.exports import ExportFormat, table_response
-from mozaika.identity.authz import Action, authorize_gmina, authorize_region
-from mozaika.tenancy import TERYT_GMINA_PATTERN, VOIVODESHIP_PATTERN
+from mozaika.identity.authz import Action, authorize_region
+from mozaika.tenancy import VOIVODESHIP_PATTERN
 from tenants.models import TENANT_GMINA_KINDS
 from tenants.plans.content_models import ServiceType
 from tenants.plans.models import InterventionArea, PlanStatus
 
-router = Router(tags=["regions, nation, eligibility"])
+router = Router(tags=["regions, nation"])
 
 POWIAT_PATTERN = r"^\d{4}$"
 SORT_PATTERN = "^-?(" + "|".join(s.value for s in GminaSort) + ")$"
@@ -357,41 +356,3 @@ def region_review_queue(request: HttpRequest, voivodeship: str = Voivodeship, ex
     if export is ExportFormat.JSON:
         return queue
     return table_response(REVIEW_QUEUE_COLUMNS, queue, export=export, name=f"kolejka-ocen-{voivodeship}")
-
-
-# Eligibility
-
-
-class EvidenceOut(Schema):
-    plan_id: int
-    plan_title: str
-    period_start: int
-    period_end: int
-    act: dict[str, str]
-    document_sha256: str | None
-    document_status: str | None
-    document_key: str | None
-
-
-class EligibilityOut(Schema):
-    teryt: str
-    area: InterventionArea
-    on: date
-    eligible: bool
-    reasons: list[str]
-    evidence: EvidenceOut | None
-
-
-@router.get(
-    "/eligibility/{teryt}",
-    response=EligibilityOut,
-    summary="Has the gmina an adopted plan in force on a date, covering an area?",
-)
-def eligibility(
-    request: HttpRequest,
-    teryt: str = Path(..., pattern=TERYT_GMINA_PATTERN),
-    area: InterventionArea = Query(...),
-    on: date = Query(..., description="YYYY-MM-DD"),
-) -> EligibilityAnswer:
-    authorize_gmina(principal=request.auth, teryt=teryt, action=Action.ELIGIBILITY_READ)  # type: ignore[attr-defined]
-    return eligibility_check(teryt=teryt, area=area, on=on)

@@ -1,89 +1,190 @@
-"""Is gmina X eligible on date D for a project in area Z? Answered from the public snapshot,
-with the reasons and the evidence (the adopting act and its archived document)."""
+"""Is gmina X eligible for call Y (or, without a call, has it an adopted plan in force covering
+area Z) on day D, and why? Answered from the snapshots: today's for today and later, the record
+kept at the end of D for a past day, so a funding decision can be audited later with the answer
+given then. Every answer carries the evidence and a short-lived link to the resolution."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from aggregation.models import GminaSnapshot
-from aggregation.rollups import plan_in_force
-from mozaika.errors import NotFound
-from tenants.models import Tenant
-from tenants.plans.models import DocumentKind, InterventionArea, PlanStatus
+from django.conf import settings
+from django.utils import timezone
+
+from aggregation.calls import applicant, call_get, call_terms
+from aggregation.compliance import PLAIN_CRITERIA, EvaluationResult, call_criteria, evaluate, plain_terms
+from aggregation.criteria import Project, Situation
+from aggregation.models import Call, GminaSnapshot, SnapshotRecord
+from mozaika.archive import get_archive
+from mozaika.errors import FieldError, NotFound, ValidationFailed
+from tenants.models import Gmina
+from tenants.plans.models import InterventionArea
+
+MAX_BATCH = 1000
 
 
 @dataclass(frozen=True)
-class Evidence:
-    plan_id: int
-    plan_title: str
-    period_start: int
-    period_end: int
-    act: dict[str, str]
-    document_sha256: str | None
-    document_status: str | None
-    document_key: str | None
+class EligibilityQuestion:
+    teryt: str
+    area: str | None = None
+    actions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentLink:
+    url: str
+    expires_at: datetime
 
 
 @dataclass(frozen=True)
 class EligibilityAnswer:
     teryt: str
-    area: InterventionArea
+    name: str
+    call: str | None
     on: date
-    eligible: bool
-    reasons: list[str] = field(default_factory=list)
-    evidence: Evidence | None = None
+    area: str | None
+    result: EvaluationResult
+    # When the snapshot the answer rests on was read; for a past day, the record kept then.
+    data_as_of: datetime | None
+    document_link: DocumentLink | None
+
+    @property
+    def eligible(self) -> bool:
+        return self.result["eligible"]
+
+    @property
+    def reasons(self) -> list[str]:
+        return [c["reason_en"] for c in self.result["criteria"]]
 
 
-def _evidence(plan: dict[str, Any]) -> Evidence:
-    resolution = next((d for d in plan["documents"] if d["kind"] == DocumentKind.RESOLUTION), None)
-    return Evidence(
-        plan_id=plan["id"],
-        plan_title=plan["title"],
-        period_start=plan["period_start"],
-        period_end=plan["period_end"],
-        act=plan["act"],
-        document_sha256=resolution["sha256"] if resolution else None,
-        document_status=resolution["status"] if resolution else None,
-        document_key=resolution["archive_key"] or None if resolution else None,
+@dataclass(frozen=True)
+class _Reading:
+    data: Any
+    as_of: datetime | None
+
+
+def _area_checked(area: str | None, call: Call | None, path: str) -> None:
+    if area is None:
+        return
+    if area not in InterventionArea.values:
+        raise NotFound(f"Unknown area '{area}'; known areas: {', '.join(InterventionArea.values)}.")
+    if call is not None and call.areas and area not in call.areas:
+        raise ValidationFailed(
+            f"Call {call.code} does not target the area '{area}'.",
+            errors=[FieldError(path, f"call {call.code} targets: {', '.join(call.areas)}")],
+        )
+
+
+def _registry_names(teryts: Sequence[str]) -> dict[str, str]:
+    names = dict(Gmina.objects.filter(teryt__in=teryts).values_list("teryt", "name"))
+    unknown = [t for t in teryts if t not in names]
+    if unknown:
+        raise NotFound(f"Unknown TERYT: {', '.join(unknown)} (not in the TERC registry).")
+    return names
+
+
+def _readings(teryts: Sequence[str], on: date, today: date) -> dict[str, _Reading]:
+    """Today and later: the current snapshots. A past day: the last record kept by the end of
+    that day, else (Mozaika did not know the gmina yet) its first record, judged on that day."""
+    if on >= today:
+        rows = GminaSnapshot.objects.filter(gmina_id__in=teryts).values_list("gmina_id", "data", "refreshed_at")
+        return {teryt: _Reading(data, read_at) for teryt, data, read_at in rows}
+    day_end = timezone.make_aware(datetime.combine(on + timedelta(days=1), time.min))
+    records = SnapshotRecord.objects.filter(gmina_id__in=teryts)
+    latest = records.filter(recorded_at__lt=day_end).order_by("gmina_id", "-recorded_at").distinct("gmina_id")
+    readings = {r.gmina_id: _Reading(r.data, r.recorded_at) for r in latest}
+    missing = [t for t in teryts if t not in readings]
+    if missing:
+        first = records.filter(gmina_id__in=missing).order_by("gmina_id", "recorded_at").distinct("gmina_id")
+        readings |= {r.gmina_id: _Reading(r.data, r.recorded_at) for r in first}
+    return readings
+
+
+def _link(result: EvaluationResult, issued_to: str) -> DocumentLink | None:
+    evidence = result["evidence"]
+    if evidence is None or evidence["document_key"] is None or evidence["document_status"] != "archived":
+        return None
+    seconds = settings.ARCHIVE_LINK_SECONDS
+    filename = f"uchwala-{evidence['act_number'] or evidence['plan_id']}.pdf".replace("/", "-")
+    url = get_archive().link(evidence["document_key"], filename=filename, issued_to=issued_to, seconds=seconds)
+    return DocumentLink(url=url, expires_at=timezone.now() + timedelta(seconds=seconds))
+
+
+def eligibility_answers(
+    questions: Sequence[EligibilityQuestion],
+    *,
+    call_code: str | None,
+    on: date | None,
+    issued_to: str,
+    path: str = "",
+) -> list[EligibilityAnswer]:
+    """Answers to questions about distinct gminas, in their order; `issued_to` names who the
+    document links are for (recorded when a link is used)."""
+    call = call_get(call_code) if call_code is not None else None
+    for i, question in enumerate(questions):
+        _area_checked(question.area, call, f"{path}[{i}].area" if path else "area")
+    names = _registry_names([q.teryt for q in questions])
+    today = timezone.localdate()
+    day = on or today
+    terms, criteria = (call_terms(call), call_criteria(call.criteria)) if call else (plain_terms(day), PLAIN_CRITERIA)
+    readings = _readings([q.teryt for q in questions], day, today)
+    answers = []
+    for question in questions:
+        reading = readings.get(question.teryt, _Reading(None, None))
+        project = Project(areas=(question.area,) if question.area else (), actions=question.actions)
+        plans = reading.data["plans"] if reading.data else []
+        situation = Situation(applicant(question.teryt, names[question.teryt]), plans, day, terms, project)
+        result = evaluate(situation, criteria)
+        answers.append(
+            EligibilityAnswer(
+                teryt=question.teryt,
+                name=names[question.teryt],
+                call=call.code if call else None,
+                on=day,
+                area=question.area,
+                result=result,
+                data_as_of=reading.as_of,
+                document_link=_link(result, issued_to),
+            )
+        )
+    return answers
+
+
+def eligibility_answer(
+    question: EligibilityQuestion, *, call_code: str | None, on: date | None, issued_to: str
+) -> EligibilityAnswer:
+    if call_code is None and question.area is None:
+        raise ValidationFailed(
+            "Without a call, the question needs an area.",
+            errors=[FieldError("area", "required when no call is given")],
+        )
+    return eligibility_answers([question], call_code=call_code, on=on, issued_to=issued_to)[0]
+
+
+def batch_problems(teryts: Sequence[str], *, path: str) -> list[FieldError]:
+    """A batch's size and duplicates, each duplicate at every position it takes."""
+    errors = []
+    if len(teryts) > MAX_BATCH:
+        errors.append(FieldError(path, f"at most {MAX_BATCH} gminas per batch; got {len(teryts)}"))
+    counts = Counter(teryts)
+    errors.extend(
+        FieldError(f"{path}[{i}].teryt", f"duplicate TERYT {teryt} (appears {counts[teryt]} times)")
+        for i, teryt in enumerate(teryts)
+        if counts[teryt] > 1
     )
+    return errors
 
 
-def eligibility_check(*, teryt: str, area: InterventionArea, on: date) -> EligibilityAnswer:
-    if not Tenant.objects.filter(code=teryt).exists():
-        raise NotFound(f"Gmina {teryt} is not a Mozaika tenant.")
-    snapshot = GminaSnapshot.objects.filter(gmina_id=teryt).first()
-    plans: list[dict[str, Any]] = snapshot.data["plans"] if snapshot else []
-    adopted = [p for p in plans if p["status"] == PlanStatus.ADOPTED]
-    if not adopted:
-        return EligibilityAnswer(teryt, area, on, False, [f"Gmina {teryt} has no adopted plan."])
-    in_force = [p for p in adopted if plan_in_force(p, on)]
-    if not in_force:
-        periods = ", ".join(
-            f"'{p['title']}' in force {p['act']['in_force_from']} to {p['period_end']}-12-31" for p in adopted
-        )
-        return EligibilityAnswer(teryt, area, on, False, [f"No adopted plan is in force on {on}: {periods}."])
-    covering = [p for p in in_force if area.value in p["areas"]]
-    if not covering:
-        plan = in_force[0]
-        return EligibilityAnswer(
-            teryt,
-            area,
-            on,
-            False,
-            [f"Plan '{plan['title']}' is in force on {on} but does not cover the area '{area.value}'."],
-            _evidence(plan),
-        )
-    plan = max(covering, key=lambda p: p["act"]["in_force_from"])
-    act = plan["act"]
-    reasons = [
-        f"Plan '{plan['title']}' ({plan['period_start']}-{plan['period_end']}) was adopted by "
-        f"{act['kind'].replace('_', ' ')} {act['number']} of {act['date']}.",
-        f"It is in force on {on} (from {act['in_force_from']} to {plan['period_end']}-12-31).",
-        f"It covers the area '{area.value}'.",
-    ]
-    evidence = _evidence(plan)
-    if evidence.document_status != "archived":
-        reasons.append("The adopting act's document is not archived yet.")
-    return EligibilityAnswer(teryt, area, on, True, reasons, evidence)
+def eligibility_batch(
+    questions: Sequence[EligibilityQuestion], *, call_code: str | None, on: date | None, issued_to: str
+) -> list[EligibilityAnswer]:
+    problems = batch_problems([q.teryt for q in questions], path="items")
+    if call_code is None:
+        problems += [FieldError(f"items[{i}].area", "required when no call is given")
+                     for i, q in enumerate(questions) if q.area is None]  # fmt: skip
+    if problems:
+        raise ValidationFailed("The batch cannot be answered.", errors=problems)
+    return eligibility_answers(questions, call_code=call_code, on=on, issued_to=issued_to, path="items")

@@ -55,3 +55,14 @@ REVIEW_QUEUE_COLUMNS = [
     Column("blocking_findings", "Braki blokujące", ColumnKind.INTEGER),
     Column("warnings", "Ostrzeżenia", ColumnKind.INTEGER),
 ]
+CALL_RESULT_COLUMNS = [
+    Column("teryt", "TERYT"),
+    Column("name", "Gmina"),
+    Column("powiat", "Kod powiatu"),
+    Column("powiat_name", "Powiat"),
+    Column("applicant_kind", "Rodzaj wnioskodawcy"),
+    Column("eligible", "Spełnia kryteria dostępu", ColumnKind.BOOLEAN),
+    Column("points", "Punkty premiujące", ColumnKind.INTEGER),
+    Column("failed_criteria", "Niespełnione kryteria"),
+    Column("evaluated_on", "Stan na dzień", ColumnKind.DATE),
+]

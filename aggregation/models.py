@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
-from tenants.models import Gmina
+from tenants.models import Gmina, Voivodeship
 
 NATIONAL_SCOPE = "national"
 
@@ -54,3 +55,71 @@ class StaleRollup(models.Model):
 
     def __str__(self) -> str:
         return self.scope
+
+
+class SnapshotRecord(models.Model):
+    """Every distinct snapshot a gmina had, from when it was read: what an eligibility answer
+    as of a past date is computed from, so it reproduces the answer given then."""
+
+    gmina = models.ForeignKey(Gmina, on_delete=models.CASCADE, db_column="teryt", related_name="snapshot_records")
+    recorded_at = models.DateTimeField()
+    data = models.JSONField()
+
+    class Meta:
+        indexes = [models.Index(fields=["gmina", "recorded_at"], name="snapshot_record_by_time")]
+
+    def __str__(self) -> str:
+        return f"{self.gmina_id} @ {self.recorded_at.isoformat()}"
+
+
+class Call(models.Model):
+    """A funding call (nabór) and its criteria, defined by an operator or a marshal's office.
+    `criteria` is a list of {code, name, type, points, rule, params}, validated on save against
+    `aggregation.criteria.RULE_KINDS`."""
+
+    code = models.CharField(max_length=60, unique=True)
+    title = models.CharField(max_length=500)
+    programme = models.CharField(max_length=200)
+    voivodeship = models.ForeignKey(
+        Voivodeship, on_delete=models.PROTECT, null=True, blank=True, related_name="calls"
+    )  # the owner; null for a national call (FERS)
+    opens_on = models.DateField()
+    deadline = models.DateField()
+    applicant_kinds = ArrayField(models.CharField(max_length=30))
+    areas = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    criteria = models.JSONField()
+    version = models.PositiveIntegerField(default=1)
+    defined_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(deadline__gte=models.F("opens_on")), name="call_dates_ordered")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class CallEvaluation(models.Model):
+    """A call's criteria applied to one gmina of its scope, as of `evaluated_on` (the day of the
+    evaluation, at most the call's deadline): kept current as snapshots and calls change."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="evaluations")
+    gmina = models.ForeignKey(Gmina, on_delete=models.CASCADE, db_column="teryt", related_name="call_evaluations")
+    eligible = models.BooleanField()
+    points = models.PositiveIntegerField()
+    result = models.JSONField()
+    evaluated_on = models.DateField()
+    call_version = models.PositiveIntegerField()
+    version = models.PositiveIntegerField(default=1)  # increments when the decision changes
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["call", "gmina"], name="one_evaluation_per_call_and_gmina")]
+        indexes = [models.Index(fields=["call", "eligible", "points"], name="evaluation_by_decision")]
+
+    def __str__(self) -> str:
+        return f"{self.call_id}/{self.gmina_id}"

@@ -12,11 +12,12 @@ from django.db.models import Q
 
 from aggregation.models import GminaSnapshot, Rollup
 from aggregation.rollups import RollupData, white_spots
-from aggregation.services import gmina_rows, gminas_in_scope, rollup_data, scope_of
+from aggregation.services import gmina_rows, rollup_data, scope_of
 from mozaika.errors import NotFound
 from tenants.models import Powiat, Voivodeship
 from tenants.plans.content_models import ServiceType
 from tenants.plans.models import InterventionArea, PlanStatus
+from tenants.registry import gminas_in_scope
 
 NATION_NAME = "Polska"
 

@@ -15,13 +15,13 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
-from aggregation.models import NATIONAL_SCOPE, GminaSnapshot, Rollup, StaleRollup, voivodeship_scope
+from aggregation.calls import gmina_evaluations_refresh
+from aggregation.models import NATIONAL_SCOPE, GminaSnapshot, Rollup, SnapshotRecord, StaleRollup, voivodeship_scope
 from aggregation.rollups import GminaRow, RollupData, gmina_facts, rollup_compute
-from tenants.models import TENANT_GMINA_KINDS, Gmina
 from tenants.plans.snapshot import GminaSnapshotData, gmina_snapshot
+from tenants.registry import gminas_in_scope
 
 
 def _lock(name: str) -> None:
@@ -67,9 +67,20 @@ _SNAPSHOT_COLUMNS = ("teryt", "voivodeship", "status", "in_force", "period_start
                      "latest_report_year", "data", "facts", "refreshed_at")  # fmt: skip
 
 
+# A reading that differs from the gmina's latest record becomes a record (answers as of a past day).
+_RECORD_SQL = f"""
+    WITH reading (teryt, recorded_at, data) AS (SELECT %s, %s::timestamptz, %s::jsonb)
+    INSERT INTO {SnapshotRecord._meta.db_table} (teryt, recorded_at, data)
+    SELECT teryt, recorded_at, data FROM reading
+    WHERE reading.data IS DISTINCT FROM (
+        SELECT r.data FROM {SnapshotRecord._meta.db_table} r
+        WHERE r.teryt = reading.teryt ORDER BY r.recorded_at DESC LIMIT 1)"""  # noqa: S608 - our table
+
+
 def snapshots_store(rows: Iterable[GminaSnapshot]) -> None:
     """Upsert snapshots; one read earlier than the stored one never replaces it (a rebuild
-    racing an event's refresh keeps the event's newer reading)."""
+    racing an event's refresh keeps the event's newer reading). Each reading that changed the
+    gmina's data is also kept as a `SnapshotRecord`."""
     table = GminaSnapshot._meta.db_table
     updates = ", ".join(f"{c} = excluded.{c}" for c in _SNAPSHOT_COLUMNS[1:])
     sql = (
@@ -84,6 +95,7 @@ def snapshots_store(rows: Iterable[GminaSnapshot]) -> None:
     ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+        cursor.executemany(_RECORD_SQL, [(p[0], p[9], p[7]) for p in params])
 
 
 def rollups_mark_stale(scopes: Iterable[str]) -> None:
@@ -110,28 +122,16 @@ def snapshot_refresh(*, teryt: str, published_at: datetime | None = None) -> boo
             and GminaSnapshot.objects.filter(gmina_id=teryt, refreshed_at__gte=published_at).exists()
         ):
             return False
-        read_at = database_now()
-        snapshots_store([snapshot_row(teryt=teryt, data=gmina_snapshot(teryt=teryt), read_at=read_at,
-                                      today=timezone.localdate())])  # fmt: skip
+        read_at, today = database_now(), timezone.localdate()
+        data = gmina_snapshot(teryt=teryt)
+        snapshots_store([snapshot_row(teryt=teryt, data=data, read_at=read_at, today=today)])
         rollups_mark_stale(scopes_of(teryt))
+        gmina_evaluations_refresh(teryt=teryt, data=data, today=today)
     return True
 
 
 def _voivodeship_of(scope: str) -> str | None:
     return None if scope == NATIONAL_SCOPE else scope.split(":", 1)[1]
-
-
-def gminas_in_scope(*, voivodeship: str | None, powiat: str | None = None, kind: str | None = None) -> QuerySet[Gmina]:
-    """The active registry gminas (of the kinds that are tenants) of a voivodeship or the nation,
-    optionally of one powiat or one kind."""
-    gminas = Gmina.objects.filter(is_active=True, kind__in=TENANT_GMINA_KINDS)
-    if voivodeship is not None:
-        gminas = gminas.filter(voivodeship_id=voivodeship)
-    if powiat is not None:
-        gminas = gminas.filter(powiat_id=powiat)
-    if kind is not None:
-        gminas = gminas.filter(kind=kind)
-    return gminas
 
 
 def gmina_rows(*, voivodeship: str | None, powiat: str | None = None, kind: str | None = None) -> list[GminaRow]:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Max
 
 from tenants.plans.completeness import completeness_check
-from tenants.plans.models import Plan, PlanStatus
+from tenants.plans.models import Plan, PlanStatus, ReportKind
 from tenants.plans.snapshot import GminaSnapshotData, PlanSnapshot
 
 
@@ -34,6 +34,9 @@ def snapshot_by_orm(*, teryt: str) -> GminaSnapshotData:
                     "general_goals": goals.count(),
                     "specific_goals": sum(g.specific_goals.count() for g in goals),
                     "actions": sum(sg.actions.count() for g in goals for sg in g.specific_goals.all()),
+                    "action_numbers": [
+                        a.number for g in goals for sg in g.specific_goals.all() for a in sg.actions.all() if a.number
+                    ],
                 }
             )
         indicators = []
@@ -74,6 +77,10 @@ def snapshot_by_orm(*, teryt: str) -> GminaSnapshotData:
                 ],
                 "indicators": indicators,  # type: ignore[typeddict-item]
                 "latest_report_year": plan.reports.aggregate(latest=Max("year"))["latest"],
+                "yearly_report_years": [r.year for r in plan.reports.filter(kind=ReportKind.YEARLY)],
+                "frozen_version": {"number": last.number, "sha256": last.sha256}
+                if (last := plan.versions.last()) is not None
+                else None,
                 "documents": [
                     {"id": d.pk, "kind": d.kind, "sha256": d.sha256, "status": d.status, "archive_key": d.archive_key}
                     for d in plan.documents.all()

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from mozaika.errors import FieldError, ValidationFailed
-from tenants.models import GMINA_KIND_BY_TERC_DIGIT, Gmina, Powiat, Voivodeship
+from tenants.models import GMINA_KIND_BY_TERC_DIGIT, TENANT_GMINA_KINDS, Gmina, Powiat, Voivodeship
 
 TERC_2020 = Path(__file__).parent / "data" / "terc-2020-01-01.csv"
 TERC_COLUMNS = ("WOJ", "POW", "GMI", "RODZ", "NAZWA")
@@ -230,3 +231,16 @@ def _values(row: TercRow) -> dict[str, object]:
         "voivodeship_id": row.code[:2],
         "is_active": True,
     }
+
+
+def gminas_in_scope(*, voivodeship: str | None, powiat: str | None = None, kind: str | None = None) -> QuerySet[Gmina]:
+    """The active registry gminas (of the kinds that are tenants) of a voivodeship or the nation,
+    optionally of one powiat or one kind."""
+    gminas = Gmina.objects.filter(is_active=True, kind__in=TENANT_GMINA_KINDS)
+    if voivodeship is not None:
+        gminas = gminas.filter(voivodeship_id=voivodeship)
+    if powiat is not None:
+        gminas = gminas.filter(powiat_id=powiat)
+    if kind is not None:
+        gminas = gminas.filter(kind=kind)
+    return gminas

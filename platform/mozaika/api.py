@@ -21,6 +21,8 @@ from mozaika.identity.auth import BearerTokenAuth
 
 def build_api() -> NinjaAPI:
     from aggregation.api import router as aggregation_router
+    from aggregation.calls_api import router as calls_router
+    from mozaika.archive_api import router as archive_router
     from mozaika.audit.api import router as audit_router
     from mozaika.events.api import router as events_router
     from mozaika.identity.api import router as identity_router
@@ -36,6 +38,8 @@ def build_api() -> NinjaAPI:
     )
     api.add_router("/", tenants_router)
     api.add_router("/", aggregation_router)
+    api.add_router("/", calls_router)
+    api.add_router("/", archive_router)
     api.add_router("/", identity_router)
     api.add_router("/", audit_router)
     api.add_router("/", events_router)

@@ -9,6 +9,7 @@ refusing them if they changed. Storing the same bytes twice reuses the object.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import os
 import tempfile
@@ -19,8 +20,10 @@ from pathlib import Path
 from typing import IO, Any, Protocol, cast
 
 from django.conf import settings
+from django.core import signing
 
 CHUNK = 1024 * 1024
+LINK_SALT = "mozaika.archive.link"
 
 
 class ArchiveIntegrityError(Exception):
@@ -46,6 +49,9 @@ class Archive(Protocol):
 
     def open(self, key: str) -> Iterator[bytes]:
         """The stored bytes, in chunks."""
+
+    def link(self, key: str, *, filename: str, issued_to: str, seconds: int) -> str:
+        """A download link valid for `seconds`: absolute (S3 presigned) or a path on this API."""
 
     def check(self) -> None:
         """Raise if the archive cannot be reached (used by /readyz)."""
@@ -119,6 +125,11 @@ class LocalArchive:
             while chunk := source.read(CHUNK):
                 yield chunk
 
+    def link(self, key: str, *, filename: str, issued_to: str, seconds: int) -> str:
+        """A path on this API that streams the object for `seconds` (signed, so unguessable)."""
+        token = signing.TimestampSigner(salt=LINK_SALT).sign_object({"k": key, "n": filename, "by": issued_to})
+        return f"/api/v1/archive/links/{token}"
+
     def check(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         if not os.access(self.root, os.W_OK):
@@ -129,10 +140,9 @@ class S3Archive:
     """An S3-compatible bucket through boto3 (endpoint and credentials from the AWS_* env)."""
 
     def __init__(self, bucket: str, client: Any = None) -> None:
-        import boto3
-
         self.bucket = bucket
-        self.client = client or boto3.client("s3")
+        endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL") or ""
+        self.client = client or _s3_client(endpoint)
 
     def stage(self, source: IO[bytes]) -> str:
         key = f"staging/{uuid.uuid4()}"
@@ -183,6 +193,15 @@ class S3Archive:
         body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
         yield from body.iter_chunks(CHUNK)
 
+    def link(self, key: str, *, filename: str, issued_to: str, seconds: int) -> str:
+        url: str = self.client.generate_presigned_url(
+            "get_object",
+            Params={"Bucket": self.bucket, "Key": key,
+                    "ResponseContentDisposition": f'attachment; filename="{_ascii(filename)}"'},
+            ExpiresIn=seconds,
+        )  # fmt: skip
+        return url
+
     def check(self) -> None:
         self.client.head_bucket(Bucket=self.bucket)
 
@@ -192,10 +211,34 @@ def _ascii(value: str) -> str:
     return value.encode("ascii", "backslashreplace").decode("ascii")
 
 
+@functools.cache
+def _s3_client(endpoint: str) -> Any:
+    """One client per endpoint (boto3 reads it from the env): a client costs tens of
+    milliseconds to build and is thread-safe."""
+    import boto3
+
+    return boto3.client("s3")
+
+
+def link_target(token: str, *, max_age: int) -> tuple[str, str, str]:
+    """The (key, filename, issued_to) a local link stands for; raises `signing.BadSignature`
+    (or its `SignatureExpired`) for a forged or stale one."""
+    target = signing.TimestampSigner(salt=LINK_SALT).unsign_object(token, max_age=max_age)
+    return target["k"], target["n"], target["by"]
+
+
 def get_archive() -> Archive:
     if settings.ARCHIVE_S3_BUCKET:
         return S3Archive(settings.ARCHIVE_S3_BUCKET)
     return LocalArchive(settings.ARCHIVE_LOCAL_DIR)
 
 
-__all__ = ["Archive", "ArchiveIntegrityError", "LocalArchive", "S3Archive", "StoredObject", "get_archive"]
+__all__ = [
+    "Archive",
+    "ArchiveIntegrityError",
+    "LocalArchive",
+    "S3Archive",
+    "StoredObject",
+    "get_archive",
+    "link_target",
+]

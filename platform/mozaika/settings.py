@@ -173,6 +173,8 @@ FAULT_INJECTION = env.str("MOZAIKA_FAULT_INJECTION", default="")
 # --- document archive ---------------------------------------------------------------------------
 ARCHIVE_S3_BUCKET = env.str("ARCHIVE_S3_BUCKET", default="")
 ARCHIVE_LOCAL_DIR = Path(env.str("ARCHIVE_LOCAL_DIR", default=str(DATA_DIR / "archive")))
+# How long a download link in an eligibility answer stays valid.
+ARCHIVE_LINK_SECONDS = env.int("ARCHIVE_LINK_SECONDS", default=300)
 # boto3 reads AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
 # AWS_DEFAULT_REGION from the environment itself.
 

@@ -26,6 +26,8 @@ from tenants.plans.models import (
     Plan,
     PlanDocument,
     PlanStatus,
+    PlanVersion,
+    ReportKind,
 )
 
 
@@ -42,6 +44,7 @@ class AreaSnapshot(TypedDict):
     general_goals: int
     specific_goals: int
     actions: int
+    action_numbers: list[str]  # the numbered actions ("2.1.3"), how a project names what it implements
 
 
 class ServiceSnapshot(TypedDict):
@@ -80,6 +83,11 @@ class IndicatorSnapshot(TypedDict):
     values: dict[str, str]
 
 
+class FrozenVersionSnapshot(TypedDict):
+    number: int
+    sha256: str
+
+
 class FindingSnapshot(TypedDict):
     path: str
     severity: str
@@ -102,6 +110,10 @@ class PlanSnapshot(TypedDict):
     funding: list[FundingSnapshot]
     indicators: list[IndicatorSnapshot]
     latest_report_year: int | None
+    yearly_report_years: list[int]
+    # The last version a submission froze (what a review accepted and a council adopted); None
+    # for a plan registered as adopted outside Mozaika.
+    frozen_version: FrozenVersionSnapshot | None
     documents: list[DocumentSnapshot]
     # Only for a submitted plan: what its own completeness check says, shown in the review queue.
     findings: list[FindingSnapshot]
@@ -133,7 +145,12 @@ _AREAS = f"""
               JOIN {{s}}.{_table(SpecificGoal)} sg ON sg.goal_id = g.id WHERE g.area_id = a.id),
            (SELECT count(*) FROM {{s}}.{_table(GeneralGoal)} g
               JOIN {{s}}.{_table(SpecificGoal)} sg ON sg.goal_id = g.id
-              JOIN {{s}}.{_table(PlanAction)} pa ON pa.specific_goal_id = sg.id WHERE g.area_id = a.id)
+              JOIN {{s}}.{_table(PlanAction)} pa ON pa.specific_goal_id = sg.id WHERE g.area_id = a.id),
+           (SELECT coalesce(array_agg(pa.number ORDER BY g.position, sg.position, pa.position), '{{{{}}}}')
+              FROM {{s}}.{_table(GeneralGoal)} g
+              JOIN {{s}}.{_table(SpecificGoal)} sg ON sg.goal_id = g.id
+              JOIN {{s}}.{_table(PlanAction)} pa ON pa.specific_goal_id = sg.id
+             WHERE g.area_id = a.id AND pa.number <> '')
     FROM {{s}}.{_table(PlanArea)} a"""
 _SERVICES = f"SELECT plan_id, position, type, name, area, capacity, unit FROM {{s}}.{_table(PlanService)}"
 _FUNDING = f"SELECT plan_id, position, source, year, amount FROM {{s}}.{_table(PlanFunding)}"
@@ -144,7 +161,13 @@ _INDICATORS = f"""
               FROM {{s}}.{_table(IndicatorValue)} v WHERE v.indicator_id = i.id AND v.superseded_at IS NULL)
     FROM {{s}}.{_table(Indicator)} i"""
 _DOCUMENTS = f"SELECT plan_id, id, kind, sha256, status, archive_key FROM {{s}}.{_table(PlanDocument)}"
-_REPORTS = f"SELECT plan_id, max(year) FROM {{s}}.{_table(ImplementationReport)} GROUP BY plan_id"
+_REPORTS = f"""
+    SELECT plan_id, max(year),
+           coalesce(array_agg(year ORDER BY year) FILTER (WHERE kind = '{ReportKind.YEARLY}'), '{{{{}}}}')
+    FROM {{s}}.{_table(ImplementationReport)} GROUP BY plan_id"""
+_VERSIONS = f"""
+    SELECT DISTINCT ON (plan_id) plan_id, number, sha256
+    FROM {{s}}.{_table(PlanVersion)} ORDER BY plan_id, number DESC"""
 
 
 def _union(select: str, tagged: Sequence[tuple[str, str]]) -> str:
@@ -197,7 +220,7 @@ def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
         cursor.execute("SET LOCAL jit = off")
         areas, services, funding = _rows(_AREAS, tagged), _rows(_SERVICES, tagged), _rows(_FUNDING, tagged)
         indicators, documents = _rows(_INDICATORS, tagged), _rows(_DOCUMENTS, tagged)
-        reports = _rows(_REPORTS, tagged)
+        reports, versions = _rows(_REPORTS, tagged), _rows(_VERSIONS, tagged)
         cursor.execute(_union(_PLANS, tagged))
         plan_rows = cursor.fetchall()
     snapshots: dict[str, GminaSnapshotData] = {teryt: {"teryt": teryt, "plans": []} for teryt, _ in tagged}
@@ -234,8 +257,15 @@ def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
                 "areas": list(plan_areas),
                 "act": act,
                 "programme_areas": [
-                    {"code": code, "name": name, "general_goals": g, "specific_goals": sg, "actions": a}
-                    for _, code, name, g, sg, a in areas.get(key, [])
+                    {
+                        "code": code,
+                        "name": name,
+                        "general_goals": g,
+                        "specific_goals": sg,
+                        "actions": a,
+                        "action_numbers": list(numbers),
+                    }
+                    for _, code, name, g, sg, a, numbers in areas.get(key, [])
                 ],
                 "services": [
                     {"type": kind, "name": name, "area": area, "capacity": _decimal(capacity), "unit": unit}
@@ -275,6 +305,10 @@ def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
                     ) in indicators.get(key, [])
                 ],
                 "latest_report_year": reports[key][0][0] if key in reports else None,
+                "yearly_report_years": list(reports[key][0][1]) if key in reports else [],
+                "frozen_version": {"number": versions[key][0][0], "sha256": versions[key][0][1]}
+                if key in versions
+                else None,
                 "documents": [
                     {"id": doc_id, "kind": kind, "sha256": sha256, "status": doc_status, "archive_key": archive_key}
                     for doc_id, kind, sha256, doc_status, archive_key in documents.get(key, [])

@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from aggregation.eligibility import eligibility_check
+from aggregation.eligibility import EligibilityAnswer, EligibilityQuestion, eligibility_answer
 from aggregation.services import snapshot_row, snapshots_store
-from tenants.plans.models import InterventionArea
 from tests.support import TRZEBIEL, Api
 
 SHA = "ab" * 32
@@ -55,6 +54,8 @@ def plan(
         "services": [],
         "funding": [],
         "latest_report_year": None,
+        "yearly_report_years": [],
+        "frozen_version": {"number": 3, "sha256": "cd" * 32},
         "findings": [],
     }
 
@@ -64,14 +65,20 @@ def given_snapshot(*plans: dict[str, Any]) -> None:
     snapshots_store([snapshot_row(teryt=TRZEBIEL, data=data, read_at=timezone.now(), today=timezone.localdate())])
 
 
+def ask(area: str, on: str) -> EligibilityAnswer:
+    return eligibility_answer(
+        EligibilityQuestion(TRZEBIEL, area), call_code=None, on=date.fromisoformat(on), issued_to="test"
+    )
+
+
 @pytest.mark.parametrize(
     ("plans", "area", "on", "reason_fragment"),
     [
-        pytest.param((), "seniors", "2025-01-01", "no adopted plan", id="no-snapshot-plans"),
-        pytest.param((plan(status="draft"),), "seniors", "2025-01-01", "no adopted plan", id="draft-only"),
-        pytest.param((plan(),), "seniors", "2024-06-30", "No adopted plan is in force", id="before-in-force"),
-        pytest.param((plan(),), "seniors", "2030-01-01", "No adopted plan is in force", id="after-period"),
-        pytest.param((plan(),), "homelessness", "2025-01-01", "does not cover", id="area-not-covered"),
+        pytest.param((), "seniors", "2025-01-01", "has no adopted plan", id="no-snapshot-plans"),
+        pytest.param((plan(status="draft"),), "seniors", "2025-01-01", "has no adopted plan", id="draft-only"),
+        pytest.param((plan(),), "seniors", "2024-06-30", "No adopted plan is in force on 2024-06-30", id="before"),
+        pytest.param((plan(),), "seniors", "2030-01-01", "No adopted plan is in force on 2030-01-01", id="after"),
+        pytest.param((plan(),), "homelessness", "2025-01-01", "does not cover the area", id="area-not-covered"),
     ],
 )
 def test_not_eligible_with_a_reason(
@@ -79,34 +86,43 @@ def test_not_eligible_with_a_reason(
 ) -> None:
     given_snapshot(*plans)
 
-    answer = eligibility_check(teryt=TRZEBIEL, area=InterventionArea(area), on=date.fromisoformat(on))
+    answer = ask(area, on)
 
     assert answer.eligible is False
     assert reason_fragment in " ".join(answer.reasons)
+    assert not all(c["passed"] for c in answer.result["criteria"])
 
 
 @pytest.mark.parametrize("on", [pytest.param("2024-07-01", id="first-day"), pytest.param("2029-12-31", id="last-day")])
-def test_eligible_on_the_edges_of_the_period_with_the_documents_hash(db: None, on: str) -> None:
+def test_eligible_on_the_edges_of_the_period_with_the_evidence(db: None, on: str) -> None:
     given_snapshot(plan())
 
-    answer = eligibility_check(teryt=TRZEBIEL, area=InterventionArea.SENIORS, on=date.fromisoformat(on))
+    answer = ask("seniors", on)
 
     assert answer.eligible is True
-    assert answer.evidence is not None
-    assert answer.evidence.document_sha256 == SHA
-    assert answer.evidence.document_key == f"{TRZEBIEL}/{SHA}"
-    assert any("XII/84/2024" in reason for reason in answer.reasons)
+    evidence = answer.result["evidence"]
+    assert evidence is not None
+    assert evidence["document_sha256"] == SHA
+    assert evidence["document_key"] == f"{TRZEBIEL}/{SHA}"
+    assert evidence["act_number"] == "XII/84/2024"
+    assert (evidence["version"], evidence["version_sha256"]) == (3, "cd" * 32)
+    assert all(c["passed"] for c in answer.result["criteria"])
+    assert any("in force on" in reason for reason in answer.reasons)
+    assert all(c["reason_pl"] for c in answer.result["criteria"])
+    assert answer.document_link is not None
 
 
-def test_eligible_but_says_when_the_document_is_not_archived_yet(db: None) -> None:
+def test_no_download_link_while_the_document_is_not_archived(db: None) -> None:
     given_snapshot(plan(document_status="pending"))
 
-    answer = eligibility_check(teryt=TRZEBIEL, area=InterventionArea.SENIORS, on=date(2025, 1, 1))
+    answer = ask("seniors", "2025-01-01")
 
     assert answer.eligible is True
-    assert answer.evidence is not None
-    assert answer.evidence.document_key is None
-    assert "not archived yet" in answer.reasons[-1]
+    evidence = answer.result["evidence"]
+    assert evidence is not None
+    assert evidence["document_status"] == "pending"
+    assert evidence["document_key"] is None
+    assert answer.document_link is None
 
 
 def test_the_api_serialises_the_answer(operator: Api) -> None:
@@ -115,5 +131,7 @@ def test_the_api_serialises_the_answer(operator: Api) -> None:
     body = operator.get(f"/api/v1/eligibility/{TRZEBIEL}", area="seniors", on="2025-03-01").json()
 
     assert body["eligible"] is True
+    assert body["decision"] == "eligible"
     assert body["evidence"]["document_sha256"] == SHA
     assert body["on"] == "2025-03-01"
+    assert body["document_link"]["url"].startswith("http://testserver/api/v1/archive/links/")

@@ -1,0 +1,460 @@
+"""The rule kinds a funding call's criteria are built from.
+
+A call's criterion names a rule kind and gives its parameters; the parameters are validated
+when the call is saved (`criterion_params_errors`), so evaluation never meets a bad one. A rule
+kind is one small function from a `Situation` (what the snapshot says about the applicant, the
+application date, the call's terms and the project) and its parsed parameters to an `Outcome`
+with the reason in Polish and English. Add a rule kind: one parameters model, one function,
+registered with `@rule`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from aggregation.rollups import plan_in_force
+from mozaika.errors import FieldError
+from tenants.plans.content_models import ServiceType
+from tenants.plans.models import AdoptingActKind, DocumentKind, InterventionArea, PlanStatus
+from tenants.plans.snapshot import PlanSnapshot
+
+
+class ApplicantKind(StrEnum):
+    GMINA = "gmina"
+    CITY_WITH_POWIAT_RIGHTS = "city_with_powiat_rights"
+    POWIAT = "powiat"
+
+
+APPLICANT_KIND_PL = {
+    ApplicantKind.GMINA: "gmina",
+    ApplicantKind.CITY_WITH_POWIAT_RIGHTS: "miasto na prawach powiatu",
+    ApplicantKind.POWIAT: "powiat",
+}
+
+
+@dataclass(frozen=True)
+class Applicant:
+    teryt: str
+    name: str
+    kind: ApplicantKind
+
+
+@dataclass(frozen=True)
+class CallTerms:
+    """What of a call the rules need."""
+
+    code: str
+    voivodeship: str | None  # None: a national call
+    opens_on: date
+    deadline: date
+    applicant_kinds: tuple[ApplicantKind, ...]
+    areas: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Project:
+    """What the applying project says of itself; empty when the question names no project."""
+
+    areas: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Situation:
+    applicant: Applicant
+    plans: Sequence[PlanSnapshot]
+    on: date  # the application date
+    call: CallTerms
+    project: Project = field(default_factory=Project)
+
+    @property
+    def plan(self) -> PlanSnapshot | None:
+        """The plan the criteria judge: the one in force on the application date, else the newest
+        adopted one, else none."""
+        in_force = [p for p in self.plans if plan_in_force(p, self.on)]
+        if in_force:
+            return max(in_force, key=_in_force_from)
+        adopted = [p for p in self.plans if p["status"] == PlanStatus.ADOPTED and p["act"] is not None]
+        return max(adopted, key=_in_force_from) if adopted else None
+
+    @property
+    def target_areas(self) -> tuple[tuple[str, ...], bool]:
+        """The areas a project targets and whether all must hold: the project's own, else (no
+        project named) the call's, any one of which will do."""
+        if self.project.areas:
+            return self.project.areas, True
+        return self.call.areas, False
+
+
+def _in_force_from(plan: PlanSnapshot) -> str:
+    return plan["act"]["in_force_from"] if plan["act"] else ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    passed: bool
+    reason_pl: str
+    reason_en: str
+
+
+P = TypeVar("P", bound=BaseModel)
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True)
+class RuleKind(Generic[P]):
+    name: str
+    description: str
+    params: type[P]
+    check: Callable[[Situation, P], Outcome]
+
+    def parse(self, raw: dict[str, Any]) -> P:
+        return self.params.model_validate(raw)
+
+
+RULE_KINDS: dict[str, RuleKind[Any]] = {}
+
+
+def rule(name: str, params: type[P], description: str) -> Callable[[Callable[[Situation, P], Outcome]], RuleKind[P]]:
+    def register(check: Callable[[Situation, P], Outcome]) -> RuleKind[P]:
+        kind = RuleKind(name=name, description=description, params=params, check=check)
+        RULE_KINDS[name] = kind
+        return kind
+
+    return register
+
+
+def criterion_params_errors(rule_name: str, raw: dict[str, Any], path: str) -> list[FieldError]:
+    """Why a criterion's rule kind or parameters are unacceptable ([] when they are fine)."""
+    kind = RULE_KINDS.get(rule_name)
+    if kind is None:
+        known = ", ".join(sorted(RULE_KINDS))
+        return [FieldError(f"{path}.rule", f"unknown rule kind '{rule_name}'; known: {known}")]
+    try:
+        kind.parse(raw)
+    except ValidationError as error:
+        return [
+            FieldError(".".join([f"{path}.params", *(str(p) for p in e["loc"])]).rstrip("."), e["msg"])
+            for e in error.errors()
+        ]
+    return []
+
+
+def _pass(pl: str, en: str) -> Outcome:
+    return Outcome(True, pl, en)
+
+
+def _fail(pl: str, en: str) -> Outcome:
+    return Outcome(False, pl, en)
+
+
+NO_PLAN = _fail("Gmina nie ma przyjętego planu.", "The gmina has no adopted plan.")
+
+# A date a criterion refers to: a fixed day or one of the call's or application's days.
+DateRef = Literal["application_date", "deadline", "opening"] | date
+AreaRef = Literal["project"] | InterventionArea
+
+
+def _day(ref: DateRef, situation: Situation) -> date:
+    if isinstance(ref, date):
+        return ref
+    return {"application_date": situation.on, "deadline": situation.call.deadline, "opening": situation.call.opens_on}[
+        ref
+    ]
+
+
+def _areas(ref: AreaRef, situation: Situation) -> tuple[tuple[str, ...], bool]:
+    if ref == "project":
+        return situation.target_areas
+    return (str(ref),), True
+
+
+def _area_names(areas: Sequence[str]) -> str:
+    return ", ".join(areas) or "-"
+
+
+def _title(plan: PlanSnapshot) -> str:
+    return f"'{plan['title']}' ({plan['period_start']}-{plan['period_end']})"
+
+
+# The rule kinds
+
+
+class NoParams(Params):
+    pass
+
+
+@rule("applicant_kind", NoParams, "The applicant is of a kind the call admits, in the call's voivodeship.")
+def applicant_kind(situation: Situation, params: NoParams) -> Outcome:
+    applicant, call = situation.applicant, situation.call
+    if call.voivodeship is not None and applicant.teryt[:2] != call.voivodeship:
+        return _fail(
+            f"Nabór jest dla wnioskodawców z województwa {call.voivodeship}.",
+            f"The call admits applicants from voivodeship {call.voivodeship} only.",
+        )
+    if applicant.kind not in call.applicant_kinds:
+        admitted_pl = ", ".join(APPLICANT_KIND_PL[k] for k in call.applicant_kinds)
+        return _fail(
+            f"Wnioskodawca ({APPLICANT_KIND_PL[applicant.kind]}) nie jest uprawniony; nabór dopuszcza: {admitted_pl}.",
+            f"The applicant ({applicant.kind.value}) is not admitted; the call admits: "
+            f"{', '.join(call.applicant_kinds)}.",
+        )
+    return _pass(
+        f"Wnioskodawca jest uprawniony ({APPLICANT_KIND_PL[applicant.kind]}).",
+        f"The applicant is admitted ({applicant.kind.value}).",
+    )
+
+
+class PlanAdoptedParams(Params):
+    act_kind: Literal["council_resolution", "any"] = "council_resolution"
+    by: DateRef = "deadline"
+
+
+@rule("plan_adopted", PlanAdoptedParams, "A plan was adopted (by a council resolution, unless `act_kind` is 'any') "
+      "on or before a day (`by`: deadline, application_date, opening or a date).")  # fmt: skip
+def plan_adopted(situation: Situation, params: PlanAdoptedParams) -> Outcome:
+    by = _day(params.by, situation)
+    acts = [p for p in situation.plans if p["act"] is not None and date.fromisoformat(p["act"]["date"]) <= by]
+    if params.act_kind == "council_resolution":
+        acts = [p for p in acts if p["act"] and p["act"]["kind"] == AdoptingActKind.COUNCIL_RESOLUTION]
+    if not acts:
+        what = "uchwałą rady " if params.act_kind == "council_resolution" else ""
+        what_en = "by a council resolution " if params.act_kind == "council_resolution" else ""
+        return _fail(f"Żaden plan nie został przyjęty {what}do {by}.", f"No plan was adopted {what_en}by {by}.")
+    plan = max(acts, key=lambda p: p["act"]["date"] if p["act"] else "")
+    act = plan["act"]
+    assert act is not None
+    return _pass(
+        f"Plan {_title(plan)} przyjęto aktem {act['number']} z {act['date']} (do {by}).",
+        f"Plan {_title(plan)} was adopted by act {act['number']} of {act['date']} (by {by}).",
+    )
+
+
+class PlanInForceParams(Params):
+    on: DateRef | None = None
+    from_: date | None = Field(default=None, alias="from")
+    until: date | None = None
+
+    @model_validator(mode="after")
+    def one_way(self) -> PlanInForceParams:
+        if self.on is not None and (self.from_ is not None or self.until is not None):
+            raise ValueError("give either 'on' or 'from' and 'until', not both")
+        if (self.from_ is None) != (self.until is None):
+            raise ValueError("'from' and 'until' go together")
+        if self.from_ is not None and self.until is not None and self.until < self.from_:
+            raise ValueError("'until' is before 'from'")
+        return self
+
+
+def _uncovered_day(plans: Sequence[PlanSnapshot], start: date, end: date) -> date | None:
+    """The first day of [start, end] on which no adopted plan is in force, or None."""
+    spans = sorted(
+        (date.fromisoformat(p["act"]["in_force_from"]), date(p["period_end"], 12, 31))
+        for p in plans
+        if p["status"] == PlanStatus.ADOPTED and p["act"] is not None
+    )
+    day = start
+    for begins, ends in spans:
+        if begins > day:
+            break
+        day = max(day, ends + timedelta(days=1))
+        if day > end:
+            return None
+    return day if day <= end else None
+
+
+@rule("plan_in_force", PlanInForceParams, "An adopted plan is in force on a day (`on`, default the application "
+      "date) or on every day from `from` to `until` (the project period).")  # fmt: skip
+def plan_in_force_rule(situation: Situation, params: PlanInForceParams) -> Outcome:
+    if params.from_ is not None and params.until is not None:
+        gap = _uncovered_day(situation.plans, params.from_, params.until)
+        if gap is not None:
+            return _fail(
+                f"Od {params.from_} do {params.until} nie ma planu w mocy przez cały okres (brak w dniu {gap}).",
+                f"No adopted plan is in force throughout {params.from_} to {params.until} (none on {gap}).",
+            )
+        return _pass(
+            f"Plan jest w mocy przez cały okres od {params.from_} do {params.until}.",
+            f"An adopted plan is in force throughout {params.from_} to {params.until}.",
+        )
+    day = _day(params.on or "application_date", situation)
+    in_force = [p for p in situation.plans if plan_in_force(p, day)]
+    if not in_force:
+        return _fail(f"W dniu {day} żaden przyjęty plan nie jest w mocy.", f"No adopted plan is in force on {day}.")
+    plan = max(in_force, key=_in_force_from)
+    return _pass(f"Plan {_title(plan)} jest w mocy w dniu {day}.", f"Plan {_title(plan)} is in force on {day}.")
+
+
+class YearParams(Params):
+    year: int = Field(ge=2000, le=2100)
+
+
+@rule("plan_period_covers_year", YearParams, "The plan's period includes `year`.")
+def plan_period_covers_year(situation: Situation, params: YearParams) -> Outcome:
+    plan = situation.plan
+    if plan is None:
+        return NO_PLAN
+    if plan["period_start"] <= params.year <= plan["period_end"]:
+        return _pass(f"Okres planu {_title(plan)} obejmuje rok {params.year}.",
+                     f"The period of plan {_title(plan)} includes {params.year}.")  # fmt: skip
+    return _fail(f"Okres planu {_title(plan)} nie obejmuje roku {params.year}.",
+                 f"The period of plan {_title(plan)} does not include {params.year}.")  # fmt: skip
+
+
+class AreaParams(Params):
+    area: AreaRef = "project"
+
+
+def _covered(areas: tuple[str, ...], all_needed: bool, test: Callable[[str], bool]) -> bool:
+    return all(test(a) for a in areas) if all_needed else any(test(a) for a in areas)
+
+
+@rule("plan_covers_area", AreaParams, "The plan covers an intervention area (`area`, default the project's target "
+      "group; without a project, any of the call's areas).")  # fmt: skip
+def plan_covers_area(situation: Situation, params: AreaParams) -> Outcome:
+    plan = situation.plan
+    if plan is None:
+        return NO_PLAN
+    areas, all_needed = _areas(params.area, situation)
+    if areas and _covered(areas, all_needed, lambda a: a in plan["areas"]):
+        return _pass(f"Plan {_title(plan)} obejmuje obszar: {_area_names(areas)}.",
+                     f"Plan {_title(plan)} covers the area: {_area_names(areas)}.")  # fmt: skip
+    return _fail(f"Plan {_title(plan)} nie obejmuje obszaru: {_area_names(areas)}.",
+                 f"Plan {_title(plan)} does not cover the area: {_area_names(areas)}.")  # fmt: skip
+
+
+class AreaIndicatorsParams(Params):
+    area: AreaRef = "project"
+    min_count: int = Field(ge=1, le=100)
+
+
+@rule("area_indicators", AreaIndicatorsParams, "The plan has at least `min_count` indicators with a baseline and a "
+      "target in the area.")  # fmt: skip
+def area_indicators(situation: Situation, params: AreaIndicatorsParams) -> Outcome:
+    plan = situation.plan
+    if plan is None:
+        return NO_PLAN
+    areas, all_needed = _areas(params.area, situation)
+
+    def measured(area: str) -> int:
+        return sum(
+            1 for i in plan["indicators"] if i["area"] == area and i["baseline"] is not None and i["target"] is not None
+        )
+
+    counts = ", ".join(f"{a}: {measured(a)}" for a in areas)
+    if areas and _covered(areas, all_needed, lambda a: measured(a) >= params.min_count):
+        return _pass(f"Wskaźniki z wartością bazową i docelową ({counts}) - wymagane co najmniej {params.min_count}.",
+                     f"Indicators with a baseline and a target ({counts}); at least {params.min_count} "
+                     "required.")  # fmt: skip
+    return _fail(f"Za mało wskaźników z wartością bazową i docelową ({counts}) - wymagane {params.min_count}.",
+                 f"Too few indicators with a baseline and a target ({counts}); {params.min_count} "
+                 "required.")  # fmt: skip
+
+
+class ServiceParams(Params):
+    service_type: ServiceType
+
+
+@rule("service_planned", ServiceParams, "The plan plans a service of `service_type`.")
+def service_planned(situation: Situation, params: ServiceParams) -> Outcome:
+    plan = situation.plan
+    if plan is None:
+        return NO_PLAN
+    label = ServiceType(params.service_type).label
+    if any(s["type"] == params.service_type for s in plan["services"]):
+        return _pass(f"Plan przewiduje usługę: {label}.", f"The plan plans the service '{params.service_type}'.")
+    return _fail(f"Plan nie przewiduje usługi: {label}.", f"The plan does not plan the service "
+                 f"'{params.service_type}'.")  # fmt: skip
+
+
+@rule("monitoring_values_complete", NoParams, "Every indicator of the plan has a value for every finished year of "
+      "the plan (years before the application date's).")  # fmt: skip
+def monitoring_values_complete(situation: Situation, params: NoParams) -> Outcome:
+    plan = situation.plan
+    if plan is None:
+        return NO_PLAN
+    years = range(plan["period_start"], min(plan["period_end"], situation.on.year - 1) + 1)
+    if not years:
+        return _pass("Żaden rok planu się jeszcze nie zakończył.", "No year of the plan has finished yet.")
+    missing = [
+        f"{i['number'] or i['name']} ({y})" for y in years for i in plan["indicators"] if str(y) not in i["values"]
+    ]
+    if missing:
+        shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
+        return _fail(f"Brak wartości wskaźników: {shown}.", f"Indicator values missing: {shown}.")
+    return _pass(f"Wartości wszystkich wskaźników podano za lata {years[0]}-{years[-1]}.",
+                 f"Every indicator has values for {years[0]}-{years[-1]}.")  # fmt: skip
+
+
+class ReportYearParams(Params):
+    year: Literal["previous"] | int = "previous"
+
+    @model_validator(mode="after")
+    def plausible(self) -> ReportYearParams:
+        if isinstance(self.year, int) and not 2000 <= self.year <= 2100:
+            raise ValueError("'year' must be 'previous' or a year from 2000 to 2100")
+        return self
+
+
+@rule("yearly_report_filed", ReportYearParams, "A yearly implementation report of the plan was filed for `year` "
+      "(default: the year before the application date's), when that year is in the plan's period.")  # fmt: skip
+def yearly_report_filed(situation: Situation, params: ReportYearParams) -> Outcome:
+    plan = situation.plan
+    if plan is None:
+        return NO_PLAN
+    year = situation.on.year - 1 if params.year == "previous" else params.year
+    if not plan["period_start"] <= year <= plan["period_end"]:
+        return _pass(f"Sprawozdanie za {year} nie jest wymagane (poza okresem planu).",
+                     f"No report is due for {year} (outside the plan's period).")  # fmt: skip
+    if year in plan.get("yearly_report_years", []):
+        return _pass(f"Złożono sprawozdanie roczne za {year}.", f"The yearly report for {year} was filed.")
+    return _fail(f"Brak sprawozdania rocznego za {year}.", f"No yearly report for {year} was filed.")
+
+
+@rule("resolution_archived", NoParams, "The adopting resolution's document is in the archive.")
+def resolution_archived(situation: Situation, params: NoParams) -> Outcome:
+    plan = situation.plan
+    if plan is None:
+        return NO_PLAN
+    archived = [d for d in plan["documents"] if d["kind"] == DocumentKind.RESOLUTION and d["status"] == "archived"]
+    if archived:
+        return _pass(f"Dokument uchwały jest w archiwum (SHA-256 {archived[0]['sha256']}).",
+                     f"The resolution document is archived (SHA-256 {archived[0]['sha256']}).")  # fmt: skip
+    return _fail("Dokument uchwały nie jest zarchiwizowany.", "The resolution document is not archived.")
+
+
+class ProjectWithinPlanParams(Params):
+    require_actions: bool = True
+
+
+@rule("project_within_plan", ProjectWithinPlanParams, "The project's target groups (areas) and actions (by their "
+      "numbers in the plan) are all in the plan; with `require_actions`, the project must name an action.")  # fmt: skip
+def project_within_plan(situation: Situation, params: ProjectWithinPlanParams) -> Outcome:
+    plan = situation.plan
+    if plan is None:
+        return NO_PLAN
+    project = situation.project
+    if params.require_actions and not project.actions:
+        return _fail("Projekt nie wskazuje działań planu.", "The project names no action of the plan.")
+    numbers = {n for area in plan["programme_areas"] for n in area.get("action_numbers", [])}
+    missing_areas = [a for a in project.areas if a not in plan["areas"]]
+    missing_actions = [a for a in project.actions if a not in numbers]
+    if missing_areas or missing_actions:
+        return _fail(
+            f"Poza planem: obszary {_area_names(missing_areas)}; działania {_area_names(missing_actions)}.",
+            f"Not in the plan: areas {_area_names(missing_areas)}; actions {_area_names(missing_actions)}.",
+        )
+    return _pass(
+        f"Obszary ({_area_names(project.areas)}) i działania ({_area_names(project.actions)}) projektu są w planie.",
+        f"The project's areas ({_area_names(project.areas)}) and actions ({_area_names(project.actions)}) are in "
+        "the plan.",
+    )
