@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.params.functions import Path, Query
 from pydantic import Field
 
@@ -108,10 +108,6 @@ class CallOut(Schema):
     defined_by: str
     updated_at: datetime
 
-    @staticmethod
-    def resolve_voivodeship(call: Call) -> str | None:
-        return call.voivodeship_id
-
 
 class CallDetailOut(CallOut):
     evaluations: EvaluationCountsOut
@@ -127,8 +123,14 @@ def _owner(call_voivodeship: str | None) -> str:
     return call_voivodeship or ""
 
 
+def _call_out(call: Call) -> dict[str, Any]:
+    fields = ("code", "title", "programme", "opens_on", "deadline", "applicant_kinds", "areas", "criteria",
+              "version", "defined_by", "updated_at")  # fmt: skip
+    return {name: getattr(call, name) for name in fields} | {"voivodeship": call.voivodeship_id}
+
+
 def _detail(call: Call) -> dict[str, Any]:
-    return {**CallOut.from_orm(call).model_dump(), "evaluations": call_counts(call)}
+    return _call_out(call) | {"evaluations": call_counts(call)}
 
 
 @router.get("/rule-kinds", response=list[RuleKindOut], summary="The rule kinds a call's criteria are built from")
@@ -152,21 +154,21 @@ def list_calls(
         calls = calls.filter(voivodeship_id=voivodeship)
     if open_on is not None:
         calls = calls.filter(opens_on__lte=open_on, deadline__gte=open_on)
-    return calls
+    return [_call_out(call) for call in calls]
 
 
 CallCode = Path(..., pattern=CALL_CODE_PATTERN)
 
 
 @router.post("/calls", response={201: CallDetailOut}, summary="Define a funding call and its criteria")
-def define_call(request: HttpRequest, payload: CallCreateIn) -> tuple[int, dict[str, Any]]:
+def define_call(request: HttpRequest, payload: CallCreateIn) -> Status[dict[str, Any]]:
     decision = authorize_region(
         principal=request.auth,  # type: ignore[attr-defined]
         voivodeship=_owner(payload.voivodeship),
         action=Action.CALL_DEFINE,
     )
     call = call_define(definition=payload.definition(payload.code), actor=actor_for(request, decision))
-    return 201, _detail(call)
+    return Status(201, _detail(call))
 
 
 @router.get("/calls/{code}", response=CallDetailOut, summary="A funding call with its evaluation progress")

@@ -142,10 +142,13 @@ def criterion_params_errors(rule_name: str, raw: dict[str, Any], path: str) -> l
     try:
         kind.parse(raw)
     except ValidationError as error:
-        return [
-            FieldError(".".join([f"{path}.params", *(str(p) for p in e["loc"])]).rstrip("."), e["msg"])
-            for e in error.errors()
-        ]
+        # Parameters are flat: name the parameter (a union's alternatives add their own parts
+        # to the location) and give each one message, the alternatives' joined.
+        messages: dict[str, list[str]] = {}
+        for e in error.errors():
+            where = f"{path}.params" + (f".{e['loc'][0]}" if e["loc"] else "")
+            messages.setdefault(where, []).append(e["msg"])
+        return [FieldError(where, "; or ".join(dict.fromkeys(texts))) for where, texts in messages.items()]
     return []
 
 

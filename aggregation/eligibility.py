@@ -1,7 +1,8 @@
 """Is gmina X eligible for call Y (or, without a call, has it an adopted plan in force covering
 area Z) on day D, and why? Answered from the snapshots: today's for today and later, the record
 kept at the end of D for a past day, so a funding decision can be audited later with the answer
-given then. Every answer carries the evidence and a short-lived link to the resolution."""
+given then (before Mozaika's first record of the gmina, today's snapshot judged on D). Every
+answer carries the evidence and a short-lived link to the resolution."""
 
 from __future__ import annotations
 
@@ -88,19 +89,23 @@ def _registry_names(teryts: Sequence[str]) -> dict[str, str]:
 
 def _readings(teryts: Sequence[str], on: date, today: date) -> dict[str, _Reading]:
     """Today and later: the current snapshots. A past day: the last record kept by the end of
-    that day, else (Mozaika did not know the gmina yet) its first record, judged on that day."""
+    that day; for a day before Mozaika recorded the gmina at all, the current snapshot (adopted
+    plans carry their own dates, so it reconstructs the day; `as_of` then lies after it)."""
+    current = {
+        teryt: _Reading(data, read_at)
+        for teryt, data, read_at in GminaSnapshot.objects.filter(gmina_id__in=teryts).values_list(
+            "gmina_id", "data", "refreshed_at"
+        )
+    }
     if on >= today:
-        rows = GminaSnapshot.objects.filter(gmina_id__in=teryts).values_list("gmina_id", "data", "refreshed_at")
-        return {teryt: _Reading(data, read_at) for teryt, data, read_at in rows}
+        return current
     day_end = timezone.make_aware(datetime.combine(on + timedelta(days=1), time.min))
-    records = SnapshotRecord.objects.filter(gmina_id__in=teryts)
-    latest = records.filter(recorded_at__lt=day_end).order_by("gmina_id", "-recorded_at").distinct("gmina_id")
-    readings = {r.gmina_id: _Reading(r.data, r.recorded_at) for r in latest}
-    missing = [t for t in teryts if t not in readings]
-    if missing:
-        first = records.filter(gmina_id__in=missing).order_by("gmina_id", "recorded_at").distinct("gmina_id")
-        readings |= {r.gmina_id: _Reading(r.data, r.recorded_at) for r in first}
-    return readings
+    recorded = (
+        SnapshotRecord.objects.filter(gmina_id__in=teryts, recorded_at__lt=day_end)
+        .order_by("gmina_id", "-recorded_at")
+        .distinct("gmina_id")
+    )
+    return current | {r.gmina_id: _Reading(r.data, r.recorded_at) for r in recorded}
 
 
 def _link(result: EvaluationResult, issued_to: str) -> DocumentLink | None:

@@ -81,7 +81,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def api_server(env: dict[str, str]) -> Iterator[str]:
+def api_server(env: dict[str, str], workers: int = 1) -> Iterator[str]:
     port = free_port()
     server = subprocess.Popen(
         [
@@ -92,7 +92,7 @@ def api_server(env: dict[str, str]) -> Iterator[str]:
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "1",
+            str(workers),
             "--no-control-socket",
         ],
         env=env,

@@ -41,7 +41,7 @@ YEARS = range(2024, 2030)
 
 
 def seed_gmina(teryt: str) -> None:
-    rng = random.Random(teryt)  # noqa: S311 - reproducible benchmark data, not secrets
+    rng = random.Random(teryt)
     areas = rng.sample(list(InterventionArea), rng.choice([4, 5]))
     plan = Plan.objects.create(
         title=f"Lokalny plan rozwoju usług społecznych {teryt}", period_start=2024, period_end=2029,

@@ -52,6 +52,9 @@ class Api:
     def post_json(self, path: str, body: Any) -> Any:
         return self.client.post(path, body, content_type="application/json", headers=self._headers())
 
+    def put_json(self, path: str, body: Any) -> Any:
+        return self.client.put(path, body, content_type="application/json", headers=self._headers())
+
     def post_form(self, path: str, data: dict[str, Any]) -> Any:
         return self.client.post(path, data, headers=self._headers())
 

@@ -25,12 +25,12 @@ def download(request: HttpRequest, token: str = Path(..., max_length=2000)) -> S
         raise Gone("This download link has expired; ask for a new answer.") from expired
     except signing.BadSignature as forged:
         raise NotFound("No such download link.") from forged
-    teryt = key.split("/", 1)[0]
+    teryt, sha256 = key.split("/", 1)
     audit_record(
         actor=Actor(name=issued_to, kind="link", role="download link", ip=request.META.get("REMOTE_ADDR") or None),
         action="document.download",
         object_type="archived_document",
-        object_id=key,
+        object_id=sha256,
         teryt=teryt,
     )
     response = StreamingHttpResponse(get_archive().open(key), content_type="application/pdf")

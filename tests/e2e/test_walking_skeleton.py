@@ -1,5 +1,6 @@
 """One gmina's plan travels end to end: adopted over HTTP in the API process, archived to S3 and
-rolled up by the worker process, answered by the eligibility API with the document's hash."""
+rolled up by the worker process, answered by the eligibility API with the document's hash and a
+presigned link to it, and judged against a funding call whose results and event follow."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import base64
 import hashlib
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.e2e.conftest import Product
@@ -14,6 +16,21 @@ from tests.support import MINIMAL_PDF, TRZEBIEL, complete_programme, plan_body, 
 
 pytestmark = pytest.mark.e2e
 
+LUBUSKIE_CALL = {
+    "code": "FELB.06.01",
+    "title": "Usługi społeczne w regionie",
+    "programme": "Fundusze Europejskie dla Lubuskiego 2021-2027",
+    "voivodeship": "08",
+    "opens_on": "2026-01-01",
+    "deadline": "2099-12-31",
+    "applicant_kinds": ["gmina", "city_with_powiat_rights"],
+    "areas": ["seniors"],
+    "criteria": [
+        {"code": "D1", "name": "Plan przyjęty uchwałą rady", "type": "access", "rule": "plan_adopted"},
+        {"code": "D2", "name": "Plan obejmuje obszar projektu", "type": "access", "rule": "plan_covers_area"},
+        {"code": "P1", "name": "Uchwała w archiwum", "type": "bonus", "points": 2, "rule": "resolution_archived"},
+    ],
+}
 RESOLUTION = MINIMAL_PDF.replace(b"%%EOF", b"% Uchwala Nr XII/84/2024 Rady Gminy Trzebiel\n%%EOF")
 
 
@@ -34,6 +51,15 @@ def test_an_adopted_plan_reaches_the_archive_the_rollups_and_the_eligibility_ans
     assert reviewer.post(f"{plans}/{plan['id']}/review", json={"decision": "accept"}).status_code == 200
     before = funding.get(f"/api/v1/eligibility/{TRZEBIEL}", params={"area": "seniors", "on": "2025-03-01"}).json()
     assert before["eligible"] is False
+    # The marshal's office defines a call; the worker evaluates every lubuskie gmina against it.
+    call = reviewer.post("/api/v1/calls", json=LUBUSKIE_CALL)
+    assert call.status_code == 201, call.text
+
+    def call_evaluated() -> dict[str, Any] | None:
+        counts: dict[str, Any] = reviewer.get("/api/v1/calls/FELB.06.01").json()["evaluations"]
+        return counts if counts["evaluated"] == counts["in_scope"] == 82 else None
+
+    assert wait_until(call_evaluated, timeout=60, what="the call's evaluations")["eligible"] == 0
 
     adopted = gmina.post(
         f"/api/v1/gminas/{TRZEBIEL}/plans/{plan['id']}/adoption",
@@ -84,3 +110,21 @@ def test_an_adopted_plan_reaches_the_archive_the_rollups_and_the_eligibility_ans
     document = gmina.get(f"/api/v1/gminas/{TRZEBIEL}/plans/{plan['id']}").json()["documents"][0]
     assert document["status"] == "archived"
     assert document["archived_at"] is not None
+
+    # The answer's link is a presigned S3 URL: the same bytes, without Mozaika's credentials.
+    assert httpx.get(answer["document_link"]["url"], timeout=10).content == RESOLUTION
+
+    # The adoption re-evaluated Trzebiel against the open call, with an event for the change.
+    def trzebiel_qualifies() -> dict[str, Any] | None:
+        results: dict[str, Any] = reviewer.get("/api/v1/calls/FELB.06.01/results", params={"eligible": "true"}).json()
+        rows = [r for r in results["items"] if r["teryt"] == TRZEBIEL and r["points"] == 2]
+        return rows[0] if rows else None
+
+    wait_until(trzebiel_qualifies, timeout=60, what="Trzebiel's call result")
+    changes = funding.get("/api/v1/events", params={"type": "eligibility.changed"}).json()["events"]
+    first_change = next(e for e in changes if e["teryt"] == TRZEBIEL)
+    assert first_change["payload"]["call"] == "FELB.06.01"
+    assert first_change["payload"]["before"]["eligible"] is False
+    assert first_change["payload"]["after"]["eligible"] is True
+    for_call = funding.get(f"/api/v1/eligibility/{TRZEBIEL}", params={"call": "FELB.06.01", "area": "seniors"}).json()
+    assert (for_call["eligible"], for_call["points"]) == (True, 2)

@@ -16,10 +16,13 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from aggregation.calls import call_define
+from aggregation.calls_api import CallIn
 from mozaika.api import api
 from mozaika.audit.log import Actor
 from mozaika.identity.models import ApiClient, ApiClientSecret, Role, RoleGrant, Scope
 from mozaika.identity.tokens import api_client_create, api_token_issue
+from tests.aggregation.test_calls import call_body
 from tests.support import KRAKOW, MINIMAL_PDF, TRZEBIEL, plan_body
 
 PARTIES = [
@@ -48,6 +51,7 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "region_rollup": ({"operator", "reviewer", "analyst", "client"}, {"operator", "analyst"}),
     "national_rollup": ({"operator", "analyst"}, {"operator", "analyst"}),
     "eligibility": ({"operator", *GMINA_PEOPLE, "reviewer", "analyst", "client"}, {"operator", "analyst"}),
+    "call_define": ({"operator", "reviewer"}, {"operator"}),
 }
 MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/gminas"): "authenticated",
@@ -103,7 +107,17 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/diagnosis"): "gmina_read",
     ("PUT", "/api/v1/gminas/{teryt}/plans/{plan_id}/diagnosis"): "plan_edit",
     ("GET", "/api/v1/events"): "events",
+    ("GET", "/api/v1/rule-kinds"): "authenticated",
+    ("GET", "/api/v1/calls"): "authenticated",
+    ("POST", "/api/v1/calls"): "call_define",
+    ("GET", "/api/v1/calls/{code}"): "authenticated",
+    ("PUT", "/api/v1/calls/{code}"): "call_define",
+    ("GET", "/api/v1/calls/{code}/results"): "region_rollup",
+    ("POST", "/api/v1/eligibility:batch"): "eligibility",
+    ("GET", "/api/v1/archive/links/{token}"): "public",
 }
+# Operations whose target (own or foreign gmina or voivodeship) is in the body or a call's owner.
+TARGETED_ELSEWHERE = {("POST", "/api/v1/calls"), ("POST", "/api/v1/eligibility:batch")}
 
 
 def operations() -> list[tuple[str, str]]:
@@ -159,7 +173,13 @@ def request_for(method: str, path: str, target: str) -> tuple[str, dict[str, Any
     secret = ApiClientSecret.objects.filter(client=client).first()
     assert isinstance(client, ApiClient)
     assert secret is not None
+    call_code = f"MTX.{voivodeship}.01"
+    call = call_body(voivodeship=voivodeship)
+    del call["code"]
+    call_define(definition=CallIn(**call).definition(call_code), actor=Actor.system("test"))
     values = {
+        "code": call_code,
+        "token": "not-a-link",
         "teryt": teryt,
         "voivodeship": voivodeship,
         "plan_id": "1",
@@ -186,6 +206,9 @@ def request_for(method: str, path: str, target: str) -> tuple[str, dict[str, Any
             "value": "1",
         },
         ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/reports"): {"kind": "yearly", "year": 2025, "narrative": "x"},
+        ("POST", "/api/v1/calls"): call_body(code=f"MTX.{voivodeship}.02", voivodeship=voivodeship),
+        ("PUT", "/api/v1/calls/{code}"): call,
+        ("POST", "/api/v1/eligibility:batch"): {"on": "2025-01-01", "items": [{"teryt": teryt, "area": "seniors"}]},
     }
     if path.endswith("/plan-workbooks"):
         return (
@@ -200,7 +223,7 @@ def request_for(method: str, path: str, target: str) -> tuple[str, dict[str, Any
             "resolution": SimpleUploadedFile("u.pdf", MINIMAL_PDF, "application/pdf"),
         }
         return url, form, "multipart"
-    query = {"area": "seniors", "on": "2025-01-01"} if "eligibility" in path else {}
+    query = {"area": "seniors", "on": "2025-01-01"} if path == "/api/v1/eligibility/{teryt}" else {}
     if method == "DELETE" and "{role}" in path and path.startswith("/api/v1/users"):
         query = {"scope": teryt}
     if query:
@@ -212,7 +235,11 @@ CELLS = [
     pytest.param(method, path, party, target, id=f"{method} {path} {party} {target}")
     for method, path in MATRIX
     for party in PARTIES
-    for target in (("own", "foreign") if "{teryt}" in path or "{voivodeship}" in path else ("own",))
+    for target in (
+        ("own", "foreign")
+        if "{teryt}" in path or "{voivodeship}" in path or "{code}" in path or (method, path) in TARGETED_ELSEWHERE
+        else ("own",)
+    )
 ]
 
 

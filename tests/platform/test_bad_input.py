@@ -158,5 +158,12 @@ def test_an_oversized_resolution_is_413(
 
 
 def test_malformed_eligibility_query_names_the_parameters(operator: Api) -> None:
-    response = operator.get(f"/api/v1/eligibility/{TRZEBIEL}", area="unicorns", on="yesterday")
-    assert_problem(response, 422, "validation_failed", ["area", "on"])
+    response = operator.get(f"/api/v1/eligibility/{TRZEBIEL}", area="Unicorns!", on="yesterday", call="fepz 6.19")
+    assert_problem(response, 422, "validation_failed", ["call", "area", "on"])
+
+
+def test_a_well_formed_but_unknown_area_or_call_is_404_naming_it(operator: Api) -> None:
+    area = assert_problem(operator.get(f"/api/v1/eligibility/{TRZEBIEL}", area="unicorns"), 404, "not_found")
+    assert "unicorns" in area["detail"]
+    call = assert_problem(operator.get(f"/api/v1/eligibility/{TRZEBIEL}", call="FEXX.01.01"), 404, "not_found")
+    assert "FEXX.01.01" in call["detail"]
