@@ -9,6 +9,7 @@ a gmina's decision or points is recorded as an `eligibility.changed` event."""
 
 from __future__ import annotations
 
+import time
 import zlib
 from collections import Counter
 from collections.abc import Sequence
@@ -16,20 +17,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from aggregation.compliance import CriterionType, EvaluationResult, call_criteria, evaluate
+from aggregation.compliance import Criterion, CriterionType, EvaluationResult, call_criteria, evaluate
 from aggregation.criteria import Applicant, ApplicantKind, CallTerms, Situation, criterion_params_errors
 from aggregation.models import Call, CallEvaluation, GminaSnapshot
+from aggregation.plan_facts import PlanFacts
 from mozaika.audit.log import Actor, audit_record, changes_between
 from mozaika.broker import TENANT_SCHEMA_OPTION
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
 from mozaika.events.bus import event_record
 from mozaika.tenancy import PUBLIC_SCHEMA
 from tenants.models import Gmina, Voivodeship
-from tenants.plans.snapshot import PlanSnapshot
 from tenants.registry import gminas_in_scope
 
 EVALUATION_BATCH = 500
@@ -118,6 +120,7 @@ def call_define(*, definition: CallDefinition, actor: Actor) -> Call:
         if Call.objects.filter(code=definition.code).exists():
             raise Conflict(f"Call {definition.code} already exists; change it with PUT /calls/{definition.code}.")
         call = Call.objects.create(code=definition.code, defined_by=actor.name, **_fields(definition))
+        _forget_rules(call.code)  # a call of this code deleted earlier may still be kept
         audit_record(actor=actor, action="call.define", object_type="call", object_id=call.code,
                      changes=changes_between({}, _audited(call)))  # fmt: skip
         _evaluate_later(call)
@@ -137,6 +140,8 @@ def call_change(*, definition: CallDefinition, actor: Actor) -> Call:
         call.version += 1
         call.defined_by = actor.name
         call.save()
+        _forget_rules(call.code)
+        transaction.on_commit(lambda: _forget_rules(call.code))
         # Gminas no longer in scope keep no evaluation.
         CallEvaluation.objects.filter(call=call).exclude(gmina__in=call_scope(call)).delete()
         audit_record(actor=actor, action="call.change", object_type="call", object_id=call.code,
@@ -150,6 +155,37 @@ def call_get(code: str) -> Call:
     if call is None:
         raise NotFound(f"Call {code} does not exist.")
     return call
+
+
+@dataclass(frozen=True)
+class CallRules:
+    """A call as the eligibility API applies it: its terms and parsed criteria."""
+
+    code: str
+    areas: tuple[str, ...]
+    terms: CallTerms
+    criteria: tuple[Criterion, ...]
+
+
+_RULES_CACHE: dict[str, tuple[float, CallRules]] = {}
+
+
+def call_rules(code: str) -> CallRules:
+    """The call's rules, kept per process for `CALL_CACHE_SECONDS`: the eligibility API asks for
+    the same few calls hundreds of times a second, and a definition changes rarely. A change made
+    in this process is seen at once; other processes see it within that many seconds."""
+    now = time.monotonic()
+    cached = _RULES_CACHE.get(code)
+    if cached is not None and now - cached[0] < settings.CALL_CACHE_SECONDS:
+        return cached[1]
+    call = call_get(code)
+    rules = CallRules(call.code, tuple(call.areas), call_terms(call), call_criteria(call.criteria))
+    _RULES_CACHE[code] = (now, rules)
+    return rules
+
+
+def _forget_rules(code: str) -> None:
+    _RULES_CACHE.pop(code, None)
 
 
 def call_terms(call: Call) -> CallTerms:
@@ -185,10 +221,6 @@ def evaluation_day(call: Call, today: date) -> date:
 def _lock(call: Call) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(f"call:{call.code}".encode())])
-
-
-def _plans(data: Any) -> Sequence[PlanSnapshot]:
-    return data["plans"] if data else []
 
 
 def _store(call: Call, results: dict[str, EvaluationResult], on: date) -> int:
@@ -246,10 +278,10 @@ def _store(call: Call, results: dict[str, EvaluationResult], on: date) -> int:
     return changed
 
 
-def _evaluate_batch(call: Call, gminas: Sequence[tuple[str, str]], data: dict[str, Any], on: date) -> int:
+def _evaluate_batch(call: Call, gminas: Sequence[tuple[str, str]], plans: dict[str, list[PlanFacts]], on: date) -> int:
     terms, criteria = call_terms(call), call_criteria(call.criteria)
     results = {
-        teryt: evaluate(Situation(applicant(teryt, name), _plans(data.get(teryt)), on, terms), criteria)
+        teryt: evaluate(Situation(applicant(teryt, name), plans.get(teryt, []), on, terms), criteria)
         for teryt, name in gminas
     }
     return _store(call, results, on)
@@ -273,10 +305,10 @@ def call_evaluate_all(*, code: str, today: date | None = None) -> CallEvaluation
         with transaction.atomic():
             _lock(call)
             call.refresh_from_db()
-            data = dict(
-                GminaSnapshot.objects.filter(gmina_id__in=[t for t, _ in batch]).values_list("gmina_id", "data")
+            plans = dict(
+                GminaSnapshot.objects.filter(gmina_id__in=[t for t, _ in batch]).values_list("gmina_id", "plan_facts")
             )
-            changed += _evaluate_batch(call, batch, data, on)
+            changed += _evaluate_batch(call, batch, plans, on)
             evaluated += len(batch)
     return CallEvaluationRun(evaluated=evaluated, changed=changed)
 
@@ -287,16 +319,17 @@ def calls_concerning(teryt: str, today: date) -> list[Call]:
     return list(Call.objects.filter(concerning, deadline__gte=today))
 
 
-def gmina_evaluations_refresh(*, teryt: str, data: Any, today: date) -> int:
+def gmina_evaluations_refresh(*, teryt: str, plans: list[PlanFacts], today: date) -> int:
     """Re-evaluate the gmina against every open call concerning it, in the caller's transaction
-    (the one that stored `data`, its new snapshot). Returns how many decisions changed."""
+    (the one that stored its new snapshot, whose plans are `plans`). Returns how many decisions
+    changed."""
     gmina = Gmina.objects.filter(pk=teryt, is_active=True).values_list("teryt", "name").first()
     if gmina is None:
         return 0
     changed = 0
     for call in calls_concerning(teryt, today):
         _lock(call)
-        changed += _evaluate_batch(call, [gmina], {teryt: data}, evaluation_day(call, today))
+        changed += _evaluate_batch(call, [gmina], {teryt: plans}, evaluation_day(call, today))
     return changed
 
 

@@ -10,8 +10,7 @@ from enum import StrEnum
 from typing import Any, TypedDict
 
 from aggregation.criteria import RULE_KINDS, ApplicantKind, CallTerms, Situation
-from tenants.plans.models import DocumentKind
-from tenants.plans.snapshot import PlanSnapshot
+from aggregation.plan_facts import PlanFacts
 
 
 class CriterionType(StrEnum):
@@ -95,12 +94,10 @@ class EvaluationResult(TypedDict):
     evidence: PlanEvidence | None
 
 
-def plan_evidence(plan: PlanSnapshot | None) -> PlanEvidence | None:
+def plan_evidence(plan: PlanFacts | None) -> PlanEvidence | None:
     if plan is None:
         return None
-    act = plan["act"]
-    frozen = plan.get("frozen_version")
-    resolution = next((d for d in plan["documents"] if d["kind"] == DocumentKind.RESOLUTION), None)
+    act, frozen, resolution = plan["act"], plan["frozen_version"], plan["resolution"]
     return {
         "plan_id": plan["id"],
         "title": plan["title"],

@@ -14,15 +14,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from aggregation.plan_facts import PlanFacts
 from aggregation.rollups import plan_in_force
 from mozaika.errors import FieldError
 from tenants.plans.content_models import ServiceType
-from tenants.plans.models import AdoptingActKind, DocumentKind, InterventionArea, PlanStatus
-from tenants.plans.snapshot import PlanSnapshot
+from tenants.plans.models import AdoptingActKind, InterventionArea, PlanStatus
 
 
 class ApplicantKind(StrEnum):
@@ -68,13 +69,13 @@ class Project:
 @dataclass(frozen=True)
 class Situation:
     applicant: Applicant
-    plans: Sequence[PlanSnapshot]
+    plans: Sequence[PlanFacts]
     on: date  # the application date
     call: CallTerms
     project: Project = field(default_factory=Project)
 
-    @property
-    def plan(self) -> PlanSnapshot | None:
+    @cached_property
+    def plan(self) -> PlanFacts | None:
         """The plan the criteria judge: the one in force on the application date, else the newest
         adopted one, else none."""
         in_force = [p for p in self.plans if plan_in_force(p, self.on)]
@@ -92,7 +93,7 @@ class Situation:
         return self.call.areas, False
 
 
-def _in_force_from(plan: PlanSnapshot) -> str:
+def _in_force_from(plan: PlanFacts) -> str:
     return plan["act"]["in_force_from"] if plan["act"] else ""
 
 
@@ -185,7 +186,7 @@ def _area_names(areas: Sequence[str]) -> str:
     return ", ".join(areas) or "-"
 
 
-def _title(plan: PlanSnapshot) -> str:
+def _title(plan: PlanFacts) -> str:
     return f"'{plan['title']}' ({plan['period_start']}-{plan['period_end']})"
 
 
@@ -258,7 +259,7 @@ class PlanInForceParams(Params):
         return self
 
 
-def _uncovered_day(plans: Sequence[PlanSnapshot], start: date, end: date) -> date | None:
+def _uncovered_day(plans: Sequence[PlanFacts], start: date, end: date) -> date | None:
     """The first day of [start, end] on which no adopted plan is in force, or None."""
     spans = sorted(
         (date.fromisoformat(p["act"]["in_force_from"]), date(p["period_end"], 12, 31))
@@ -349,9 +350,7 @@ def area_indicators(situation: Situation, params: AreaIndicatorsParams) -> Outco
     areas, all_needed = _areas(params.area, situation)
 
     def measured(area: str) -> int:
-        return sum(
-            1 for i in plan["indicators"] if i["area"] == area and i["baseline"] is not None and i["target"] is not None
-        )
+        return sum(1 for i in plan["indicators"] if i["area"] == area and i["measured"])
 
     counts = ", ".join(f"{a}: {measured(a)}" for a in areas)
     if areas and _covered(areas, all_needed, lambda a: measured(a) >= params.min_count):
@@ -373,7 +372,7 @@ def service_planned(situation: Situation, params: ServiceParams) -> Outcome:
     if plan is None:
         return NO_PLAN
     label = ServiceType(params.service_type).label
-    if any(s["type"] == params.service_type for s in plan["services"]):
+    if params.service_type in plan["service_types"]:
         return _pass(f"Plan przewiduje usługę: {label}.", f"The plan plans the service '{params.service_type}'.")
     return _fail(f"Plan nie przewiduje usługi: {label}.", f"The plan does not plan the service "
                  f"'{params.service_type}'.")  # fmt: skip
@@ -388,9 +387,7 @@ def monitoring_values_complete(situation: Situation, params: NoParams) -> Outcom
     years = range(plan["period_start"], min(plan["period_end"], situation.on.year - 1) + 1)
     if not years:
         return _pass("Żaden rok planu się jeszcze nie zakończył.", "No year of the plan has finished yet.")
-    missing = [
-        f"{i['number'] or i['name']} ({y})" for y in years for i in plan["indicators"] if str(y) not in i["values"]
-    ]
+    missing = [f"{i['label']} ({y})" for y in years for i in plan["indicators"] if y in i["missing_years"]]
     if missing:
         shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
         return _fail(f"Brak wartości wskaźników: {shown}.", f"Indicator values missing: {shown}.")
@@ -418,7 +415,7 @@ def yearly_report_filed(situation: Situation, params: ReportYearParams) -> Outco
     if not plan["period_start"] <= year <= plan["period_end"]:
         return _pass(f"Sprawozdanie za {year} nie jest wymagane (poza okresem planu).",
                      f"No report is due for {year} (outside the plan's period).")  # fmt: skip
-    if year in plan.get("yearly_report_years", []):
+    if year in plan["yearly_report_years"]:
         return _pass(f"Złożono sprawozdanie roczne za {year}.", f"The yearly report for {year} was filed.")
     return _fail(f"Brak sprawozdania rocznego za {year}.", f"No yearly report for {year} was filed.")
 
@@ -428,10 +425,10 @@ def resolution_archived(situation: Situation, params: NoParams) -> Outcome:
     plan = situation.plan
     if plan is None:
         return NO_PLAN
-    archived = [d for d in plan["documents"] if d["kind"] == DocumentKind.RESOLUTION and d["status"] == "archived"]
-    if archived:
-        return _pass(f"Dokument uchwały jest w archiwum (SHA-256 {archived[0]['sha256']}).",
-                     f"The resolution document is archived (SHA-256 {archived[0]['sha256']}).")  # fmt: skip
+    resolution = plan["resolution"]
+    if resolution is not None and resolution["status"] == "archived":
+        return _pass(f"Dokument uchwały jest w archiwum (SHA-256 {resolution['sha256']}).",
+                     f"The resolution document is archived (SHA-256 {resolution['sha256']}).")  # fmt: skip
     return _fail("Dokument uchwały nie jest zarchiwizowany.", "The resolution document is not archived.")
 
 
@@ -448,7 +445,7 @@ def project_within_plan(situation: Situation, params: ProjectWithinPlanParams) -
     project = situation.project
     if params.require_actions and not project.actions:
         return _fail("Projekt nie wskazuje działań planu.", "The project names no action of the plan.")
-    numbers = {n for area in plan["programme_areas"] for n in area.get("action_numbers", [])}
+    numbers = set(plan["action_numbers"])
     missing_areas = [a for a in project.areas if a not in plan["areas"]]
     missing_actions = [a for a in project.actions if a not in numbers]
     if missing_areas or missing_actions:

@@ -28,6 +28,7 @@ class GminaSnapshot(models.Model):
     latest_report_year = models.PositiveSmallIntegerField(null=True)
     data = models.JSONField()
     facts = models.JSONField()
+    plan_facts = models.JSONField(default=list)  # what calls' criteria read (`aggregation.plan_facts`)
     refreshed_at = models.DateTimeField()
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -45,7 +45,7 @@ class GminaFacts(TypedDict):
     latest_report_year: int | None
 
 
-def plan_in_force(plan: PlanSnapshot | dict[str, Any], on: date) -> bool:
+def plan_in_force(plan: Mapping[str, Any], on: date) -> bool:
     """Adopted, in force from its act's date, until the end of the last year of its period."""
     act = plan.get("act")
     if plan["status"] != PlanStatus.ADOPTED or act is None:

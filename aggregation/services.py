@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from aggregation.calls import gmina_evaluations_refresh
 from aggregation.models import NATIONAL_SCOPE, GminaSnapshot, Rollup, SnapshotRecord, StaleRollup, voivodeship_scope
+from aggregation.plan_facts import gmina_plan_facts
 from aggregation.rollups import GminaRow, RollupData, gmina_facts, rollup_compute
 from tenants.plans.snapshot import GminaSnapshotData, gmina_snapshot
 from tenants.registry import gminas_in_scope
@@ -59,12 +60,13 @@ def snapshot_row(*, teryt: str, data: GminaSnapshotData, read_at: datetime, toda
         latest_report_year=facts["latest_report_year"],
         data=data,
         facts=facts,
+        plan_facts=gmina_plan_facts(data),
         refreshed_at=read_at,
     )
 
 
 _SNAPSHOT_COLUMNS = ("teryt", "voivodeship", "status", "in_force", "period_start", "period_end",
-                     "latest_report_year", "data", "facts", "refreshed_at")  # fmt: skip
+                     "latest_report_year", "data", "facts", "plan_facts", "refreshed_at")  # fmt: skip
 
 
 # A reading that differs from the gmina's latest record becomes a record (answers as of a past day).
@@ -85,17 +87,17 @@ def snapshots_store(rows: Iterable[GminaSnapshot]) -> None:
     updates = ", ".join(f"{c} = excluded.{c}" for c in _SNAPSHOT_COLUMNS[1:])
     sql = (
         f"INSERT INTO {table} ({', '.join(_SNAPSHOT_COLUMNS)}) "  # noqa: S608 - our table and columns
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s::jsonb, %s) "
         f"ON CONFLICT (teryt) DO UPDATE SET {updates} WHERE {table}.refreshed_at <= excluded.refreshed_at"
     )
     params = [
         (r.gmina_id, r.voivodeship, r.status, r.in_force, r.period_start, r.period_end, r.latest_report_year,
-         json.dumps(r.data), json.dumps(r.facts), r.refreshed_at)
+         json.dumps(r.data), json.dumps(r.facts), json.dumps(r.plan_facts), r.refreshed_at)
         for r in rows
     ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
-        cursor.executemany(_RECORD_SQL, [(p[0], p[9], p[7]) for p in params])
+        cursor.executemany(_RECORD_SQL, [(p[0], p[10], p[7]) for p in params])
 
 
 def rollups_mark_stale(scopes: Iterable[str]) -> None:
@@ -126,7 +128,7 @@ def snapshot_refresh(*, teryt: str, published_at: datetime | None = None) -> boo
         data = gmina_snapshot(teryt=teryt)
         snapshots_store([snapshot_row(teryt=teryt, data=data, read_at=read_at, today=today)])
         rollups_mark_stale(scopes_of(teryt))
-        gmina_evaluations_refresh(teryt=teryt, data=data, today=today)
+        gmina_evaluations_refresh(teryt=teryt, plans=gmina_plan_facts(data), today=today)
     return True
 
 

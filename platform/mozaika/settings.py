@@ -175,6 +175,8 @@ ARCHIVE_S3_BUCKET = env.str("ARCHIVE_S3_BUCKET", default="")
 ARCHIVE_LOCAL_DIR = Path(env.str("ARCHIVE_LOCAL_DIR", default=str(DATA_DIR / "archive")))
 # How long a download link in an eligibility answer stays valid.
 ARCHIVE_LINK_SECONDS = env.int("ARCHIVE_LINK_SECONDS", default=300)
+# How long an API process keeps a call's parsed rules before reading the call again.
+CALL_CACHE_SECONDS = env.float("CALL_CACHE_SECONDS", default=2.0)
 # boto3 reads AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
 # AWS_DEFAULT_REGION from the environment itself.
 

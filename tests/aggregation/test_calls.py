@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from openpyxl import load_workbook
 
-from aggregation.calls import call_evaluate_all
+from aggregation.calls import call_evaluate_all, call_rules
 from aggregation.demo_calls import demo_calls_load
 from aggregation.models import Call, CallEvaluation
 from aggregation.services import snapshot_refresh, snapshot_row, snapshots_store
@@ -219,6 +219,20 @@ def test_a_bad_definition_is_422_naming_the_field_and_stores_nothing(
     assert response.status_code == 422, response.content
     assert problem_paths(response) == paths
     assert not Call.objects.exists()
+
+
+def test_an_api_process_keeps_call_rules_briefly_and_forgets_them_on_its_own_change(
+    operator: Api, fepz: Any, settings: Any
+) -> None:
+    settings.CALL_CACHE_SECONDS = 60.0
+    assert call_rules("FEPZ.06.19").criteria[-1].params.service_type == "supported_flat"
+    Call.objects.filter(code="FEPZ.06.19").update(criteria=[])  # another process's change, unseen here
+    assert len(call_rules("FEPZ.06.19").criteria) == 6
+    body = call_body()
+    del body["code"]
+    body["criteria"] = body["criteria"][:2]
+    assert operator.put_json(f"{CALLS}/FEPZ.06.19", body).status_code == 200  # this process's change
+    assert [c.code for c in call_rules("FEPZ.06.19").criteria] == ["applicant", "D1", "D2"]
 
 
 def test_duplicate_code_is_409_and_unknown_call_404(operator: Api, fepz: Any) -> None:

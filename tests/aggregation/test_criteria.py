@@ -17,6 +17,7 @@ from aggregation.criteria import (
     Situation,
     criterion_params_errors,
 )
+from aggregation.plan_facts import plan_facts
 
 SHA = "ab" * 32
 TERMS = CallTerms(
@@ -96,7 +97,8 @@ def plan(**overrides: Any) -> dict[str, Any]:
 
 def check(rule: str, params: dict[str, Any], *, plans: list[dict[str, Any]] | None = None, **situation: Any) -> bool:
     kind = RULE_KINDS[rule]
-    setting: dict[str, Any] = {"applicant": KOSZALIN, "plans": [plan()] if plans is None else plans,
+    snapshot_plans = [plan()] if plans is None else plans
+    setting: dict[str, Any] = {"applicant": KOSZALIN, "plans": [plan_facts(p) for p in snapshot_plans],  # type: ignore[arg-type]
                                "on": date(2026, 11, 23), "call": TERMS} | situation  # fmt: skip
     outcome = kind.check(Situation(**setting), kind.parse(params))
     assert outcome.reason_pl
@@ -231,10 +233,11 @@ def test_decision_access_all_pass_then_bonus_points() -> None:
     criteria = call_criteria(raw)
     assert criteria[0].code == "applicant"  # every call checks who applies
 
-    eligible = evaluate(Situation(KOSZALIN, [plan()], date(2026, 11, 23), TERMS), criteria)  # type: ignore[list-item]
+    facts = [plan_facts(plan())]  # type: ignore[arg-type]
+    eligible = evaluate(Situation(KOSZALIN, facts, date(2026, 11, 23), TERMS), criteria)
     assert (eligible["eligible"], eligible["points"], eligible["max_points"]) == (True, 3, 5)
 
-    lapsed = evaluate(Situation(KOSZALIN, [plan()], date(2031, 1, 2), TERMS), criteria)  # type: ignore[list-item]
+    lapsed = evaluate(Situation(KOSZALIN, facts, date(2031, 1, 2), TERMS), criteria)
     assert (lapsed["eligible"], lapsed["points"]) == (False, 0)  # points only for the eligible
     assert [c["passed"] for c in lapsed["criteria"]] == [True, False, True, False]
 
