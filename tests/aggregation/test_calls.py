@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from openpyxl import load_workbook
 
-from aggregation.calls import call_evaluate_all, call_rules
+from aggregation.calls import call_evaluate_all, call_rules, calls_evaluate_open
 from aggregation.demo_calls import demo_calls_load
 from aggregation.models import Call, CallEvaluation
 from aggregation.services import snapshot_refresh, snapshot_row, snapshots_store
@@ -176,6 +176,19 @@ def test_a_gmina_change_re_evaluates_its_open_calls_and_records_the_change(
 
     refresh(TRZEBIEL)  # nothing changed: no second event
     assert Event.objects.filter(type="eligibility.changed", teryt=TRZEBIEL).count() == 1
+
+
+def test_the_nightly_job_re_evaluates_open_calls_only(operator: Api) -> None:
+    refresh(KOSZALIN)
+    assert operator.post_json(CALLS, call_body()).status_code == 201
+    closed = call_body(code="FEPZ.06.01", opens_on="2025-01-01", deadline="2025-03-31")
+    assert operator.post_json(CALLS, closed).status_code == 201
+
+    runs = calls_evaluate_open()
+
+    assert list(runs) == ["FEPZ.06.19"]
+    assert runs["FEPZ.06.19"].evaluated == gminas_in_scope(voivodeship="32").count()
+    assert not CallEvaluation.objects.filter(call__code="FEPZ.06.01").exists()
 
 
 def test_a_closed_call_keeps_the_results_it_closed_with(operator: Api) -> None:
