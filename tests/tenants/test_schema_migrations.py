@@ -53,3 +53,20 @@ def test_a_failing_schema_is_reported_and_the_rest_go_on(db: None) -> None:
 
     assert list(summary.failures) == ["g0862011"]
     assert summary.migrated == 1
+
+
+def test_a_shared_apps_python_migration_is_replayed_not_run_in_every_schema(db: None) -> None:
+    # aggregation 0003 fills a public table with RunPython; in a tenant schema it is only
+    # recorded, so the other schemas replay the first one's recording.
+    shared_python = ("aggregation", "0003_snapshot_plan_facts")
+    with connection.cursor() as cursor:
+        for schema in BEHIND:
+            cursor.execute(
+                f"DELETE FROM {quoted_schema(schema)}.django_migrations WHERE app = %s AND name = %s",  # noqa: S608
+                list(shared_python),
+            )
+
+    summary = tenants_migrate(schemas=BEHIND + CURRENT)
+
+    assert (summary.migrated, summary.replayed, summary.up_to_date) == (1, 1, 2)
+    assert schemas_behind(BEHIND, expected_migrations()) == {}
