@@ -350,7 +350,7 @@ def area_indicators(situation: Situation, params: AreaIndicatorsParams) -> Outco
     areas, all_needed = _areas(params.area, situation)
 
     def measured(area: str) -> int:
-        return sum(1 for i in plan["indicators"] if i["area"] == area and i["measured"])
+        return plan["measured_indicators"].get(area, 0)
 
     counts = ", ".join(f"{a}: {measured(a)}" for a in areas)
     if areas and _covered(areas, all_needed, lambda a: measured(a) >= params.min_count):
@@ -387,7 +387,7 @@ def monitoring_values_complete(situation: Situation, params: NoParams) -> Outcom
     years = range(plan["period_start"], min(plan["period_end"], situation.on.year - 1) + 1)
     if not years:
         return _pass("Żaden rok planu się jeszcze nie zakończył.", "No year of the plan has finished yet.")
-    missing = [f"{i['label']} ({y})" for y in years for i in plan["indicators"] if y in i["missing_years"]]
+    missing = [f"{label} ({year})" for label, year in plan["missing_values"] if year in years]
     if missing:
         shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
         return _fail(f"Brak wartości wskaźników: {shown}.", f"Indicator values missing: {shown}.")

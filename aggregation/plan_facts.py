@@ -1,20 +1,14 @@
 """What a call's criteria look at in a gmina's plans: a compact reading of its snapshot, stored
-beside it (`GminaSnapshot.plan_facts`) so that answering a thousand gminas reads about a fifth
-of the bytes (the indicators' names, units and values make up most of a snapshot)."""
+beside it (`GminaSnapshot.plan_facts`) so that answering a thousand gminas reads a fraction of
+the bytes and objects (the indicators' names, units and values make up most of a snapshot)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TypedDict
 
 from tenants.plans.models import DocumentKind
 from tenants.plans.snapshot import ActSnapshot, FrozenVersionSnapshot, GminaSnapshotData, PlanSnapshot
-
-
-class IndicatorFacts(TypedDict):
-    label: str  # its number in the plan, else its name
-    area: str
-    measured: bool  # a baseline and a target are given
-    missing_years: list[int]  # the years of the plan's period without a current value
 
 
 class DocumentFacts(TypedDict):
@@ -34,7 +28,8 @@ class PlanFacts(TypedDict):
     frozen_version: FrozenVersionSnapshot | None
     action_numbers: list[str]
     service_types: list[str]
-    indicators: list[IndicatorFacts]
+    measured_indicators: dict[str, int]  # area -> indicators with a baseline and a target
+    missing_values: list[tuple[str, int]]  # (indicator, year of the period) without a current value
     yearly_report_years: list[int]
     resolution: DocumentFacts | None  # the adopting resolution's document
 
@@ -52,16 +47,14 @@ def plan_facts(plan: PlanSnapshot) -> PlanFacts:
         "frozen_version": plan.get("frozen_version"),
         "action_numbers": [n for area in plan["programme_areas"] for n in area.get("action_numbers", [])],
         "service_types": sorted({s["type"] for s in plan["services"]}),
-        "indicators": [
-            {
-                "label": i["number"] or i["name"],
-                "area": i["area"],
-                "measured": i["baseline"] is not None and i["target"] is not None,
-                "missing_years": [
-                    y for y in range(plan["period_start"], plan["period_end"] + 1) if str(y) not in i["values"]
-                ],
-            }
+        "measured_indicators": dict(
+            Counter(i["area"] for i in plan["indicators"] if i["baseline"] is not None and i["target"] is not None)
+        ),
+        "missing_values": [
+            (i["number"] or i["name"], year)
+            for year in range(plan["period_start"], plan["period_end"] + 1)
             for i in plan["indicators"]
+            if str(year) not in i["values"]
         ],
         "yearly_report_years": plan.get("yearly_report_years", []),
         "resolution": {"sha256": resolution["sha256"], "status": resolution["status"],
