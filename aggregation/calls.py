@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -116,10 +116,13 @@ def _evaluate_later(call: Call) -> None:
 def call_define(*, definition: CallDefinition, actor: Actor) -> Call:
     """A new call; its evaluations follow in the background."""
     _validated(definition)
+    exists = Conflict(f"Call {definition.code} already exists; change it with PUT /calls/{definition.code}.")
     with transaction.atomic():
-        if Call.objects.filter(code=definition.code).exists():
-            raise Conflict(f"Call {definition.code} already exists; change it with PUT /calls/{definition.code}.")
-        call = Call.objects.create(code=definition.code, defined_by=actor.name, **_fields(definition))
+        try:
+            with transaction.atomic():  # two definitions of one code at once: the second is a 409
+                call = Call.objects.create(code=definition.code, defined_by=actor.name, **_fields(definition))
+        except IntegrityError as duplicate:
+            raise exists from duplicate
         _forget_rules(call.code)  # a call of this code deleted earlier may still be kept
         audit_record(actor=actor, action="call.define", object_type="call", object_id=call.code,
                      changes=changes_between({}, _audited(call)))  # fmt: skip
