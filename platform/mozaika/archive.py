@@ -53,6 +53,9 @@ class Archive(Protocol):
     def link(self, key: str, *, filename: str, issued_to: str, seconds: int) -> str:
         """A download link valid for `seconds`: absolute (S3 presigned) or a path on this API."""
 
+    def digest(self, key: str) -> str | None:
+        """The SHA-256 of the stored bytes, read back in full; None when the object is missing."""
+
     def check(self) -> None:
         """Raise if the archive cannot be reached (used by /readyz)."""
 
@@ -125,6 +128,12 @@ class LocalArchive:
             while chunk := source.read(CHUNK):
                 yield chunk
 
+    def digest(self, key: str) -> str | None:
+        path = self._path(key)
+        if not path.is_file():
+            return None
+        return _sha256_of(self.open(key))
+
     def link(self, key: str, *, filename: str, issued_to: str, seconds: int) -> str:
         """A path on this API that streams the object for `seconds` (signed, so unguessable)."""
         token = signing.TimestampSigner(salt=LINK_SALT).sign_object({"k": key, "n": filename, "by": issued_to})
@@ -193,6 +202,16 @@ class S3Archive:
         body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"]
         yield from body.iter_chunks(CHUNK)
 
+    def digest(self, key: str) -> str | None:
+        from botocore.exceptions import ClientError
+
+        try:
+            return _sha256_of(self.open(key))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+                return None
+            raise
+
     def link(self, key: str, *, filename: str, issued_to: str, seconds: int) -> str:
         url: str = self.client.generate_presigned_url(
             "get_object",
@@ -204,6 +223,13 @@ class S3Archive:
 
     def check(self) -> None:
         self.client.head_bucket(Bucket=self.bucket)
+
+
+def _sha256_of(chunks: Iterator[bytes]) -> str:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _ascii(value: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import dramatiq
@@ -14,9 +15,11 @@ from mozaika.events.bus import EventEnvelope, event_consumer, event_record
 from mozaika.scheduling import periodic
 from mozaika.tenancy import schema_name_for
 from tenants.models import Tenant
+from tenants.plans.archive_check import archive_verify
 from tenants.plans.lifecycle import plans_expire
 from tenants.plans.services import document_archive
 
+logger = logging.getLogger(__name__)
 WORKER_ACTOR = Actor.system("worker:archive")
 SCHEDULER = Actor.system("scheduler")
 
@@ -40,6 +43,22 @@ def schedule_expiry() -> int:
         options: dict[str, Any] = {TENANT_SCHEMA_OPTION: schema_name_for(code)}
         expire_ended.send_with_options(args=(code,), **options)
     return len(codes)
+
+
+@dramatiq.actor(actor_name="plans.verify_archive", queue_name="periodic", max_retries=0, time_limit=6 * 3_600_000)
+def verify_archive() -> None:
+    check = archive_verify()
+    for finding in check.findings:
+        logger.error("archived document %s %s (gmina %s, document %s, recorded %s, found %s)", finding.document.key,
+                     finding.problem, finding.document.teryt, finding.document.document_id, finding.document.sha256,
+                     finding.found_sha256)  # fmt: skip
+    logger.info("archive verified: %d documents, %d problems", check.checked, len(check.findings))
+
+
+@periodic(name="plans.verify_archive", cron="30 3 * * *", description="re-read archived documents, compare hashes")
+def schedule_archive_verification() -> str:
+    verify_archive.send()
+    return "enqueued"
 
 
 @periodic(name="plans.reporting_reminders", cron="0 9 15 1 *", description="yearly reporting reminders (15 January)")

@@ -75,3 +75,10 @@ def test_s3_objects_carry_their_sha256_checksum_and_metadata(moto_s3: MotoS3) ->
 def test_a_local_key_cannot_escape_the_archive_folder(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="escapes"):
         b"".join(LocalArchive(tmp_path).open("../../etc/passwd"))
+
+
+def test_digest_reads_the_stored_bytes_back(archive: Archive) -> None:
+    stored = archive.store(staging_key=archive.stage(io.BytesIO(MINIMAL_PDF)), teryt=TRZEBIEL, sha256=SHA, metadata={})
+
+    assert archive.digest(stored.key) == SHA
+    assert archive.digest(f"{TRZEBIEL}/{'0' * 64}") is None

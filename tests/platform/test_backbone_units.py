@@ -68,7 +68,7 @@ def test_the_feed_is_ordered_paged_and_scoped(db: None, operator: Api) -> None:
 def test_scheduled_jobs_are_registered_and_runnable(db: None, settings: Any) -> None:
     out = StringIO()
     call_command("scheduler", "--list", stdout=out)
-    assert {"plans.expire", "plans.reporting_reminders", "aggregation.consistency"} <= set(JOBS)
+    assert {"plans.expire", "plans.reporting_reminders", "aggregation.consistency", "plans.verify_archive"} <= set(JOBS)
     assert "0 9 15 1 *" in out.getvalue()
 
     reminded = JOBS["plans.reporting_reminders"].run()

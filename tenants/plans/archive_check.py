@@ -1,0 +1,86 @@
+# ruff: noqa: S608 - SQL is built from a model table name and quote_ident()ed schema names only
+"""Proving the archive still holds what was adopted: every archived document of the given gminas
+is read back from the archive and its SHA-256 compared with the one recorded at upload."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.db import connection, transaction
+
+from mozaika.archive import get_archive
+from mozaika.tenancy import quoted_schema, schema_name_for
+from tenants.models import Tenant, TenantKind
+from tenants.plans.models import ArchiveStatus, PlanDocument
+
+BATCH = 200
+
+
+class Problem(StrEnum):
+    MISSING = "missing"
+    ALTERED = "altered"
+
+
+@dataclass(frozen=True)
+class ArchivedDocument:
+    teryt: str
+    document_id: int
+    plan_id: int
+    sha256: str
+    key: str
+
+
+@dataclass(frozen=True)
+class ArchiveFinding:
+    document: ArchivedDocument
+    problem: Problem
+    found_sha256: str | None
+
+
+@dataclass
+class ArchiveCheck:
+    checked: int = 0
+    findings: list[ArchiveFinding] = field(default_factory=list)
+
+
+def archived_documents(teryts: Iterable[str]) -> list[ArchivedDocument]:
+    """The archived documents of the gminas, read from their schemas a batch at a time."""
+    codes = sorted(teryts)
+    documents: list[ArchivedDocument] = []
+    for start in range(0, len(codes), BATCH):
+        batch = [code for code in codes[start : start + BATCH] if code.isdigit()]
+        if not batch:
+            continue
+        union = "\nUNION ALL\n".join(
+            f"SELECT '{code}', id, plan_id, sha256, archive_key FROM "
+            f"{quoted_schema(schema_name_for(code))}.{PlanDocument._meta.db_table} WHERE status = %s"
+            for code in batch
+        )
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")  # many schemas in one query: see tenants.plans.snapshot
+            cursor.execute(union, [ArchiveStatus.ARCHIVED] * len(batch))
+            documents.extend(ArchivedDocument(*row) for row in cursor.fetchall())
+    return documents
+
+
+def archive_verify(
+    *, teryts: Iterable[str] | None = None, progress: Callable[[ArchivedDocument], None] | None = None
+) -> ArchiveCheck:
+    """Read back every archived document (of `teryts`, else of every gmina with a schema) and
+    report those missing from the archive or whose bytes no longer hash to the recorded value."""
+    if teryts is None:
+        tenants = Tenant.objects.filter(kind=TenantKind.GMINA, schema_dropped_at__isnull=True)
+        teryts = tenants.values_list("code", flat=True)
+    archive, check = get_archive(), ArchiveCheck()
+    for document in archived_documents(teryts):
+        found = archive.digest(document.key)
+        if found is None:
+            check.findings.append(ArchiveFinding(document, Problem.MISSING, None))
+        elif found != document.sha256:
+            check.findings.append(ArchiveFinding(document, Problem.ALTERED, found))
+        check.checked += 1
+        if progress is not None:
+            progress(document)
+    return check
