@@ -32,7 +32,7 @@ from tenants.models import Gmina, Tenant
 from tenants.plans import selectors as plan_selectors
 from tenants.plans import services as plan_services
 from tenants.plans.completeness import Severity, completeness_check
-from tenants.plans.documents import pdf_receive
+from tenants.plans.documents import document_receive
 from tenants.plans.lifecycle import CommentSpec, ReviewDecision, plan_review, plan_submit
 from tenants.plans.models import AdoptingActKind, PlanVersion, ReportKind, ReviewComment
 from tenants.plans.programme import Programme, programme_of
@@ -133,10 +133,13 @@ def adopt_plan(
     act_date: date = Form(...),
     act_kind: AdoptingActKind = Form(AdoptingActKind.COUNCIL_RESOLUTION),
     in_force_from: date | None = Form(None),
-    resolution: UploadedFile = File(..., description="The adopting act, as a PDF"),
+    resolution: UploadedFile = File(
+        ..., description="The adopting act: PDF (signed or not), DOCX, ODT, XLSX, or XML signed with XAdES"
+    ),
 ) -> object:
     with gmina_scope(request, teryt, Action.PLAN_ADOPT) as (_, decision):
-        received = pdf_receive(source=cast(IO[bytes], resolution), filename=resolution.name or "", field="resolution")
+        received = document_receive(source=cast(IO[bytes], resolution), filename=resolution.name or "",
+                                    field="resolution", declared_type=resolution.content_type)  # fmt: skip
         plan_services.plan_adopt(
             teryt=teryt,
             plan_id=plan_id,

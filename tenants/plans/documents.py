@@ -1,4 +1,4 @@
-"""Receiving an uploaded document: type decided by content, size capped, hashed while staged."""
+"""Receiving an uploaded document: name checked, type decided by content, size capped, hashed while\nstaged."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ from typing import IO
 from django.conf import settings
 
 from mozaika.archive import get_archive
-from mozaika.errors import FieldError, PayloadTooLarge, UnsupportedMediaType
-
-PDF_MAGIC = b"%PDF-"
+from mozaika.errors import FieldError, PayloadTooLarge, ValidationFailed
+from tenants.plans.inspection import document_type
 
 
 @dataclass(frozen=True)
@@ -49,12 +48,22 @@ class _HashingReader:
         return chunk
 
 
-def sanitize_filename(name: str) -> str:
-    """Keep a readable base name (Polish letters included), drop paths and control characters."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    base = unicodedata.normalize("NFC", base)
-    base = re.sub(r"[\x00-\x1f\x7f]", "", base).strip(" .")
-    return base[:255] or "document"
+MAX_NAME_LENGTH = 255
+
+
+def document_name(name: str, *, field: str) -> str:
+    """The uploaded file's name, kept readable (Polish letters included): a bare name of at most
+    255 characters without control characters; anything else is refused, not silently fixed."""
+    problem = None
+    if re.search(r"[\x00-\x1f\x7f]", name):
+        problem = "the file name contains control characters (NUL included)"
+    elif "/" in name or "\\" in name or name.strip(" .") in {"", ".."}:
+        problem = "the file name must be a bare name, not a path"
+    elif len(name) > MAX_NAME_LENGTH:
+        problem = f"the file name is longer than {MAX_NAME_LENGTH} characters"
+    if problem:
+        raise ValidationFailed("The document's file name is not acceptable.", errors=[FieldError(field, problem)])
+    return unicodedata.normalize("NFC", name).strip()
 
 
 @contextmanager
@@ -67,21 +76,17 @@ def discarded_on_failure(document: ReceivedDocument) -> Iterator[None]:
         raise
 
 
-def pdf_receive(*, source: IO[bytes], filename: str, field: str) -> ReceivedDocument:
-    """Stage an uploaded PDF for archiving. Raises before staging anything when it is not one."""
-    head = source.read(len(PDF_MAGIC))
-    if head != PDF_MAGIC:
-        raise UnsupportedMediaType(
-            "The document must be a PDF file.",
-            errors=[FieldError(field, "the content is not a PDF (no %PDF- header)")],
-        )
-    source.seek(0)
+def document_receive(*, source: IO[bytes], filename: str, field: str, declared_type: str | None) -> ReceivedDocument:
+    """Stage an uploaded document for archiving, its type judged by its bytes
+    (`tenants.plans.inspection`). Raises before staging anything when it is refused."""
+    name = document_name(filename, field=field)
+    kind = document_type(source, field=field, declared=declared_type)
     reader = _HashingReader(source, settings.MAX_DOCUMENT_BYTES, field)
     staging_key = get_archive().stage(reader)  # type: ignore[arg-type]
     return ReceivedDocument(
         staging_key=staging_key,
         sha256=reader.digest.hexdigest(),
         size=reader.size,
-        content_type="application/pdf",
-        original_name=sanitize_filename(filename),
+        content_type=kind.value,
+        original_name=name,
     )

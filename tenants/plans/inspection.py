@@ -1,0 +1,105 @@
+"""What an uploaded document is, decided by its bytes: PDF, DOCX, XLSX, ODT or a XAdES-signed
+XML. The name and the declared content type decide nothing; an executable renamed `.pdf`, a
+ZIP that is none of the office formats, or a ZIP that inflates out of proportion is refused."""
+
+from __future__ import annotations
+
+import zipfile
+from enum import StrEnum
+from typing import IO
+
+from mozaika.errors import FieldError, UnsupportedMediaType, ValidationFailed
+
+# A document that inflates to more than this, or whose entries inflate more than RATIO times,
+# is a decompression bomb (office files compress XML about 5-20 times).
+MAX_INFLATED_BYTES = 512 * 1024 * 1024
+MAX_RATIO = 200
+MAX_ENTRIES = 10_000
+SNIFF_BYTES = 64 * 1024
+XADES_NAMESPACE = b"http://uri.etsi.org/01903/"
+XMLDSIG_NAMESPACE = b"http://www.w3.org/2000/09/xmldsig#"
+
+
+class DocumentType(StrEnum):
+    PDF = "application/pdf"
+    DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    ODT = "application/vnd.oasis.opendocument.text"
+    XADES = "application/xml"
+
+
+# Declared types that say nothing about the content (browsers send them for unknown files).
+UNDECLARED = {"", "application/octet-stream", "binary/octet-stream"}
+# What else a client may declare for each type.
+DECLARED_ALIASES = {DocumentType.XADES: {"text/xml", "application/xades+xml"}}
+
+
+def _refuse(field: str, reason: str) -> UnsupportedMediaType:
+    return UnsupportedMediaType(
+        "The document must be a PDF, DOCX, XLSX or ODT file, or an XML signed with XAdES.",
+        errors=[FieldError(field, reason)],
+    )
+
+
+def _zip_type(source: IO[bytes], field: str) -> DocumentType:
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise _refuse(field, "a damaged ZIP container") from error
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > MAX_ENTRIES:
+            raise _refuse(field, f"a ZIP container with {len(entries)} entries")
+        inflated = 0
+        for entry in entries:
+            if entry.filename.startswith("/") or ".." in entry.filename.split("/"):
+                raise _refuse(field, f"a ZIP entry with a path outside the container: {entry.filename!r}")
+            # Inflate for real, counting: the sizes a ZIP declares may lie.
+            entry_inflated = 0
+            with archive.open(entry) as content:
+                while chunk := content.read(1024 * 1024):
+                    entry_inflated += len(chunk)
+                    if inflated + entry_inflated > MAX_INFLATED_BYTES:
+                        raise _refuse(field, "a ZIP container that inflates beyond 512 MB (a decompression bomb)")
+                    if entry_inflated > 1 << 20 and entry_inflated > MAX_RATIO * max(entry.compress_size, 1):
+                        raise _refuse(field, f"a ZIP entry inflating over {MAX_RATIO} times (a decompression bomb)")
+            inflated += entry_inflated
+        names = {entry.filename for entry in entries}
+        if "mimetype" in names and archive.read("mimetype").strip() == DocumentType.ODT.value.encode():
+            return DocumentType.ODT
+        if "[Content_Types].xml" in names and "word/document.xml" in names:
+            return DocumentType.DOCX
+        if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+            return DocumentType.XLSX
+    raise _refuse(field, "a ZIP container that is not a DOCX, XLSX or ODT document")
+
+
+def _xml_type(head: bytes, field: str) -> DocumentType:
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise _refuse(field, "an XML document with a DOCTYPE or entities (not accepted in signed documents)")
+    if XADES_NAMESPACE not in head or XMLDSIG_NAMESPACE not in head:
+        raise _refuse(field, "an XML document without a XAdES signature")
+    return DocumentType.XADES
+
+
+def document_type(source: IO[bytes], *, field: str, declared: str | None = None) -> DocumentType:
+    """The type of the seekable `source` (left at its start); raises a 415 naming `field` when it
+    is none of the accepted ones or disagrees with a `declared` content type, a 422 when empty."""
+    source.seek(0)
+    head = source.read(SNIFF_BYTES)
+    source.seek(0)
+    if not head:
+        raise ValidationFailed("The document is empty.", errors=[FieldError(field, "the file has no content")])
+    if head.startswith(b"%PDF-"):
+        kind = DocumentType.PDF
+    elif head.startswith(b"PK\x03\x04"):
+        kind = _zip_type(source, field)
+        source.seek(0)
+    elif head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        kind = _xml_type(head, field)
+    else:
+        raise _refuse(field, "the content is none of the accepted types (judged by its bytes, not its name)")
+    said = (declared or "").split(";")[0].strip().lower()
+    if said not in UNDECLARED and said != kind.value and said not in DECLARED_ALIASES.get(kind, set()):
+        raise _refuse(field, f"declared as {said}, but the content is {kind.value}")
+    return kind

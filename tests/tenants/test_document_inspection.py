@@ -1,0 +1,149 @@
+"""A document's type comes from its bytes: each accepted format is recognised; executables,
+foreign ZIPs, decompression bombs, unsigned or entity-laden XML and lying headers are refused."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from mozaika.errors import UnsupportedMediaType, ValidationFailed
+from tenants.plans.documents import document_name
+from tenants.plans.inspection import DocumentType, document_type
+from tests.support import MINIMAL_PDF, TRZEBIEL, Api
+
+
+def zipped(entries: dict[str, bytes], *, stored_first: str | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        if stored_first:
+            archive.writestr(zipfile.ZipInfo(stored_first), entries.pop(stored_first), zipfile.ZIP_STORED)
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+DOCX = zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
+XLSX = zipped({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"})
+ODT = zipped({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"},
+             stored_first="mimetype")  # fmt: skip
+XADES = (
+    b'<?xml version="1.0" encoding="UTF-8"?><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#">'
+    b'<ds:Object><xades:QualifyingProperties xmlns:xades="http://uri.etsi.org/01903/v1.3.2#"/></ds:Object>'
+    b"</ds:Signature>"
+)
+BOMB = zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"\0" * (64 * 1024 * 1024)})
+
+
+def kind_of(data: bytes, declared: str | None = None) -> DocumentType:
+    return document_type(io.BytesIO(data), field="file", declared=declared)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [(MINIMAL_PDF, DocumentType.PDF), (DOCX, DocumentType.DOCX), (XLSX, DocumentType.XLSX), (ODT, DocumentType.ODT),
+     (XADES, DocumentType.XADES), (b"\xef\xbb\xbf" + XADES, DocumentType.XADES)],
+    ids=["pdf", "docx", "xlsx", "odt", "xades", "xades-with-bom"],
+)  # fmt: skip
+def test_accepted_types_are_recognised_by_content(data: bytes, expected: DocumentType) -> None:
+    assert kind_of(data) is expected
+    assert kind_of(data, "application/octet-stream") is expected
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"MZ\x90\x00\x03 an executable renamed .pdf", "none of the accepted types"),
+        (b"\x7fELF\x02\x01\x01", "none of the accepted types"),
+        (zipped({"payload.exe": b"MZ"}), "not a DOCX, XLSX or ODT"),
+        (b"PK\x03\x04 not really a zip", "damaged ZIP"),
+        (BOMB, "decompression bomb"),
+        (zipped({"../../evil": b"x", "[Content_Types].xml": b"", "word/document.xml": b""}), "outside the container"),
+        (b"<?xml version='1.0'?><root/>", "without a XAdES signature"),
+        (b'<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY lol "lol">]>' + XADES[38:], "DOCTYPE or entities"),
+    ],
+    ids=["exe", "elf", "foreign-zip", "damaged-zip", "zip-bomb", "zip-slip", "unsigned-xml", "xml-entities"],
+)
+def test_other_content_is_refused_with_the_reason(data: bytes, reason: str) -> None:
+    with pytest.raises(UnsupportedMediaType) as refused:
+        kind_of(data)
+    assert reason in refused.value.errors[0].message
+    assert refused.value.errors[0].path == "file"
+
+
+def test_a_declared_type_that_contradicts_the_content_is_refused() -> None:
+    with pytest.raises(UnsupportedMediaType) as refused:
+        kind_of(DOCX, "application/pdf")
+    assert "declared as application/pdf" in refused.value.errors[0].message
+    assert kind_of(XADES, "text/xml") is DocumentType.XADES
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("a\0b.pdf", "control characters"), ("../u.pdf", "bare name"), ("u" * 300 + ".pdf", "longer than 255")],
+    ids=["nul", "path", "300-chars"],
+)
+def test_a_name_that_is_not_a_bare_readable_name_is_refused(name: str, reason: str) -> None:
+    # What reaches `document_name` from another entry point than Django's multipart parser.
+    with pytest.raises(ValidationFailed) as refused:
+        document_name(name, field="file")
+    assert reason in refused.value.errors[0].message
+    assert document_name("Uchwała Nr XII.pdf", field="file") == "Uchwała Nr XII.pdf"
+
+
+def test_an_empty_file_is_422() -> None:
+    with pytest.raises(ValidationFailed):
+        kind_of(b"")
+
+
+def adopt(api: Api, plan_id: int, upload: SimpleUploadedFile) -> Any:
+    return api.post_form(
+        f"/api/v1/gminas/{TRZEBIEL}/plans/{plan_id}/adoption",
+        {"act_number": "XII/84/2024", "act_date": "2024-06-27", "resolution": upload},
+    )
+
+
+@pytest.mark.parametrize(
+    ("upload", "status", "message"),
+    [
+        (SimpleUploadedFile("uchwala.pdf", b"", "application/pdf"), 422, "no content"),
+        (SimpleUploadedFile("uchwala.pdf", b"MZ\x90\x00 exe", "application/pdf"), 415, "none of the accepted"),
+        (SimpleUploadedFile("uchwala.docx", BOMB, "application/octet-stream"), 415, "decompression bomb"),
+        (SimpleUploadedFile("uchwala.pdf", MINIMAL_PDF, "image/png"), 415, "declared as image/png"),
+    ],
+    ids=["empty", "exe-as-pdf", "zip-bomb-as-docx", "wrong-content-type"],
+)
+def test_a_refused_resolution_changes_nothing(
+    accepted_plan: dict[str, Any], trzebiel_admin: Api, local_archive: Any, upload: Any, status: int, message: str
+) -> None:
+    response = adopt(trzebiel_admin, accepted_plan["id"], upload)
+
+    assert response.status_code == status, response.content
+    problem = response.json()
+    assert problem["errors"][0]["path"] == "resolution"
+    assert message in problem["errors"][0]["message"]
+    assert trzebiel_admin.get(f"/api/v1/gminas/{TRZEBIEL}/plans/{accepted_plan['id']}").json()["status"] == "accepted"
+    assert not (local_archive / "staging").exists() or not any((local_archive / "staging").iterdir())
+
+
+def test_a_path_in_the_name_is_reduced_to_its_base_name_by_the_upload_parser(
+    accepted_plan: dict[str, Any], trzebiel_admin: Api
+) -> None:
+    # Django's multipart parser keeps only the base name, drops NUL and other unprintable
+    # characters and shortens a name to 255 characters (keeping the extension) before Mozaika
+    # sees it; what Mozaika stores is that bare name.
+    upload = SimpleUploadedFile("../../etc/uchwała\0.pdf", MINIMAL_PDF, "application/pdf")
+    response = adopt(trzebiel_admin, accepted_plan["id"], upload)
+
+    assert response.status_code == 200, response.content
+    assert response.json()["documents"][0]["original_name"] == "uchwała.pdf"
+
+
+def test_a_docx_resolution_is_accepted_with_its_type(accepted_plan: dict[str, Any], trzebiel_admin: Api) -> None:
+    response = adopt(trzebiel_admin, accepted_plan["id"], SimpleUploadedFile("uchwała.docx", DOCX, DocumentType.DOCX))
+
+    assert response.status_code == 200, response.content
+    assert response.json()["documents"][0]["content_type"] == DocumentType.DOCX.value
