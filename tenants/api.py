@@ -32,6 +32,7 @@ from tenants.models import Gmina, Tenant
 from tenants.plans import selectors as plan_selectors
 from tenants.plans import services as plan_services
 from tenants.plans.completeness import Severity, completeness_check
+from tenants.plans.document_protection import document_legal_hold, document_retention_extend
 from tenants.plans.documents import document_receive
 from tenants.plans.lifecycle import CommentSpec, ReviewDecision, plan_review, plan_submit
 from tenants.plans.models import AdoptingActKind, PlanVersion, ReportKind, ReviewComment
@@ -40,7 +41,7 @@ from tenants.plans.reporting import FigureSpec, SectionSpec, diagnosis_replace, 
 from tenants.plans.spreadsheet import plan_workbook, workbook_plan
 from tenants.plans.versions import Change, structural_diff
 from tenants.provisioning import Outcome, tenant_provision
-from tenants.schemas import GminaOut, PlanIn, PlanOut, TenantIn, TenantOut
+from tenants.schemas import DocumentOut, GminaOut, PlanIn, PlanOut, TenantIn, TenantOut
 from tenants.selectors import gmina_get, gmina_search, tenant_get
 
 router = Router(tags=["gminas"])
@@ -151,6 +152,38 @@ def adopt_plan(
             actor=actor_for(request, decision),
         )
         return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt)
+
+
+class RetentionIn(Schema):
+    retain_until: date = Field(description="keep the document at least until this day (only ever extended)")
+
+
+class LegalHoldIn(Schema):
+    on: bool
+
+
+@router.put(
+    "/gminas/{teryt}/documents/{document_id}/retention",
+    response=DocumentOut,
+    summary="Extend an archived document's retention (operators)",
+)
+def extend_retention(request: HttpRequest, document_id: int, payload: RetentionIn, teryt: str = Teryt) -> object:
+    with gmina_scope(request, teryt, Action.DOCUMENT_PROTECT) as (_, decision):
+        return document_retention_extend(
+            teryt=teryt, document_id=document_id, until=payload.retain_until, actor=actor_for(request, decision)
+        )
+
+
+@router.put(
+    "/gminas/{teryt}/documents/{document_id}/legal-hold",
+    response=DocumentOut,
+    summary="Set or lift a legal hold on an archived document (operators)",
+)
+def set_legal_hold(request: HttpRequest, document_id: int, payload: LegalHoldIn, teryt: str = Teryt) -> object:
+    with gmina_scope(request, teryt, Action.DOCUMENT_PROTECT) as (_, decision):
+        return document_legal_hold(
+            teryt=teryt, document_id=document_id, on=payload.on, actor=actor_for(request, decision)
+        )
 
 
 @router.get("/gminas/{teryt}/plans/{plan_id}/programme", response=Programme, summary="The plan's programme part")

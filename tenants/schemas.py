@@ -126,6 +126,8 @@ class DocumentOut(Schema):
     uploaded_by: str
     uploaded_at: dt.datetime
     archived_at: dt.datetime | None
+    retain_until: dt.date | None
+    legal_hold: bool
 
 
 class PlanOut(Schema):

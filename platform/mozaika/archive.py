@@ -11,11 +11,13 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import json
 import os
 import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any, Protocol, cast
 
@@ -41,8 +43,12 @@ class Archive(Protocol):
     def stage(self, source: IO[bytes]) -> str:
         """Keep uploaded bytes where a worker can read them; returns the staging key."""
 
-    def store(self, *, staging_key: str, teryt: str, sha256: str, metadata: dict[str, str]) -> StoredObject:
-        """Move staged bytes to `{teryt}/{sha256}`, verifying the hash."""
+    def store(
+        self, *, staging_key: str, teryt: str, sha256: str, metadata: dict[str, str], retain_until: date | None = None
+    ) -> StoredObject:
+        """Move staged bytes to `{teryt}/{sha256}`, verifying the hash; with `retain_until`, the
+        object cannot be deleted or replaced before that day (an existing one's date is extended,
+        never shortened)."""
 
     def discard(self, staging_key: str) -> None:
         """Forget staged bytes that will never be stored (the request that staged them failed)."""
@@ -55,6 +61,12 @@ class Archive(Protocol):
 
     def digest(self, key: str) -> str | None:
         """The SHA-256 of the stored bytes, read back in full; None when the object is missing."""
+
+    def retain(self, key: str, until: date) -> None:
+        """Keep the object at least until `until` (the end of that day); never shortens."""
+
+    def hold(self, key: str, on: bool) -> None:
+        """Set or lift a legal hold: while on, the object cannot be deleted whatever its date."""
 
     def check(self) -> None:
         """Raise if the archive cannot be reached (used by /readyz)."""
@@ -98,8 +110,12 @@ class LocalArchive:
             raise
         return key
 
-    def store(self, *, staging_key: str, teryt: str, sha256: str, metadata: dict[str, str]) -> StoredObject:
+    def store(
+        self, *, staging_key: str, teryt: str, sha256: str, metadata: dict[str, str], retain_until: date | None = None
+    ) -> StoredObject:
         key = content_key(teryt, sha256)
+        if retain_until is not None:
+            self.retain(key, retain_until)
         final = self._path(key)
         if final.exists():
             self.discard(staging_key)
@@ -127,6 +143,28 @@ class LocalArchive:
         with open(self._path(key), "rb") as source:
             while chunk := source.read(CHUNK):
                 yield chunk
+
+    def _lock_path(self, key: str) -> Path:
+        return self._path(f"locks/{key}.json")
+
+    def lock_state(self, key: str) -> dict[str, Any]:
+        """The retention date and legal hold recorded for a stored object (the folder cannot
+        enforce them; Mozaika refuses to delete or replace archived documents in any case)."""
+        path = self._lock_path(key)
+        return json.loads(path.read_text()) if path.is_file() else {"retain_until": None, "legal_hold": False}
+
+    def _write_lock(self, key: str, state: dict[str, Any]) -> None:
+        path = self._lock_path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(state))
+
+    def retain(self, key: str, until: date) -> None:
+        state = self.lock_state(key)
+        if state["retain_until"] is None or until.isoformat() > state["retain_until"]:
+            self._write_lock(key, state | {"retain_until": until.isoformat()})
+
+    def hold(self, key: str, on: bool) -> None:
+        self._write_lock(key, self.lock_state(key) | {"legal_hold": on})
 
     def digest(self, key: str) -> str | None:
         path = self._path(key)
@@ -158,10 +196,14 @@ class S3Archive:
         self.client.upload_fileobj(source, self.bucket, key)
         return key
 
-    def store(self, *, staging_key: str, teryt: str, sha256: str, metadata: dict[str, str]) -> StoredObject:
+    def store(
+        self, *, staging_key: str, teryt: str, sha256: str, metadata: dict[str, str], retain_until: date | None = None
+    ) -> StoredObject:
         key = content_key(teryt, sha256)
         if self._exists(key):
             self.discard(staging_key)
+            if retain_until is not None:
+                self.retain(key, retain_until)
             return StoredObject(key=key, sha256=sha256, size=self._size(key))
         with tempfile.TemporaryFile() as spool:
             body = cast(IO[bytes], self.client.get_object(Bucket=self.bucket, Key=staging_key)["Body"])
@@ -177,9 +219,37 @@ class S3Archive:
                 ChecksumAlgorithm="SHA256",
                 ChecksumSHA256=base64.b64encode(bytes.fromhex(sha256)).decode(),
                 Metadata={name: _ascii(value) for name, value in metadata.items()},
+                **self._protection(retain_until),
             )
         self.discard(staging_key)
         return StoredObject(key=key, sha256=sha256, size=size)
+
+    def _protection(self, retain_until: date | None) -> dict[str, Any]:
+        extra: dict[str, Any] = {}
+        if settings.ARCHIVE_SSE:
+            extra["ServerSideEncryption"] = settings.ARCHIVE_SSE
+            if settings.ARCHIVE_SSE_KMS_KEY_ID:
+                extra["SSEKMSKeyId"] = settings.ARCHIVE_SSE_KMS_KEY_ID
+        if retain_until is not None and settings.ARCHIVE_OBJECT_LOCK_MODE:
+            extra["ObjectLockMode"] = settings.ARCHIVE_OBJECT_LOCK_MODE
+            extra["ObjectLockRetainUntilDate"] = _end_of(retain_until)
+        return extra
+
+    def retain(self, key: str, until: date) -> None:
+        if not settings.ARCHIVE_OBJECT_LOCK_MODE:
+            return
+        head = self.client.head_object(Bucket=self.bucket, Key=key)
+        current = head.get("ObjectLockRetainUntilDate")
+        if current is not None and current >= _end_of(until):
+            return  # never shortened (the store does not enforce that for every mode)
+        self.client.put_object_retention(
+            Bucket=self.bucket,
+            Key=key,
+            Retention={"Mode": settings.ARCHIVE_OBJECT_LOCK_MODE, "RetainUntilDate": _end_of(until)},
+        )
+
+    def hold(self, key: str, on: bool) -> None:
+        self.client.put_object_legal_hold(Bucket=self.bucket, Key=key, LegalHold={"Status": "ON" if on else "OFF"})
 
     def discard(self, staging_key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=staging_key)
@@ -223,6 +293,10 @@ class S3Archive:
 
     def check(self) -> None:
         self.client.head_bucket(Bucket=self.bucket)
+
+
+def _end_of(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
 
 
 def _sha256_of(chunks: Iterator[bytes]) -> str:

@@ -173,6 +173,14 @@ FAULT_INJECTION = env.str("MOZAIKA_FAULT_INJECTION", default="")
 # --- document archive ---------------------------------------------------------------------------
 ARCHIVE_S3_BUCKET = env.str("ARCHIVE_S3_BUCKET", default="")
 ARCHIVE_LOCAL_DIR = Path(env.str("ARCHIVE_LOCAL_DIR", default=str(DATA_DIR / "archive")))
+# Object Lock for adopted documents (the bucket must have it enabled): "" (off), GOVERNANCE or
+# COMPLIANCE; retained until 31 December of the plan's last year plus this many years (art. 82
+# counts from the last payment, which the archive cannot know: operators extend it later).
+ARCHIVE_OBJECT_LOCK_MODE = env.str("ARCHIVE_OBJECT_LOCK_MODE", default="")
+ARCHIVE_RETENTION_YEARS = env.int("ARCHIVE_RETENTION_YEARS", default=10)
+# Server-side encryption of archived objects: "" (the bucket's default), AES256 or aws:kms.
+ARCHIVE_SSE = env.str("ARCHIVE_SSE", default="")
+ARCHIVE_SSE_KMS_KEY_ID = env.str("ARCHIVE_SSE_KMS_KEY_ID", default="")
 # How long a download link in an eligibility answer stays valid.
 ARCHIVE_LINK_SECONDS = env.int("ARCHIVE_LINK_SECONDS", default=300)
 # How long an API process keeps a call's parsed rules before reading the call again.

@@ -147,6 +147,9 @@ class PlanDocument(models.Model):
     uploaded_by = models.CharField(max_length=150)
     uploaded_at = models.DateTimeField(auto_now_add=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # Object Lock: kept at least until this day (extendable, never shortened), and a legal hold.
+    retain_until = models.DateField(null=True, blank=True)
+    legal_hold = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["id"]

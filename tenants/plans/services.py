@@ -23,6 +23,7 @@ from tenants.plans.content_models import (
     PlanService,
     SpecificGoal,
 )
+from tenants.plans.document_protection import adopted_document_retention
 from tenants.plans.documents import ReceivedDocument, discarded_on_failure
 from tenants.plans.lifecycle import (
     EDITABLE,
@@ -208,8 +209,10 @@ def document_archive(*, teryt: str, document_id: int, actor: Actor) -> PlanDocum
     document = PlanDocument.objects.select_for_update().select_related("plan").get(pk=document_id)
     if document.status == ArchiveStatus.ARCHIVED:
         return document
+    retain_until = adopted_document_retention(document.plan)
     try:
         stored = get_archive().store(
+            retain_until=retain_until,
             staging_key=document.staging_key,
             teryt=teryt,
             sha256=document.sha256,
@@ -232,7 +235,8 @@ def document_archive(*, teryt: str, document_id: int, actor: Actor) -> PlanDocum
     document.archive_key = stored.key
     document.staging_key = ""
     document.archived_at = timezone.now()
-    document.save(update_fields=["status", "archive_key", "staging_key", "archived_at"])
+    document.retain_until = retain_until
+    document.save(update_fields=["status", "archive_key", "staging_key", "archived_at", "retain_until"])
     plan_event(
         document.plan,
         type="document.archived",

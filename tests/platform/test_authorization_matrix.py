@@ -115,6 +115,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/calls/{code}/results"): "region_rollup",
     ("POST", "/api/v1/eligibility:batch"): "eligibility",
     ("GET", "/api/v1/archive/links/{token}"): "public",
+    ("PUT", "/api/v1/gminas/{teryt}/documents/{document_id}/retention"): "operator",
+    ("PUT", "/api/v1/gminas/{teryt}/documents/{document_id}/legal-hold"): "operator",
 }
 # Operations whose target (own or foreign gmina or voivodeship) is in the body or a call's owner.
 TARGETED_ELSEWHERE = {("POST", "/api/v1/calls"), ("POST", "/api/v1/eligibility:batch")}
@@ -179,6 +181,7 @@ def request_for(method: str, path: str, target: str) -> tuple[str, dict[str, Any
     call_define(definition=CallIn(**call).definition(call_code), actor=Actor.system("test"))
     values = {
         "code": call_code,
+        "document_id": "1",
         "token": "not-a-link",
         "teryt": teryt,
         "voivodeship": voivodeship,
@@ -208,6 +211,8 @@ def request_for(method: str, path: str, target: str) -> tuple[str, dict[str, Any
         ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/reports"): {"kind": "yearly", "year": 2025, "narrative": "x"},
         ("POST", "/api/v1/calls"): call_body(code=f"MTX.{voivodeship}.02", voivodeship=voivodeship),
         ("PUT", "/api/v1/calls/{code}"): call,
+        ("PUT", "/api/v1/gminas/{teryt}/documents/{document_id}/retention"): {"retain_until": "2045-12-31"},
+        ("PUT", "/api/v1/gminas/{teryt}/documents/{document_id}/legal-hold"): {"on": True},
         ("POST", "/api/v1/eligibility:batch"): {"on": "2025-01-01", "items": [{"teryt": teryt, "area": "seniors"}]},
     }
     if path.endswith("/plan-workbooks"):
