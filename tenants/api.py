@@ -13,7 +13,9 @@ from typing import IO, Any, cast
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.http import content_disposition_header
 from django_tenants.utils import tenant_context
 from ninja import Router, Schema, Status
 from ninja.files import UploadedFile
@@ -21,6 +23,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.params.functions import File, Form, Path, Query
 from pydantic import Field
 
+from mozaika.archive import S3Archive, get_archive
 from mozaika.audit.log import actor_for, audit_record
 from mozaika.errors import FieldError, PayloadTooLarge, PreconditionRequired
 from mozaika.events.history import aggregate_history
@@ -152,6 +155,26 @@ def adopt_plan(
             actor=actor_for(request, decision),
         )
         return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt)
+
+
+@router.get(
+    "/gminas/{teryt}/documents/{document_id}/download",
+    summary="Download an archived document (S3: a redirect to a short-lived presigned URL); audited",
+)
+def download_document(request: HttpRequest, document_id: int, teryt: str = Teryt) -> HttpResponseBase:
+    with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
+        document = plan_selectors.document_get(document_id=document_id, teryt=teryt, visibility=decision.visibility)
+        audit_record(actor=actor_for(request, decision), action="document.download", object_type="document",
+                     object_id=document.pk, teryt=teryt)  # fmt: skip
+        archive = get_archive()
+        if isinstance(archive, S3Archive):
+            url = archive.link(document.archive_key, filename=document.original_name, issued_to=decision.principal.name,
+                               seconds=settings.ARCHIVE_LINK_SECONDS)  # fmt: skip
+            return HttpResponseRedirect(url)
+        response = StreamingHttpResponse(archive.open(document.archive_key), content_type=document.content_type)
+        response["Content-Disposition"] = content_disposition_header(True, document.original_name) or "attachment"
+        response["Content-Length"] = str(document.size)
+        return response
 
 
 class RetentionIn(Schema):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from mozaika.errors import NotFound
+from mozaika.errors import Conflict, NotFound
 from mozaika.identity.authz import Visibility
-from tenants.plans.models import Indicator, IndicatorValue, Plan, PlanStatus, PlanVersion
+from tenants.plans.models import ArchiveStatus, Indicator, IndicatorValue, Plan, PlanDocument, PlanStatus, PlanVersion
 
 
 def current_values() -> QuerySet[IndicatorValue]:
@@ -43,6 +43,16 @@ def plan_get(*, plan_id: int, teryt: str, visibility: Visibility = Visibility.AL
     if plan is None:
         raise NotFound(f"Plan {plan_id} does not exist in gmina {teryt}.")
     return plan
+
+
+def document_get(*, document_id: int, teryt: str, visibility: Visibility = Visibility.ALL) -> PlanDocument:
+    """An archived document of a plan the caller may see."""
+    document = PlanDocument.objects.filter(pk=document_id, plan__in=_visible(visibility)).first()
+    if document is None:
+        raise NotFound(f"Document {document_id} does not exist in gmina {teryt}.")
+    if document.status != ArchiveStatus.ARCHIVED:
+        raise Conflict(f"Document {document_id} is not archived yet ({document.status}); try again later.")
+    return document
 
 
 def version_get(*, plan_id: int, number: int, teryt: str, visibility: Visibility = Visibility.ALL) -> PlanVersion:

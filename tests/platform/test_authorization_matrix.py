@@ -117,6 +117,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/archive/links/{token}"): "public",
     ("PUT", "/api/v1/gminas/{teryt}/documents/{document_id}/retention"): "operator",
     ("PUT", "/api/v1/gminas/{teryt}/documents/{document_id}/legal-hold"): "operator",
+    ("GET", "/api/v1/gminas/{teryt}/documents/{document_id}/download"): "gmina_read",
 }
 # Operations whose target (own or foreign gmina or voivodeship) is in the body or a call's owner.
 TARGETED_ELSEWHERE = {("POST", "/api/v1/calls"), ("POST", "/api/v1/eligibility:batch")}

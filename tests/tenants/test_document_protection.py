@@ -8,15 +8,17 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
+import httpx
 import pytest
 from botocore.exceptions import ClientError
 from django_tenants.utils import schema_context
 
 from mozaika.archive import LocalArchive, get_archive
 from mozaika.audit.log import Actor
+from mozaika.audit.models import AuditEntry
 from tenants.plans.models import PlanDocument
 from tenants.plans.services import document_archive
-from tests.support import TRZEBIEL, Api, MotoS3, adoption_form
+from tests.support import MINIMAL_PDF, TRZEBIEL, Api, MotoS3, adoption_form
 
 RETAINED = date(2027 + 10, 12, 31)  # plan_body's period ends in 2027; ARCHIVE_RETENTION_YEARS = 10
 
@@ -117,3 +119,38 @@ def test_a_pending_document_cannot_be_protected_yet(
 
     assert response.status_code == 409
     assert operator.put_json(f"/api/v1/gminas/{TRZEBIEL}/documents/999/legal-hold", {"on": True}).status_code == 404
+
+
+def test_a_download_streams_the_local_file_and_is_audited(
+    trzebiel_admin: Api, accepted_plan: dict[str, Any], krakow_viewer: Api
+) -> None:
+    document = adopt_and_archive(trzebiel_admin, accepted_plan["id"])
+
+    response = trzebiel_admin.get(f"/api/v1/gminas/{TRZEBIEL}/documents/{document.pk}/download")
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == MINIMAL_PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    entry = AuditEntry.objects.filter(action="document.download").latest("id")
+    assert (entry.actor_name, entry.teryt, entry.object_id) == ("demo-trzebiel-admin", TRZEBIEL, str(document.pk))
+    assert krakow_viewer.get(f"/api/v1/gminas/{TRZEBIEL}/documents/{document.pk}/download").status_code == 403
+
+
+def test_a_download_from_s3_redirects_to_a_presigned_url_with_the_same_bytes(
+    trzebiel_admin: Api, accepted_plan: dict[str, Any], locked_bucket: str
+) -> None:
+    document = adopt_and_archive(trzebiel_admin, accepted_plan["id"])
+
+    response = trzebiel_admin.get(f"/api/v1/gminas/{TRZEBIEL}/documents/{document.pk}/download")
+
+    assert response.status_code == 302
+    assert httpx.get(response["Location"], timeout=10).content == MINIMAL_PDF
+
+
+def test_a_pending_document_is_not_downloadable_yet(trzebiel_admin: Api, accepted_plan: dict[str, Any]) -> None:
+    trzebiel_admin.post_form(f"/api/v1/gminas/{TRZEBIEL}/plans/{accepted_plan['id']}/adoption", adoption_form())
+    with schema_context("g" + TRZEBIEL):
+        document = PlanDocument.objects.get()
+
+    assert trzebiel_admin.get(f"/api/v1/gminas/{TRZEBIEL}/documents/{document.pk}/download").status_code == 409
