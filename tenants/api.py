@@ -36,9 +36,10 @@ from tenants.plans import selectors as plan_selectors
 from tenants.plans import services as plan_services
 from tenants.plans.completeness import Severity, completeness_check
 from tenants.plans.document_protection import document_legal_hold, document_retention_extend
+from tenants.plans.document_uploads import document_upload
 from tenants.plans.documents import document_receive
 from tenants.plans.lifecycle import CommentSpec, ReviewDecision, plan_review, plan_submit
-from tenants.plans.models import AdoptingActKind, PlanVersion, ReportKind, ReviewComment
+from tenants.plans.models import AdoptingActKind, DocumentKind, PlanVersion, ReportKind, ReviewComment
 from tenants.plans.programme import Programme, programme_of
 from tenants.plans.reporting import FigureSpec, SectionSpec, diagnosis_replace, indicator_value_report, report_file
 from tenants.plans.spreadsheet import plan_workbook, workbook_plan
@@ -155,6 +156,27 @@ def adopt_plan(
             actor=actor_for(request, decision),
         )
         return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt)
+
+
+@router.post(
+    "/gminas/{teryt}/plans/{plan_id}/documents",
+    response={201: DocumentOut},
+    summary="Add a document to a plan (archived in the background; a correction names the one it corrects)",
+)
+def upload_document(
+    request: HttpRequest,
+    plan_id: int,
+    teryt: str = Teryt,
+    kind: DocumentKind = Form(..., description="plan, report, annex or resolution"),
+    corrects: int | None = Form(None, description="the document this one corrects (which stays as it was)"),
+    file: UploadedFile = File(..., description="PDF, DOCX, XLSX, ODT, or XML signed with XAdES"),
+) -> Status[object]:
+    with gmina_scope(request, teryt, Action.PLAN_EDIT) as (_, decision):
+        received = document_receive(source=cast(IO[bytes], file), filename=file.name or "", field="file",
+                                    declared_type=file.content_type)  # fmt: skip
+        document = document_upload(teryt=teryt, plan_id=plan_id, kind=kind, received=received, corrects=corrects,
+                                   actor=actor_for(request, decision))  # fmt: skip
+        return Status(201, document)
 
 
 @router.get(

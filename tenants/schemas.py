@@ -128,6 +128,7 @@ class DocumentOut(Schema):
     archived_at: dt.datetime | None
     retain_until: dt.date | None
     legal_hold: bool
+    corrects_id: int | None
 
 
 class PlanOut(Schema):

@@ -24,7 +24,7 @@ WORKER_ACTOR = Actor.system("worker:archive")
 SCHEDULER = Actor.system("scheduler")
 
 
-@event_consumer("plan.adopted", name="plans.archive_documents")
+@event_consumer("plan.adopted", "document.uploaded", name="plans.archive_documents")
 def archive_documents(event: EventEnvelope) -> None:
     for document in event.payload.get("documents", []):
         document_archive(teryt=event.teryt, document_id=document["id"], actor=WORKER_ACTOR)

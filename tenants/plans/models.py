@@ -123,6 +123,9 @@ class IndicatorValue(models.Model):
 
 class DocumentKind(models.TextChoices):
     RESOLUTION = "resolution", "uchwała"
+    PLAN = "plan", "dokument planu"
+    REPORT = "report", "sprawozdanie z realizacji"
+    ANNEX = "annex", "załącznik"
 
 
 class ArchiveStatus(models.TextChoices):
@@ -150,6 +153,8 @@ class PlanDocument(models.Model):
     # Object Lock: kept at least until this day (extendable, never shortened), and a legal hold.
     retain_until = models.DateField(null=True, blank=True)
     legal_hold = models.BooleanField(default=False)
+    # A document's bytes never change: a correction is a new document pointing at the one it corrects.
+    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
 
     class Meta:
         ordering = ["id"]

@@ -118,6 +118,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("PUT", "/api/v1/gminas/{teryt}/documents/{document_id}/retention"): "operator",
     ("PUT", "/api/v1/gminas/{teryt}/documents/{document_id}/legal-hold"): "operator",
     ("GET", "/api/v1/gminas/{teryt}/documents/{document_id}/download"): "gmina_read",
+    ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/documents"): "plan_edit",
 }
 # Operations whose target (own or foreign gmina or voivodeship) is in the body or a call's owner.
 TARGETED_ELSEWHERE = {("POST", "/api/v1/calls"), ("POST", "/api/v1/eligibility:batch")}
@@ -222,6 +223,9 @@ def request_for(method: str, path: str, target: str) -> tuple[str, dict[str, Any
             {"workbook": SimpleUploadedFile("plan.xlsx", b"not a workbook", "application/octet-stream")},
             "multipart",
         )
+    if path.endswith("/documents"):
+        upload = SimpleUploadedFile("plan.pdf", MINIMAL_PDF, "application/pdf")
+        return url, {"kind": "plan", "file": upload}, "multipart"
     if path.endswith("/adoption"):
         form = {
             "act_number": "XII/84/2024",
