@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import IO, Any, Protocol, cast
+from typing import IO, Any, Protocol
 
 from django.conf import settings
 from django.core import signing
@@ -91,6 +91,9 @@ class LocalArchive:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+
+    def path_of(self, key: str) -> Path:
+        return self._path(key)
 
     def _path(self, key: str) -> Path:
         path = (self.root / key).resolve()
@@ -186,15 +189,16 @@ class LocalArchive:
 class S3Archive:
     """An S3-compatible bucket through boto3 (endpoint and credentials from the AWS_* env)."""
 
-    def __init__(self, bucket: str, client: Any = None) -> None:
+    def __init__(self, bucket: str, client: Any = None, staging_dir: Path | None = None) -> None:
         self.bucket = bucket
+        self.staging = LocalArchive(staging_dir or settings.ARCHIVE_STAGING_DIR)
         endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL") or ""
         self.client = client or _s3_client(endpoint)
 
     def stage(self, source: IO[bytes]) -> str:
-        key = f"staging/{uuid.uuid4()}"
-        self.client.upload_fileobj(source, self.bucket, key)
-        return key
+        # Staged on local disk, not in the bucket: an upload succeeds while the bucket is down,
+        # and the worker (sharing the folder) stores it once the bucket answers again.
+        return self.staging.stage(source)
 
     def store(
         self, *, staging_key: str, teryt: str, sha256: str, metadata: dict[str, str], retain_until: date | None = None
@@ -205,16 +209,15 @@ class S3Archive:
             if retain_until is not None:
                 self.retain(key, retain_until)
             return StoredObject(key=key, sha256=sha256, size=self._size(key))
-        with tempfile.TemporaryFile() as spool:
-            body = cast(IO[bytes], self.client.get_object(Bucket=self.bucket, Key=staging_key)["Body"])
-            actual, size = _copy_hashing(body, spool)
-            if actual != sha256:
-                raise ArchiveIntegrityError(f"staged bytes hash to {actual}, expected {sha256}")
-            spool.seek(0)
+        actual = _sha256_of(self.staging.open(staging_key))
+        if actual != sha256:
+            raise ArchiveIntegrityError(f"staged bytes hash to {actual}, expected {sha256}")
+        with open(self.staging.path_of(staging_key), "rb") as staged:
+            size = os.fstat(staged.fileno()).st_size
             self.client.put_object(
                 Bucket=self.bucket,
                 Key=key,
-                Body=spool,
+                Body=staged,
                 ContentLength=size,
                 ChecksumAlgorithm="SHA256",
                 ChecksumSHA256=base64.b64encode(bytes.fromhex(sha256)).decode(),
@@ -252,7 +255,7 @@ class S3Archive:
         self.client.put_object_legal_hold(Bucket=self.bucket, Key=key, LegalHold={"Status": "ON" if on else "OFF"})
 
     def discard(self, staging_key: str) -> None:
-        self.client.delete_object(Bucket=self.bucket, Key=staging_key)
+        self.staging.discard(staging_key)
 
     def _exists(self, key: str) -> bool:
         from botocore.exceptions import ClientError

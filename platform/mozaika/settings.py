@@ -173,6 +173,8 @@ FAULT_INJECTION = env.str("MOZAIKA_FAULT_INJECTION", default="")
 # --- document archive ---------------------------------------------------------------------------
 ARCHIVE_S3_BUCKET = env.str("ARCHIVE_S3_BUCKET", default="")
 ARCHIVE_LOCAL_DIR = Path(env.str("ARCHIVE_LOCAL_DIR", default=str(DATA_DIR / "archive")))
+# With S3, uploads wait here until archived: a folder the API and the workers share.
+ARCHIVE_STAGING_DIR = Path(env.str("ARCHIVE_STAGING_DIR", default=str(DATA_DIR / "archive-staging")))
 # Object Lock for adopted documents (the bucket must have it enabled): "" (off), GOVERNANCE or
 # COMPLIANCE; retained until 31 December of the plan's last year plus this many years (art. 82
 # counts from the last payment, which the archive cannot know: operators extend it later).

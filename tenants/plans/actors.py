@@ -15,7 +15,7 @@ from mozaika.events.bus import EventEnvelope, event_consumer, event_record
 from mozaika.scheduling import periodic
 from mozaika.tenancy import schema_name_for
 from tenants.models import Tenant
-from tenants.plans.archive_check import archive_verify
+from tenants.plans.archive_check import archive_verify, pending_documents
 from tenants.plans.lifecycle import plans_expire
 from tenants.plans.services import document_archive
 
@@ -43,6 +43,23 @@ def schedule_expiry() -> int:
         options: dict[str, Any] = {TENANT_SCHEMA_OPTION: schema_name_for(code)}
         expire_ended.send_with_options(args=(code,), **options)
     return len(codes)
+
+
+@dramatiq.actor(actor_name="plans.archive_document", queue_name="archive", max_retries=5)
+def archive_document(teryt: str, document_id: int) -> None:
+    """Runs in the gmina's schema (the message carries it)."""
+    document_archive(teryt=teryt, document_id=document_id, actor=WORKER_ACTOR)
+
+
+@periodic(name="plans.archive_pending", cron="*/5 * * * *", description="archive documents still pending")
+def schedule_pending_archiving() -> int:
+    """Documents whose archiving gave up (the archive was down for longer than the retries) are
+    tried again every five minutes, until the archive answers."""
+    pending = pending_documents()
+    for document in pending:
+        options: dict[str, Any] = {TENANT_SCHEMA_OPTION: schema_name_for(document.teryt)}
+        archive_document.send_with_options(args=(document.teryt, document.document_id), **options)
+    return len(pending)
 
 
 @dramatiq.actor(actor_name="plans.verify_archive", queue_name="periodic", max_retries=0, time_limit=6 * 3_600_000)

@@ -45,8 +45,9 @@ class ArchiveCheck:
     findings: list[ArchiveFinding] = field(default_factory=list)
 
 
-def archived_documents(teryts: Iterable[str]) -> list[ArchivedDocument]:
-    """The archived documents of the gminas, read from their schemas a batch at a time."""
+def archived_documents(teryts: Iterable[str], status: ArchiveStatus = ArchiveStatus.ARCHIVED) -> list[ArchivedDocument]:
+    """The gminas' documents in `status` (archived ones by default), read from their schemas a
+    batch at a time."""
     codes = sorted(teryts)
     documents: list[ArchivedDocument] = []
     for start in range(0, len(codes), BATCH):
@@ -60,9 +61,19 @@ def archived_documents(teryts: Iterable[str]) -> list[ArchivedDocument]:
         )
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")  # many schemas in one query: see tenants.plans.snapshot
-            cursor.execute(union, [ArchiveStatus.ARCHIVED] * len(batch))
+            cursor.execute(union, [status] * len(batch))
             documents.extend(ArchivedDocument(*row) for row in cursor.fetchall())
     return documents
+
+
+def gmina_codes() -> list[str]:
+    tenants = Tenant.objects.filter(kind=TenantKind.GMINA, schema_dropped_at__isnull=True)
+    return list(tenants.values_list("code", flat=True))
+
+
+def pending_documents() -> list[ArchivedDocument]:
+    """Documents still waiting for the archive (e.g. it was down for longer than the retries)."""
+    return archived_documents(gmina_codes(), ArchiveStatus.PENDING)
 
 
 def archive_verify(
@@ -71,8 +82,7 @@ def archive_verify(
     """Read back every archived document (of `teryts`, else of every gmina with a schema) and
     report those missing from the archive or whose bytes no longer hash to the recorded value."""
     if teryts is None:
-        tenants = Tenant.objects.filter(kind=TenantKind.GMINA, schema_dropped_at__isnull=True)
-        teryts = tenants.values_list("code", flat=True)
+        teryts = gmina_codes()
     archive, check = get_archive(), ArchiveCheck()
     for document in archived_documents(teryts):
         found = archive.digest(document.key)
