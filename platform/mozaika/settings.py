@@ -146,6 +146,11 @@ USE_TZ = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MAX_DOCUMENT_BYTES = env.int("MAX_DOCUMENT_BYTES", default=50 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "mozaika.uploads.DocumentSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- broker (dramatiq) --------------------------------------------------------------------------
 if env.str("BROKER_URL", default=""):

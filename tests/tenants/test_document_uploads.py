@@ -69,3 +69,30 @@ def test_refused_uploads_store_nothing(
     with schema_context("g" + TRZEBIEL):
         assert not PlanDocument.objects.exists()
     assert not (local_archive / "staging").exists() or not any((local_archive / "staging").iterdir())
+
+
+def test_an_oversize_upload_is_refused_while_it_streams(
+    trzebiel_admin: Api, created_plan: dict[str, Any], settings: Any, local_archive: Any
+) -> None:
+    settings.MAX_DOCUMENT_BYTES = 1024 * 1024
+    big = MINIMAL_PDF + b"0" * (3 * 1024 * 1024)
+
+    response = upload(trzebiel_admin, created_plan["id"], big)
+
+    assert response.status_code == 413, response.content
+    assert response.json()["errors"][0]["path"] == "body"  # the declared length already says so
+    with schema_context("g" + TRZEBIEL):
+        assert not PlanDocument.objects.exists()
+
+
+def test_a_file_crossing_the_limit_mid_stream_is_refused_naming_its_field(
+    trzebiel_admin: Api, created_plan: dict[str, Any], settings: Any
+) -> None:
+    # Within the body allowance (64 KB), so the size check happens as the file's bytes arrive.
+    settings.MAX_DOCUMENT_BYTES = 200 * 1024
+    big = MINIMAL_PDF + b"0" * (230 * 1024)
+
+    response = upload(trzebiel_admin, created_plan["id"], big)
+
+    assert response.status_code == 413, response.content
+    assert response.json()["errors"][0]["path"] == "file"
