@@ -31,6 +31,7 @@ LUBUSKIE_CALL = {
         {"code": "P1", "name": "Uchwała w archiwum", "type": "bonus", "points": 2, "rule": "resolution_archived"},
     ],
 }
+REPORT = MINIMAL_PDF.replace(b"%%EOF", b"% Sprawozdanie 2025\n%%EOF")
 RESOLUTION = MINIMAL_PDF.replace(b"%%EOF", b"% Uchwala Nr XII/84/2024 Rady Gminy Trzebiel\n%%EOF")
 
 
@@ -128,3 +129,20 @@ def test_an_adopted_plan_reaches_the_archive_the_rollups_and_the_eligibility_ans
     assert first_change["payload"]["after"]["eligible"] is True
     for_call = funding.get(f"/api/v1/eligibility/{TRZEBIEL}", params={"call": "FELB.06.01", "area": "seniors"}).json()
     assert (for_call["eligible"], for_call["points"]) == (True, 2)
+
+    # A report added later is archived by the worker, under the adopted plan's retention.
+    report = gmina.post(f"{plans}/{plan['id']}/documents", data={"kind": "report"},
+                        files={"file": ("sprawozdanie.pdf", REPORT, "application/pdf")})  # fmt: skip
+    assert report.status_code == 201, report.text
+    assert report.json()["status"] == "pending"
+
+    def report_archived() -> dict[str, Any] | None:
+        documents = gmina.get(f"{plans}/{plan['id']}").json()["documents"]
+        found: dict[str, Any] = next(d for d in documents if d["id"] == report.json()["id"])
+        return found if found["status"] == "archived" else None
+
+    archived = wait_until(report_archived, timeout=60, what="the report's archiving")
+    assert archived["retain_until"] == f"{plan['period_end'] + 10}-12-31"
+    download = gmina.get(f"/api/v1/gminas/{TRZEBIEL}/documents/{archived['id']}/download")
+    assert download.status_code == 302
+    assert httpx.get(download.headers["location"], timeout=10).content == REPORT

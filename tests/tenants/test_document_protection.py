@@ -154,3 +154,14 @@ def test_a_pending_document_is_not_downloadable_yet(trzebiel_admin: Api, accepte
         document = PlanDocument.objects.get()
 
     assert trzebiel_admin.get(f"/api/v1/gminas/{TRZEBIEL}/documents/{document.pk}/download").status_code == 409
+
+
+def test_server_side_encryption_when_configured(
+    trzebiel_admin: Api, accepted_plan: dict[str, Any], moto_s3: MotoS3, locked_bucket: str, settings: Any
+) -> None:
+    settings.ARCHIVE_SSE = "AES256"
+    document = adopt_and_archive(trzebiel_admin, accepted_plan["id"])
+
+    head = moto_s3.client().head_object(Bucket=locked_bucket, Key=document.archive_key)
+
+    assert head["ServerSideEncryption"] == "AES256"
