@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +13,7 @@ from django.conf import settings
 
 from mozaika.archive import get_archive
 from mozaika.errors import FieldError, PayloadTooLarge, ValidationFailed
+from mozaika.uploads import file_name_problem
 from tenants.plans.inspection import document_type
 
 
@@ -48,19 +48,10 @@ class _HashingReader:
         return chunk
 
 
-MAX_NAME_LENGTH = 255
-
-
 def document_name(name: str, *, field: str) -> str:
     """The uploaded file's name, kept readable (Polish letters included): a bare name of at most
     255 characters without control characters; anything else is refused, not silently fixed."""
-    problem = None
-    if re.search(r"[\x00-\x1f\x7f]", name):
-        problem = "the file name contains control characters (NUL included)"
-    elif "/" in name or "\\" in name or name.strip(" .") in {"", ".."}:
-        problem = "the file name must be a bare name, not a path"
-    elif len(name) > MAX_NAME_LENGTH:
-        problem = f"the file name is longer than {MAX_NAME_LENGTH} characters"
+    problem = file_name_problem(name)
     if problem:
         raise ValidationFailed("The document's file name is not acceptable.", errors=[FieldError(field, problem)])
     return unicodedata.normalize("NFC", name).strip()

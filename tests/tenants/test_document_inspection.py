@@ -129,17 +129,52 @@ def test_a_refused_resolution_changes_nothing(
     assert not (local_archive / "staging").exists() or not any((local_archive / "staging").iterdir())
 
 
-def test_a_path_in_the_name_is_reduced_to_its_base_name_by_the_upload_parser(
-    accepted_plan: dict[str, Any], trzebiel_admin: Api
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("../../etc/uchwała.pdf", "bare name"), ("uchwała\0.pdf", "control characters"),
+     ("u" * 300 + ".pdf", "longer than 255")],
+    ids=["path", "nul", "300-chars"],
+)  # fmt: skip
+def test_a_name_the_parser_would_have_to_fix_is_refused(
+    accepted_plan: dict[str, Any], trzebiel_admin: Api, local_archive: Any, name: str, reason: str
 ) -> None:
-    # Django's multipart parser keeps only the base name, drops NUL and other unprintable
-    # characters and shortens a name to 255 characters (keeping the extension) before Mozaika
-    # sees it; what Mozaika stores is that bare name.
-    upload = SimpleUploadedFile("../../etc/uchwała\0.pdf", MINIMAL_PDF, "application/pdf")
+    # Django's multipart parser would reduce these to a bare, shortened, printable name; the body
+    # is written by hand because Django's test client would too.
+    boundary = "mozaika-boundary"
+    fields = [("act_number", "XII/84/2024"), ("act_date", "2024-06-27")]
+    body = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in fields
+    )
+    body += (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="resolution"; filename="{name}"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + MINIMAL_PDF
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    response = trzebiel_admin.client.generic(
+        "POST",
+        f"/api/v1/gminas/{TRZEBIEL}/plans/{accepted_plan['id']}/adoption",
+        body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers={"Authorization": f"Bearer {trzebiel_admin.token}"},
+    )
+
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"][0]["path"] == "resolution"
+    assert reason in response.json()["errors"][0]["message"]
+    assert trzebiel_admin.get(f"/api/v1/gminas/{TRZEBIEL}/plans/{accepted_plan['id']}").json()["status"] == "accepted"
+    assert not (local_archive / "staging").exists() or not any((local_archive / "staging").iterdir())
+
+
+def test_a_polish_name_is_kept(accepted_plan: dict[str, Any], trzebiel_admin: Api) -> None:
+    upload = SimpleUploadedFile("Uchwała Nr XII-84-2024.pdf", MINIMAL_PDF, "application/pdf")
     response = adopt(trzebiel_admin, accepted_plan["id"], upload)
 
     assert response.status_code == 200, response.content
-    assert response.json()["documents"][0]["original_name"] == "uchwała.pdf"
+    assert response.json()["documents"][0]["original_name"] == "Uchwała Nr XII-84-2024.pdf"
 
 
 def test_a_docx_resolution_is_accepted_with_its_type(accepted_plan: dict[str, Any], trzebiel_admin: Api) -> None:
