@@ -39,6 +39,7 @@ class Command(BaseCommand):
         self.stdout.write("Migrations applied.")
         if not no_demo:
             call_command("load_demo")
+            call_command("load_demo_calls")
         # Children reach the same servers this process started (or was configured with).
         env = {
             **os.environ,
