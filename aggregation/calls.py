@@ -170,6 +170,10 @@ class CallRules:
     criteria: tuple[Criterion, ...]
 
 
+def rules_of(call: Call) -> CallRules:
+    return CallRules(call.code, tuple(call.areas), call_terms(call), call_criteria(call.criteria))
+
+
 _RULES_CACHE: dict[str, tuple[float, CallRules]] = {}
 
 
@@ -182,7 +186,7 @@ def call_rules(code: str) -> CallRules:
     if cached is not None and now - cached[0] < settings.CALL_CACHE_SECONDS:
         return cached[1]
     call = call_get(code)
-    rules = CallRules(call.code, tuple(call.areas), call_terms(call), call_criteria(call.criteria))
+    rules = rules_of(call)
     _RULES_CACHE[code] = (now, rules)
     return rules
 
@@ -282,9 +286,9 @@ def _store(call: Call, results: dict[str, EvaluationResult], on: date) -> int:
 
 
 def _evaluate_batch(call: Call, gminas: Sequence[tuple[str, str]], plans: dict[str, list[PlanFacts]], on: date) -> int:
-    terms, criteria = call_terms(call), call_criteria(call.criteria)
+    rules = rules_of(call)
     results = {
-        teryt: evaluate(Situation(applicant(teryt, name), plans.get(teryt, []), on, terms), criteria)
+        teryt: evaluate(Situation(applicant(teryt, name), plans.get(teryt, []), on, rules.terms), rules.criteria)
         for teryt, name in gminas
     }
     return _store(call, results, on)

@@ -23,7 +23,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 
-from mozaika.tenancy import quoted_schema
+from mozaika.tenancy import many_schema_cursor, quoted_schema
 from tenants.ddl import expected_migrations
 from tenants.models import Tenant
 
@@ -48,10 +48,7 @@ def schemas_behind(schemas: list[str], expected: set[Key]) -> dict[str, frozense
     for start in range(0, len(schemas), PRECHECK_BATCH):
         batch = schemas[start : start + PRECHECK_BATCH]
         applied: dict[str, set[Key]] = {schema: set() for schema in batch}
-        with transaction.atomic(), connection.cursor() as cursor:
-            # PostgreSQL's JIT compiles a UNION ALL over hundreds of schemas for minutes before
-            # running it in milliseconds (as in tenants.plans.snapshot): off for this transaction.
-            cursor.execute("SET LOCAL jit = off")
+        with many_schema_cursor() as cursor:
             cursor.execute(
                 "SELECT n.nspname FROM pg_namespace n JOIN pg_class c ON c.relnamespace = n.oid "
                 "WHERE c.relname = 'django_migrations' AND n.nspname = ANY(%s)",

@@ -4,6 +4,11 @@ No other code builds a schema name, and only names built here reach SQL as ident
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import connection, transaction
 
 TERYT_GMINA_PATTERN = r"^\d{7}$"
 TERYT_POWIAT_PATTERN = r"^\d{4}$"
@@ -33,3 +38,24 @@ def quoted_schema(name: str) -> str:
     if not is_tenant_schema_name(name):
         raise ValueError(f"not a tenant schema name: {name!r}")
     return f'"{name}"'
+
+
+def union_over_gminas(select: str, teryts: Iterable[str]) -> str:
+    """`select` (with `{s}` standing for the quoted schema) in every gmina's schema, joined by
+    UNION ALL, each row prefixed with its TERYT (validated by `schema_name_for`: it is
+    interpolated)."""
+    return "\nUNION ALL\n".join(
+        f"SELECT '{teryt}' AS teryt, q.* FROM ({select.format(s=quoted_schema(schema_name_for(teryt)))}) q"  # noqa: S608
+        for teryt in teryts
+    )
+
+
+@contextmanager
+def many_schema_cursor() -> Iterator[Any]:
+    """A cursor, in a transaction, for queries over hundreds of schemas at once. Such a UNION ALL
+    has a large estimated cost, so PostgreSQL's JIT compiles it: seconds to minutes of compiling
+    for milliseconds of running (measured: 24 s vs 0.2 s for 100 schemas). JIT is off for the
+    transaction only."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        yield cursor

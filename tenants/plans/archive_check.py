@@ -1,4 +1,4 @@
-# ruff: noqa: S608 - SQL is built from a model table name and quote_ident()ed schema names only
+# ruff: noqa: S608 - SQL is built from a model table name, a status constant and validated schema names
 """Proving the archive still holds what was adopted: every archived document of the given gminas
 is read back from the archive and its SHA-256 compared with the one recorded at upload."""
 
@@ -8,10 +8,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.db import connection, transaction
-
 from mozaika.archive import get_archive
-from mozaika.tenancy import quoted_schema, schema_name_for
+from mozaika.tenancy import many_schema_cursor, union_over_gminas
 from tenants.models import Tenant, TenantKind
 from tenants.plans.models import ArchiveStatus, PlanDocument
 
@@ -49,19 +47,13 @@ def archived_documents(teryts: Iterable[str], status: ArchiveStatus = ArchiveSta
     """The gminas' documents in `status` (archived ones by default), read from their schemas a
     batch at a time."""
     codes = sorted(teryts)
+    select = (
+        f"SELECT id, plan_id, sha256, archive_key FROM {{s}}.{PlanDocument._meta.db_table} WHERE status = '{status}'"
+    )
     documents: list[ArchivedDocument] = []
     for start in range(0, len(codes), BATCH):
-        batch = [code for code in codes[start : start + BATCH] if code.isdigit()]
-        if not batch:
-            continue
-        union = "\nUNION ALL\n".join(
-            f"SELECT '{code}', id, plan_id, sha256, archive_key FROM "
-            f"{quoted_schema(schema_name_for(code))}.{PlanDocument._meta.db_table} WHERE status = %s"
-            for code in batch
-        )
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")  # many schemas in one query: see tenants.plans.snapshot
-            cursor.execute(union, [status] * len(batch))
+        with many_schema_cursor() as cursor:
+            cursor.execute(union_over_gminas(select, codes[start : start + BATCH]))
             documents.extend(ArchivedDocument(*row) for row in cursor.fetchall())
     return documents
 
