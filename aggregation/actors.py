@@ -15,6 +15,7 @@ from mozaika.broker import TENANT_SCHEMA_OPTION
 from mozaika.events.bus import EventEnvelope, event_consumer
 from mozaika.scheduling import periodic
 from mozaika.tenancy import PUBLIC_SCHEMA
+from tenants.plans.acts import PLAN_ACT_EVENTS
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +26,7 @@ VIEW_EVENTS = (
     "plan.submitted",
     "plan.returned",
     "plan.accepted",
-    "plan.adopted",
-    "plan.superseded",
-    "plan.expired",
+    *PLAN_ACT_EVENTS,
     "indicator.reported",
     "indicator.corrected",
     "report.filed",

@@ -88,10 +88,18 @@ class RollupOut(Schema):
     gminas_with_plan_in_force: int
     share_with_plan_in_force: float
     population_share_with_plan_in_force: float | None
+    gminas_with_plan_adopted_not_yet_in_force: int = Field(
+        0, description="adopted plans whose entry into force or period lies ahead (vacatio legis)"
+    )
     areas: dict[str, CoverageOut]
     services: dict[str, ServiceCoverageOut]
     indicators: dict[str, IndicatorRollupOut]
-    funding: dict[str, dict[str, float]]
+    funding: dict[str, dict[str, float]] = Field(
+        description="plans in force: funding source -> year ('unspecified' when the plan gives none) -> zł"
+    )
+    funding_not_yet_in_force: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="the same for adopted plans not yet in force"
+    )
     years: dict[str, YearOut]
     refreshed_at: datetime | None
 

@@ -24,7 +24,7 @@ from aggregation.eligibility import (
 from aggregation.exports import CALL_RESULT_COLUMNS
 from aggregation.models import Call
 from mozaika.audit.log import actor_for
-from mozaika.errors import PermissionDenied
+from mozaika.errors import FieldError, PermissionDenied, ValidationFailed
 from mozaika.exports import ExportFormat, table_response
 from mozaika.identity.authz import Action, authorize_gmina, authorize_platform, authorize_region
 from mozaika.tenancy import TERYT_GMINA_PATTERN, VOIVODESHIP_PATTERN
@@ -263,14 +263,28 @@ class CriterionResultOut(Schema):
     reason_en: str
 
 
+class GoverningActOut(Schema):
+    kind: str = Field(description="adoption, registration or amendment")
+    number: str
+    date: str
+    in_force_from: str
+
+
 class EvidenceOut(Schema):
     plan_id: int
     title: str
+    kind: str = Field(description="lprusid, cus_programme, social_problems_strategy or regional_plan")
     period_start: int
     period_end: int
+    valid_from: str
+    valid_until: str
     status: str
-    version: int | None = Field(description="the adopted plan's frozen version")
+    force: str = Field(description="the plan's state on the day asked about: not_adopted, not_yet_in_force, "
+                                   "in_force, ended, void")  # fmt: skip
+    version: int | None = Field(description="the version in force on the day (what its act adopted)")
     version_sha256: str | None
+    governing_act: GoverningActOut | None = Field(description="the adopting or amending act in force on the day")
+    force_ended_on: str | None = Field(description="first day without force by a repeal or supersession")
     act_kind: str | None
     act_number: str | None
     act_date: str | None
@@ -290,6 +304,7 @@ class EligibilityOut(Schema):
     name: str
     call: str | None
     on: date
+    as_known_at: datetime = Field(description="the moment of knowledge the answer used")
     area: str | None
     eligible: bool
     decision: str = Field(description="eligible | not_eligible")
@@ -301,6 +316,16 @@ class EligibilityOut(Schema):
     data_as_of: datetime | None = Field(description="when the gmina's data the answer rests on was read")
 
 
+def aware(moment: datetime | None, field: str) -> datetime | None:
+    """A moment of knowledge must say its offset: a bare time would be read in some zone."""
+    if moment is not None and moment.tzinfo is None:
+        raise ValidationFailed(
+            "The moment needs a time zone.",
+            errors=[FieldError(field, "give an offset, e.g. 2026-03-02T12:00:00+01:00")],
+        )
+    return moment
+
+
 def _answer_out(request: HttpRequest, answer: EligibilityAnswer) -> dict[str, Any]:
     link = answer.document_link
     return {
@@ -308,6 +333,7 @@ def _answer_out(request: HttpRequest, answer: EligibilityAnswer) -> dict[str, An
         "name": answer.name,
         "call": answer.call,
         "on": answer.on,
+        "as_known_at": answer.as_known_at,
         "area": answer.area,
         "eligible": answer.eligible,
         "decision": "eligible" if answer.eligible else "not_eligible",
@@ -332,10 +358,14 @@ def eligibility(
     area: str | None = Query(None, pattern=AREA_PATTERN, description="the project's target group"),
     action: list[str] = Query([], description="the plan's actions the project implements (their numbers)"),
     on: date | None = Query(None, description="application day, YYYY-MM-DD; default today"),
+    as_known_at: datetime | None = Query(
+        None, description="answer from what Mozaika knew at this moment (ISO 8601 with offset); default now"
+    ),
 ) -> dict[str, Any]:
     decision = authorize_gmina(principal=request.auth, teryt=teryt, action=Action.ELIGIBILITY_READ)  # type: ignore[attr-defined]
     question = EligibilityQuestion(teryt=teryt, area=area, actions=tuple(action))
-    answer = eligibility_answer(question, call_code=call, on=on, issued_to=decision.principal.name)
+    answer = eligibility_answer(question, call_code=call, on=on, issued_to=decision.principal.name,
+                                as_known_at=aware(as_known_at, "as_known_at"))  # fmt: skip
     return _answer_out(request, answer)
 
 
@@ -356,12 +386,14 @@ class BatchItemIn(Schema):
 class BatchIn(Schema):
     call: str | None = Field(None, pattern=CALL_CODE_PATTERN)
     on: date | None = None
+    as_known_at: datetime | None = None
     items: list[BatchItemIn] = Field(min_length=1)
 
 
 class BatchOut(Schema):
     call: str | None
     on: date
+    as_known_at: datetime
     answers: list[EligibilityOut]
 
 
@@ -377,8 +409,10 @@ def eligibility_many(request: HttpRequest, payload: BatchIn) -> HttpResponse:
         shown = ", ".join(denied[:50]) + (f" and {len(denied) - 50} more" if len(denied) > 50 else "")
         raise PermissionDenied(f"Not allowed: eligibility.read in {shown}.")
     questions = [EligibilityQuestion(i.teryt, i.area, tuple(i.actions)) for i in payload.items]
-    answers = eligibility_batch(questions, call_code=payload.call, on=payload.on, issued_to=principal.name)
-    body = {"call": payload.call, "on": answers[0].on, "answers": [_answer_out(request, a) for a in answers]}
+    answers = eligibility_batch(questions, call_code=payload.call, on=payload.on, issued_to=principal.name,
+                                as_known_at=aware(payload.as_known_at, "as_known_at"))  # fmt: skip
+    body = {"call": payload.call, "on": answers[0].on, "as_known_at": answers[0].as_known_at,
+            "answers": [_answer_out(request, a) for a in answers]}  # fmt: skip
     # Serialised directly (the shape is `BatchOut`'s): validating a thousand answers again
     # through the response schema took longer than computing them.
     return HttpResponse(orjson.dumps(body, option=orjson.OPT_UTC_Z), content_type="application/json")

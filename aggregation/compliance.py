@@ -9,8 +9,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, TypedDict
 
-from aggregation.criteria import RULE_KINDS, ApplicantKind, CallTerms, Situation
+from aggregation.criteria import DEFAULT_PLAN_KINDS, RULE_KINDS, ApplicantKind, CallTerms, PlanParams, Situation
 from aggregation.plan_facts import PlanFacts
+from tenants.plans.validity import ENACTING, force_ended_on, force_on, governing_act
 
 
 class CriterionType(StrEnum):
@@ -69,14 +70,28 @@ class CriterionResult(TypedDict):
     reason_en: str
 
 
+class GoverningAct(TypedDict):
+    kind: str
+    number: str
+    date: str
+    in_force_from: str
+
+
 class PlanEvidence(TypedDict):
     plan_id: int
     title: str
+    kind: str
     period_start: int
     period_end: int
+    valid_from: str
+    valid_until: str
     status: str
-    version: int | None  # the frozen version's number and hash (what the council adopted)
+    force: str  # the plan's state on the day asked about (tenants.plans.validity.ForceState)
+    # The version in force on the day (what the adopting or latest amending act in force adopted).
+    version: int | None
     version_sha256: str | None
+    governing_act: GoverningAct | None  # the act whose text applies on the day
+    force_ended_on: str | None  # first day without force by a repeal or supersession
     act_kind: str | None
     act_number: str | None
     act_date: str | None
@@ -94,18 +109,33 @@ class EvaluationResult(TypedDict):
     evidence: PlanEvidence | None
 
 
-def plan_evidence(plan: PlanFacts | None) -> PlanEvidence | None:
+def plan_evidence(plan: PlanFacts | None, on: date) -> PlanEvidence | None:
     if plan is None:
         return None
     act, frozen, resolution = plan["act"], plan["frozen_version"], plan["resolution"]
+    governing = governing_act(plan["acts"], on) or next((a for a in plan["acts"] if a["kind"] in ENACTING), None)
+    ended = force_ended_on(plan["acts"])
     return {
         "plan_id": plan["id"],
         "title": plan["title"],
+        "kind": plan["kind"],
         "period_start": plan["period_start"],
         "period_end": plan["period_end"],
+        "valid_from": plan["valid_from"],
+        "valid_until": plan["valid_until"],
         "status": plan["status"],
-        "version": frozen["number"] if frozen else None,
-        "version_sha256": frozen["sha256"] if frozen else None,
+        "force": force_on(plan["acts"], on).value,
+        "version": governing["version"] if governing else (frozen["number"] if frozen else None),
+        "version_sha256": governing["version_sha256"] if governing else (frozen["sha256"] if frozen else None),
+        "governing_act": {
+            "kind": governing["kind"],
+            "number": governing["number"],
+            "date": governing["date"],
+            "in_force_from": governing["in_force_from"],
+        }
+        if governing
+        else None,
+        "force_ended_on": ended.isoformat() if ended else None,
         "act_kind": act["kind"] if act else None,
         "act_number": act["number"] if act else None,
         "act_date": act["date"] if act else None,
@@ -114,6 +144,12 @@ def plan_evidence(plan: PlanFacts | None) -> PlanEvidence | None:
         "document_status": resolution["status"] if resolution else None,
         "document_key": (resolution["archive_key"] or None) if resolution else None,
     }
+
+
+def judged_kinds(criteria: tuple[Criterion, ...]) -> tuple[str, ...]:
+    """The kinds of plan a call's criteria accept (an LPRUSiD when none says)."""
+    kinds = {str(k) for c in criteria if isinstance(c.params, PlanParams) for k in c.params.plan_kinds}
+    return tuple(sorted(kinds)) or DEFAULT_PLAN_KINDS
 
 
 def evaluate(situation: Situation, criteria: tuple[Criterion, ...]) -> EvaluationResult:
@@ -139,7 +175,7 @@ def evaluate(situation: Situation, criteria: tuple[Criterion, ...]) -> Evaluatio
         "points": sum(r["points"] for r in results) if eligible else 0,
         "max_points": sum(c.points for c in criteria if c.type is CriterionType.BONUS),
         "criteria": results,
-        "evidence": plan_evidence(situation.plan),
+        "evidence": plan_evidence(situation.plan_of(judged_kinds(criteria)), situation.on),
     }
 
 

@@ -20,10 +20,11 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from aggregation.plan_facts import PlanFacts
-from aggregation.rollups import plan_in_force
 from mozaika.errors import FieldError
 from tenants.plans.content_models import ServiceType
-from tenants.plans.models import AdoptingActKind, InterventionArea, PlanStatus
+from tenants.plans.labels import area_label
+from tenants.plans.models import AdoptingActKind, InterventionArea, PlanKind
+from tenants.plans.validity import ActKind, ForceState, force_on, governing_act, in_force_on, in_force_spans
 
 
 class ApplicantKind(StrEnum):
@@ -74,15 +75,23 @@ class Situation:
     call: CallTerms
     project: Project = field(default_factory=Project)
 
-    @cached_property
-    def plan(self) -> PlanFacts | None:
-        """The plan the criteria judge: the one in force on the application date, else the newest
-        adopted one, else none."""
-        in_force = [p for p in self.plans if plan_in_force(p, self.on)]
+    def plans_of(self, kinds: Sequence[str]) -> list[PlanFacts]:
+        return [p for p in self.plans if p.get("kind", PlanKind.LPRUSID) in kinds]
+
+    def plan_of(self, kinds: Sequence[str]) -> PlanFacts | None:
+        """The plan the criteria judge among the kinds a criterion accepts: the one in force on
+        the application date, else the newest with an adopting act (not annulled), else none."""
+        plans = self.plans_of(kinds)
+        in_force = [p for p in plans if in_force_on(p["acts"], self.on)]
         if in_force:
             return max(in_force, key=_in_force_from)
-        adopted = [p for p in self.plans if p["status"] == PlanStatus.ADOPTED and p["act"] is not None]
+        adopted = [p for p in plans if force_on(p["acts"], self.on) not in (ForceState.NOT_ADOPTED, ForceState.VOID)]
         return max(adopted, key=_in_force_from) if adopted else None
+
+    @cached_property
+    def plan(self) -> PlanFacts | None:
+        """The local plan (LPRUSiD) the criteria judge unless a criterion names other kinds."""
+        return self.plan_of(DEFAULT_PLAN_KINDS)
 
     @property
     def target_areas(self) -> tuple[tuple[str, ...], bool]:
@@ -97,6 +106,9 @@ def _in_force_from(plan: PlanFacts) -> str:
     return plan["act"]["in_force_from"] if plan["act"] else ""
 
 
+DEFAULT_PLAN_KINDS: tuple[str, ...] = (PlanKind.LPRUSID.value,)
+
+
 @dataclass(frozen=True)
 class Outcome:
     passed: bool
@@ -109,6 +121,16 @@ P = TypeVar("P", bound=BaseModel)
 
 class Params(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PlanParams(Params):
+    """Parameters of a rule kind that judges a plan: the kinds of document it accepts (an
+    LPRUSiD unless the call's rules say otherwise)."""
+
+    plan_kinds: tuple[PlanKind, ...] = Field(default=(PlanKind.LPRUSID,), min_length=1)
+
+    def plan(self, situation: Situation) -> PlanFacts | None:
+        return situation.plan_of(self.plan_kinds)
 
 
 @dataclass(frozen=True)
@@ -186,8 +208,53 @@ def _area_names(areas: Sequence[str]) -> str:
     return ", ".join(areas) or "-"
 
 
+def _area_names_pl(areas: Sequence[str]) -> str:
+    return ", ".join(area_label(a) for a in areas) or "-"
+
+
 def _title(plan: PlanFacts) -> str:
-    return f"'{plan['title']}' ({plan['period_start']}-{plan['period_end']})"
+    return f"'{plan['title']}' ({plan['valid_from']} - {plan['valid_until']})"
+
+
+def _act_pl(plan: PlanFacts, day: date) -> str:
+    act = governing_act(plan["acts"], day) or plan["act"]
+    if act is None:
+        return ""
+    return f"; uchwała {act['number']} z {act['date']}, w mocy od {act['in_force_from']}"
+
+
+def _act_en(plan: PlanFacts, day: date) -> str:
+    act = governing_act(plan["acts"], day) or plan["act"]
+    if act is None:
+        return ""
+    return f"; act {act['number']} of {act['date']}, in force from {act['in_force_from']}"
+
+
+def _why_not_in_force(plans: Sequence[PlanFacts], day: date) -> tuple[str, str]:
+    """Why no plan is in force on `day`, naming the nearest plan's state and its dates."""
+    adopted = [p for p in plans if force_on(p["acts"], day) is not ForceState.NOT_ADOPTED]
+    if not adopted:
+        return f"W dniu {day} żaden przyjęty plan nie jest w mocy.", f"No adopted plan is in force on {day}."
+    plan = max(adopted, key=_in_force_from)
+    state = force_on(plan["acts"], day)
+    spans = in_force_spans(plan["acts"])
+    if state is ForceState.VOID:
+        annulment = next(a for a in plan["acts"] if a["kind"] == ActKind.ANNULMENT)
+        return (f"Uchwała przyjmująca plan {_title(plan)} jest nieważna (rozstrzygnięcie nadzorcze "
+                f"{annulment['number']} z {annulment['date']}); plan nie był w mocy.",
+                f"The act adopting plan {_title(plan)} was declared invalid (supervisory decision "
+                f"{annulment['number']} of {annulment['date']}); the plan was never in force.")  # fmt: skip
+    if state is ForceState.NOT_YET_IN_FORCE:
+        begins = next((b for b, _ in spans if b > day), None)
+        when_pl = f"wchodzi w życie {begins}" if begins else "nie wchodzi w życie"
+        when_en = f"comes into force on {begins}" if begins else "does not come into force"
+        return (f"W dniu {day} plan {_title(plan)} nie jest jeszcze w mocy ({when_pl}{_act_pl(plan, date.max)}).",
+                f"On {day} plan {_title(plan)} is not yet in force ({when_en}{_act_en(plan, date.max)}).")  # fmt: skip
+    ended = max((e for _, e in spans if e < day), default=None)
+    until_pl = f"obowiązywał do {ended}" if ended else "nie był w mocy"
+    until_en = f"it was in force until {ended}" if ended else "it was never in force"
+    return (f"W dniu {day} plan {_title(plan)} nie jest w mocy ({until_pl}).",
+            f"On {day} plan {_title(plan)} is not in force ({until_en}).")  # fmt: skip
 
 
 # The rule kinds
@@ -218,7 +285,7 @@ def applicant_kind(situation: Situation, params: NoParams) -> Outcome:
     )
 
 
-class PlanAdoptedParams(Params):
+class PlanAdoptedParams(PlanParams):
     act_kind: Literal["council_resolution", "any"] = "council_resolution"
     by: DateRef = "deadline"
 
@@ -227,7 +294,13 @@ class PlanAdoptedParams(Params):
       "on or before a day (`by`: deadline, application_date, opening or a date).")  # fmt: skip
 def plan_adopted(situation: Situation, params: PlanAdoptedParams) -> Outcome:
     by = _day(params.by, situation)
-    acts = [p for p in situation.plans if p["act"] is not None and date.fromisoformat(p["act"]["date"]) <= by]
+    acts = [
+        p
+        for p in situation.plans_of(params.plan_kinds)
+        if p["act"] is not None
+        and date.fromisoformat(p["act"]["date"]) <= by
+        and force_on(p["acts"], by) is not ForceState.VOID
+    ]
     if params.act_kind == "council_resolution":
         acts = [p for p in acts if p["act"] and p["act"]["kind"] == AdoptingActKind.COUNCIL_RESOLUTION]
     if not acts:
@@ -243,7 +316,7 @@ def plan_adopted(situation: Situation, params: PlanAdoptedParams) -> Outcome:
     )
 
 
-class PlanInForceParams(Params):
+class PlanInForceParams(PlanParams):
     on: DateRef | None = None
     from_: date | None = Field(default=None, alias="from")
     until: date | None = None
@@ -261,11 +334,7 @@ class PlanInForceParams(Params):
 
 def _uncovered_day(plans: Sequence[PlanFacts], start: date, end: date) -> date | None:
     """The first day of [start, end] on which no adopted plan is in force, or None."""
-    spans = sorted(
-        (date.fromisoformat(p["act"]["in_force_from"]), date(p["period_end"], 12, 31))
-        for p in plans
-        if p["status"] == PlanStatus.ADOPTED and p["act"] is not None
-    )
+    spans = sorted(span for p in plans for span in in_force_spans(p["acts"]))
     day = start
     for begins, ends in spans:
         if begins > day:
@@ -280,7 +349,7 @@ def _uncovered_day(plans: Sequence[PlanFacts], start: date, end: date) -> date |
       "date) or on every day from `from` to `until` (the project period).")  # fmt: skip
 def plan_in_force_rule(situation: Situation, params: PlanInForceParams) -> Outcome:
     if params.from_ is not None and params.until is not None:
-        gap = _uncovered_day(situation.plans, params.from_, params.until)
+        gap = _uncovered_day(situation.plans_of(params.plan_kinds), params.from_, params.until)
         if gap is not None:
             return _fail(
                 f"Od {params.from_} do {params.until} nie ma planu w mocy przez cały okres (brak w dniu {gap}).",
@@ -291,20 +360,22 @@ def plan_in_force_rule(situation: Situation, params: PlanInForceParams) -> Outco
             f"An adopted plan is in force throughout {params.from_} to {params.until}.",
         )
     day = _day(params.on or "application_date", situation)
-    in_force = [p for p in situation.plans if plan_in_force(p, day)]
+    plans = situation.plans_of(params.plan_kinds)
+    in_force = [p for p in plans if in_force_on(p["acts"], day)]
     if not in_force:
-        return _fail(f"W dniu {day} żaden przyjęty plan nie jest w mocy.", f"No adopted plan is in force on {day}.")
+        return _fail(*_why_not_in_force(plans, day))
     plan = max(in_force, key=_in_force_from)
-    return _pass(f"Plan {_title(plan)} jest w mocy w dniu {day}.", f"Plan {_title(plan)} is in force on {day}.")
+    return _pass(f"Plan {_title(plan)} jest w mocy w dniu {day}{_act_pl(plan, day)}.",
+                 f"Plan {_title(plan)} is in force on {day}{_act_en(plan, day)}.")  # fmt: skip
 
 
-class YearParams(Params):
+class YearParams(PlanParams):
     year: int = Field(ge=2000, le=2100)
 
 
 @rule("plan_period_covers_year", YearParams, "The plan's period includes `year`.")
 def plan_period_covers_year(situation: Situation, params: YearParams) -> Outcome:
-    plan = situation.plan
+    plan = params.plan(situation)
     if plan is None:
         return NO_PLAN
     if plan["period_start"] <= params.year <= plan["period_end"]:
@@ -314,7 +385,7 @@ def plan_period_covers_year(situation: Situation, params: YearParams) -> Outcome
                  f"The period of plan {_title(plan)} does not include {params.year}.")  # fmt: skip
 
 
-class AreaParams(Params):
+class AreaParams(PlanParams):
     area: AreaRef = "project"
 
 
@@ -325,18 +396,18 @@ def _covered(areas: tuple[str, ...], all_needed: bool, test: Callable[[str], boo
 @rule("plan_covers_area", AreaParams, "The plan covers an intervention area (`area`, default the project's target "
       "group; without a project, any of the call's areas).")  # fmt: skip
 def plan_covers_area(situation: Situation, params: AreaParams) -> Outcome:
-    plan = situation.plan
+    plan = params.plan(situation)
     if plan is None:
         return NO_PLAN
     areas, all_needed = _areas(params.area, situation)
     if areas and _covered(areas, all_needed, lambda a: a in plan["areas"]):
-        return _pass(f"Plan {_title(plan)} obejmuje obszar: {_area_names(areas)}.",
+        return _pass(f"Plan {_title(plan)} obejmuje obszar: {_area_names_pl(areas)}.",
                      f"Plan {_title(plan)} covers the area: {_area_names(areas)}.")  # fmt: skip
-    return _fail(f"Plan {_title(plan)} nie obejmuje obszaru: {_area_names(areas)}.",
+    return _fail(f"Plan {_title(plan)} nie obejmuje obszaru: {_area_names_pl(areas)}.",
                  f"Plan {_title(plan)} does not cover the area: {_area_names(areas)}.")  # fmt: skip
 
 
-class AreaIndicatorsParams(Params):
+class AreaIndicatorsParams(PlanParams):
     area: AreaRef = "project"
     min_count: int = Field(ge=1, le=100)
 
@@ -344,7 +415,7 @@ class AreaIndicatorsParams(Params):
 @rule("area_indicators", AreaIndicatorsParams, "The plan has at least `min_count` indicators with a baseline and a "
       "target in the area.")  # fmt: skip
 def area_indicators(situation: Situation, params: AreaIndicatorsParams) -> Outcome:
-    plan = situation.plan
+    plan = params.plan(situation)
     if plan is None:
         return NO_PLAN
     areas, all_needed = _areas(params.area, situation)
@@ -353,22 +424,24 @@ def area_indicators(situation: Situation, params: AreaIndicatorsParams) -> Outco
         return plan["measured_indicators"].get(area, 0)
 
     counts = ", ".join(f"{a}: {measured(a)}" for a in areas)
+    counts_pl = ", ".join(f"{area_label(a)}: {measured(a)}" for a in areas)
     if areas and _covered(areas, all_needed, lambda a: measured(a) >= params.min_count):
-        return _pass(f"Wskaźniki z wartością bazową i docelową ({counts}) - wymagane co najmniej {params.min_count}.",
+        return _pass(f"Wskaźniki z wartością bazową i docelową ({counts_pl}) - wymagane co najmniej "
+                     f"{params.min_count}.",
                      f"Indicators with a baseline and a target ({counts}); at least {params.min_count} "
                      "required.")  # fmt: skip
-    return _fail(f"Za mało wskaźników z wartością bazową i docelową ({counts}) - wymagane {params.min_count}.",
+    return _fail(f"Za mało wskaźników z wartością bazową i docelową ({counts_pl}) - wymagane {params.min_count}.",
                  f"Too few indicators with a baseline and a target ({counts}); {params.min_count} "
                  "required.")  # fmt: skip
 
 
-class ServiceParams(Params):
+class ServiceParams(PlanParams):
     service_type: ServiceType
 
 
 @rule("service_planned", ServiceParams, "The plan plans a service of `service_type`.")
 def service_planned(situation: Situation, params: ServiceParams) -> Outcome:
-    plan = situation.plan
+    plan = params.plan(situation)
     if plan is None:
         return NO_PLAN
     label = ServiceType(params.service_type).label
@@ -378,10 +451,14 @@ def service_planned(situation: Situation, params: ServiceParams) -> Outcome:
                  f"'{params.service_type}'.")  # fmt: skip
 
 
-@rule("monitoring_values_complete", NoParams, "Every indicator of the plan has a value for every finished year of "
-      "the plan (years before the application date's).")  # fmt: skip
-def monitoring_values_complete(situation: Situation, params: NoParams) -> Outcome:
-    plan = situation.plan
+class PlanOnlyParams(PlanParams):
+    pass
+
+
+@rule("monitoring_values_complete", PlanOnlyParams, "Every indicator of the plan has a value for every finished "
+      "year of the plan (years before the application date's).")  # fmt: skip
+def monitoring_values_complete(situation: Situation, params: PlanOnlyParams) -> Outcome:
+    plan = params.plan(situation)
     if plan is None:
         return NO_PLAN
     years = range(plan["period_start"], min(plan["period_end"], situation.on.year - 1) + 1)
@@ -395,7 +472,7 @@ def monitoring_values_complete(situation: Situation, params: NoParams) -> Outcom
                  f"Every indicator has values for {years[0]}-{years[-1]}.")  # fmt: skip
 
 
-class ReportYearParams(Params):
+class ReportYearParams(PlanParams):
     year: Literal["previous"] | int = "previous"
 
     @model_validator(mode="after")
@@ -408,7 +485,7 @@ class ReportYearParams(Params):
 @rule("yearly_report_filed", ReportYearParams, "A yearly implementation report of the plan was filed for `year` "
       "(default: the year before the application date's), when that year is in the plan's period.")  # fmt: skip
 def yearly_report_filed(situation: Situation, params: ReportYearParams) -> Outcome:
-    plan = situation.plan
+    plan = params.plan(situation)
     if plan is None:
         return NO_PLAN
     year = situation.on.year - 1 if params.year == "previous" else params.year
@@ -420,9 +497,9 @@ def yearly_report_filed(situation: Situation, params: ReportYearParams) -> Outco
     return _fail(f"Brak sprawozdania rocznego za {year}.", f"No yearly report for {year} was filed.")
 
 
-@rule("resolution_archived", NoParams, "The adopting resolution's document is in the archive.")
-def resolution_archived(situation: Situation, params: NoParams) -> Outcome:
-    plan = situation.plan
+@rule("resolution_archived", PlanOnlyParams, "The adopting resolution's document is in the archive.")
+def resolution_archived(situation: Situation, params: PlanOnlyParams) -> Outcome:
+    plan = params.plan(situation)
     if plan is None:
         return NO_PLAN
     resolution = plan["resolution"]
@@ -432,14 +509,14 @@ def resolution_archived(situation: Situation, params: NoParams) -> Outcome:
     return _fail("Dokument uchwały nie jest zarchiwizowany.", "The resolution document is not archived.")
 
 
-class ProjectWithinPlanParams(Params):
+class ProjectWithinPlanParams(PlanParams):
     require_actions: bool = True
 
 
 @rule("project_within_plan", ProjectWithinPlanParams, "The project's target groups (areas) and actions (by their "
       "numbers in the plan) are all in the plan; with `require_actions`, the project must name an action.")  # fmt: skip
 def project_within_plan(situation: Situation, params: ProjectWithinPlanParams) -> Outcome:
-    plan = situation.plan
+    plan = params.plan(situation)
     if plan is None:
         return NO_PLAN
     project = situation.project
@@ -450,11 +527,11 @@ def project_within_plan(situation: Situation, params: ProjectWithinPlanParams) -
     missing_actions = [a for a in project.actions if a not in numbers]
     if missing_areas or missing_actions:
         return _fail(
-            f"Poza planem: obszary {_area_names(missing_areas)}; działania {_area_names(missing_actions)}.",
+            f"Poza planem: obszary {_area_names_pl(missing_areas)}; działania {_area_names(missing_actions)}.",
             f"Not in the plan: areas {_area_names(missing_areas)}; actions {_area_names(missing_actions)}.",
         )
     return _pass(
-        f"Obszary ({_area_names(project.areas)}) i działania ({_area_names(project.actions)}) projektu są w planie.",
+        f"Obszary ({_area_names_pl(project.areas)}) i działania ({_area_names(project.actions)}) projektu są w planie.",
         f"The project's areas ({_area_names(project.areas)}) and actions ({_area_names(project.actions)}) are in "
         "the plan.",
     )

@@ -1,15 +1,19 @@
 """Is gmina X eligible for call Y (or, without a call, has it an adopted plan in force covering
-area Z) on day D, and why? Answered from the snapshots: today's for today and later, the record
-kept at the end of D for a past day, so a funding decision can be audited later with the answer
-given then (before Mozaika's first record of the gmina, today's snapshot judged on D). Every
-answer carries the evidence and a short-lived link to the resolution."""
+area Z) on day D, as known at moment T, and why?
+
+An audit asks two questions: what was true on day D (`on`, default today) and what Mozaika knew
+at moment T (`as_known_at`, default now). The answer judges D from the gmina's data as recorded
+at T: the current snapshot for now, else the last `SnapshotRecord` kept by T (none: nothing was
+known of the gmina's plans then). Records are only ever added, so the answer for a fixed pair
+(D, T) in the past never changes. Every answer returns both, and carries the evidence and a
+short-lived link to the resolution."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import orjson
 from django.conf import settings
@@ -49,6 +53,7 @@ class EligibilityAnswer:
     name: str
     call: str | None
     on: date
+    as_known_at: datetime
     area: str | None
     result: EvaluationResult
     # When the snapshot the answer rests on was read; for a past day, the record kept then.
@@ -74,7 +79,9 @@ def _area_checked(area: str | None, call: CallRules | None, path: str) -> None:
     if area is None:
         return
     if area not in InterventionArea.values:
-        raise NotFound(f"Unknown area '{area}'; known areas: {', '.join(InterventionArea.values)}.")
+        raise ValidationFailed(
+            f"Unknown area '{area}'.", errors=[FieldError(path, f"known areas: {', '.join(InterventionArea.values)}")]
+        )
     if call is not None and call.areas and area not in call.areas:
         raise ValidationFailed(
             f"Call {call.code} does not target the area '{area}'.",
@@ -88,11 +95,10 @@ class _Gmina:
     reading: _Reading
 
 
-def _gminas(teryts: Sequence[str], on: date, today: date) -> dict[str, _Gmina]:
-    """Each gmina's registry name with its data as of `on`. Today and later: the current
-    snapshot. A past day: the last record kept by the end of that day; for a day before Mozaika
-    recorded the gmina at all, the current snapshot (adopted plans carry their own dates, so it
-    reconstructs the day; `as_of` then lies after it). One query for the usual question."""
+def _gminas(teryts: Sequence[str], as_known_at: datetime | None) -> dict[str, _Gmina]:
+    """Each gmina's registry name with its data as known at `as_known_at`: None (now) is the
+    current snapshot; a past moment, the last record kept by then, or nothing known. One query
+    for the usual question."""
     # The plans' facts as text, parsed by orjson: a batch reads a thousand of them, and the
     # standard library's parser was a third of its time.
     rows = Gmina.objects.filter(teryt__in=teryts).values_list(
@@ -105,10 +111,10 @@ def _gminas(teryts: Sequence[str], on: date, today: date) -> dict[str, _Gmina]:
     unknown = [t for t in teryts if t not in gminas]
     if unknown:
         raise NotFound(f"Unknown TERYT: {', '.join(unknown)} (not in the TERC registry).")
-    if on < today:
-        day_end = timezone.make_aware(datetime.combine(on + timedelta(days=1), time.min))
+    if as_known_at is not None:
+        gminas = {teryt: _Gmina(g.name, _Reading([], None)) for teryt, g in gminas.items()}
         recorded = (
-            SnapshotRecord.objects.filter(gmina_id__in=teryts, recorded_at__lt=day_end)
+            SnapshotRecord.objects.filter(gmina_id__in=teryts, recorded_at__lte=as_known_at)
             .order_by("gmina_id", "-recorded_at")
             .distinct("gmina_id")
         )
@@ -116,6 +122,14 @@ def _gminas(teryts: Sequence[str], on: date, today: date) -> dict[str, _Gmina]:
             reading = _Reading(gmina_plan_facts(record.data), record.recorded_at)
             gminas[record.gmina_id] = _Gmina(gminas[record.gmina_id].name, reading)
     return gminas
+
+
+def _moment_checked(as_known_at: datetime | None, now: datetime, path: str) -> None:
+    if as_known_at is not None and as_known_at > now:
+        raise ValidationFailed(
+            "Mozaika cannot answer from knowledge it does not have yet.",
+            errors=[FieldError(path, f"must not be later than now ({now.isoformat()})")],
+        )
 
 
 def _link(result: EvaluationResult, issued_to: str) -> DocumentLink | None:
@@ -134,17 +148,19 @@ def eligibility_answers(
     call_code: str | None,
     on: date | None,
     issued_to: str,
+    as_known_at: datetime | None = None,
     path: str = "",
 ) -> list[EligibilityAnswer]:
     """Answers to questions about distinct gminas, in their order; `issued_to` names who the
     document links are for (recorded when a link is used)."""
+    now = timezone.now()
+    _moment_checked(as_known_at, now, "as_known_at")
     call = call_rules(call_code) if call_code is not None else None
     for i, question in enumerate(questions):
         _area_checked(question.area, call, f"{path}[{i}].area" if path else "area")
-    today = timezone.localdate()
-    day = on or today
+    day = on or timezone.localdate()
     terms, criteria = (call.terms, call.criteria) if call else (plain_terms(day), PLAIN_CRITERIA)
-    gminas = _gminas([q.teryt for q in questions], day, today)
+    gminas = _gminas([q.teryt for q in questions], as_known_at)
     answers = []
     for question in questions:
         gmina = gminas[question.teryt]
@@ -158,6 +174,7 @@ def eligibility_answers(
                 name=gmina.name,
                 call=call.code if call else None,
                 on=day,
+                as_known_at=as_known_at or now,
                 area=question.area,
                 result=result,
                 data_as_of=reading.as_of,
@@ -168,14 +185,20 @@ def eligibility_answers(
 
 
 def eligibility_answer(
-    question: EligibilityQuestion, *, call_code: str | None, on: date | None, issued_to: str
+    question: EligibilityQuestion,
+    *,
+    call_code: str | None,
+    on: date | None,
+    issued_to: str,
+    as_known_at: datetime | None = None,
 ) -> EligibilityAnswer:
     if call_code is None and question.area is None:
         raise ValidationFailed(
             "Without a call, the question needs an area.",
             errors=[FieldError("area", "required when no call is given")],
         )
-    return eligibility_answers([question], call_code=call_code, on=on, issued_to=issued_to)[0]
+    return eligibility_answers([question], call_code=call_code, on=on, issued_to=issued_to,
+                               as_known_at=as_known_at)[0]  # fmt: skip
 
 
 def batch_problems(teryts: Sequence[str], *, path: str) -> list[FieldError]:
@@ -193,7 +216,12 @@ def batch_problems(teryts: Sequence[str], *, path: str) -> list[FieldError]:
 
 
 def eligibility_batch(
-    questions: Sequence[EligibilityQuestion], *, call_code: str | None, on: date | None, issued_to: str
+    questions: Sequence[EligibilityQuestion],
+    *,
+    call_code: str | None,
+    on: date | None,
+    issued_to: str,
+    as_known_at: datetime | None = None,
 ) -> list[EligibilityAnswer]:
     problems = batch_problems([q.teryt for q in questions], path="items")
     if call_code is None:
@@ -201,4 +229,5 @@ def eligibility_batch(
                      for i, q in enumerate(questions) if q.area is None]  # fmt: skip
     if problems:
         raise ValidationFailed("The batch cannot be answered.", errors=problems)
-    return eligibility_answers(questions, call_code=call_code, on=on, issued_to=issued_to, path="items")
+    return eligibility_answers(questions, call_code=call_code, on=on, issued_to=issued_to, as_known_at=as_known_at,
+                               path="items")  # fmt: skip

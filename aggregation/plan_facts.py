@@ -8,7 +8,14 @@ from collections import Counter
 from typing import TypedDict
 
 from tenants.plans.models import DocumentKind
-from tenants.plans.snapshot import ActSnapshot, FrozenVersionSnapshot, GminaSnapshotData, PlanSnapshot
+from tenants.plans.snapshot import (
+    ActSnapshot,
+    DocumentSnapshot,
+    FrozenVersionSnapshot,
+    GminaSnapshotData,
+    PlanSnapshot,
+)
+from tenants.plans.validity import ActFacts, ActKind
 
 
 class DocumentFacts(TypedDict):
@@ -20,11 +27,15 @@ class DocumentFacts(TypedDict):
 class PlanFacts(TypedDict):
     id: int
     title: str
+    kind: str
     status: str
     period_start: int
     period_end: int
+    valid_from: str
+    valid_until: str
     areas: list[str]
     act: ActSnapshot | None
+    acts: list[ActFacts]
     frozen_version: FrozenVersionSnapshot | None
     action_numbers: list[str]
     service_types: list[str]
@@ -34,16 +45,31 @@ class PlanFacts(TypedDict):
     resolution: DocumentFacts | None  # the adopting resolution's document
 
 
+def _adopting_resolution(plan: PlanSnapshot) -> DocumentSnapshot | None:
+    """The adopting act's document; for an adoption registered without one, a resolution uploaded
+    later that no other act (an amendment, a repeal) claims."""
+    adoption = next((a for a in plan["acts"] if a["kind"] in (ActKind.ADOPTION, ActKind.REGISTRATION)), None)
+    if adoption is not None and adoption["document"] is not None:
+        return next((d for d in plan["documents"] if d["id"] == adoption["document"]), None)
+    claimed = {a["document"] for a in plan["acts"] if a["document"] is not None}
+    return next((d for d in plan["documents"] if d["kind"] == DocumentKind.RESOLUTION and d["id"] not in claimed),
+                None)  # fmt: skip
+
+
 def plan_facts(plan: PlanSnapshot) -> PlanFacts:
-    resolution = next((d for d in plan["documents"] if d["kind"] == DocumentKind.RESOLUTION), None)
+    resolution = _adopting_resolution(plan)
     return {
         "id": plan["id"],
         "title": plan["title"],
+        "kind": plan["kind"],
         "status": plan["status"],
         "period_start": plan["period_start"],
         "period_end": plan["period_end"],
+        "valid_from": plan["valid_from"],
+        "valid_until": plan["valid_until"],
         "areas": plan["areas"],
         "act": plan["act"],
+        "acts": plan["acts"],
         "frozen_version": plan.get("frozen_version"),
         "action_numbers": [n for area in plan["programme_areas"] for n in area.get("action_numbers", [])],
         "service_types": sorted({s["type"] for s in plan["services"]}),

@@ -1,11 +1,14 @@
 """Rollup arithmetic: plain functions over snapshot values, no database access.
 
-Which plan counts for what:
-- *in force*: an adopted plan whose act is in force on the day and whose period has not ended;
-  area coverage and "share of gminas with a plan" count only such plans (what a call checks);
-- the gmina's *current plan*: the one in force, else the newest plan still in preparation or
-  awaiting its act, else the newest plan at all. Services (and so white spots), standard
-  indicators and funding come from it: a service a gmina plans is not a white spot.
+Which plan counts for what (only local plans, LPRUSiD: a CUS programme or a strategy is another
+document, see `PlanKind`):
+- *in force*: decided by `tenants.plans.validity` from the plan's period and acts on the day;
+  area coverage, services (so white spots), standard indicators, funding and "share of gminas
+  with a plan" come from the plan in force;
+- *adopted, not yet in force* (vacatio legis, or a period starting later): counted apart, with
+  its funding apart; drafts and submitted plans appear only in the status counts;
+- the gmina's *current plan* (whose status a list shows): the one in force, else the adopted one
+  not yet in force, else the newest plan still in preparation, else the newest plan at all.
 """
 
 from __future__ import annotations
@@ -19,10 +22,13 @@ from decimal import Decimal
 from typing import Any, TypedDict
 
 from tenants.plans.content_models import ServiceType
-from tenants.plans.models import InterventionArea, PlanStatus
+from tenants.plans.models import InterventionArea, PlanKind, PlanStatus
 from tenants.plans.snapshot import GminaSnapshotData, PlanSnapshot
+from tenants.plans.validity import ForceState, force_begins, force_ends, force_on
 
-ENDED_STATUSES = (PlanStatus.EXPIRED, PlanStatus.SUPERSEDED)
+ENDED_STATUSES = (PlanStatus.EXPIRED, PlanStatus.SUPERSEDED, PlanStatus.REPEALED, PlanStatus.ANNULLED)
+# Funding planned without a year is kept under this key (never an empty string).
+NO_YEAR = "unspecified"
 
 
 class StandardIndicatorFacts(TypedDict):
@@ -35,32 +41,42 @@ class GminaFacts(TypedDict):
     plans_by_status: dict[str, int]
     status: str
     in_force: bool
+    adopted_not_yet_in_force: bool
     period_start: int | None
     period_end: int | None
     areas_in_force: list[str]
     services: dict[str, str | None]  # service type -> planned capacity (summed), None if not given
     indicators: dict[str, StandardIndicatorFacts]  # standard code -> summed values
-    funding: dict[str, dict[str, str]]  # source -> year ("" when the plan gives none) -> amount
-    adopted_years: list[int]  # years covered by an adopted plan (time series)
+    funding: dict[str, dict[str, str]]  # source -> year (NO_YEAR when the plan gives none) -> amount
+    funding_not_yet_in_force: dict[str, dict[str, str]]  # the same for an adopted plan not yet in force
+    adopted_years: list[int]  # years on some day of which a plan was in force (time series)
     latest_report_year: int | None
 
 
+def plan_force(plan: Mapping[str, Any], on: date) -> ForceState:
+    """A snapshot plan's legal state on a day (`tenants.plans.validity` decides)."""
+    return force_on(plan.get("acts", []), on)
+
+
 def plan_in_force(plan: Mapping[str, Any], on: date) -> bool:
-    """Adopted, in force from its act's date, until the end of the last year of its period."""
-    act = plan.get("act")
-    if plan["status"] != PlanStatus.ADOPTED or act is None:
-        return False
-    return date.fromisoformat(act["in_force_from"]) <= on <= date(plan["period_end"], 12, 31)
+    return plan_force(plan, on) is ForceState.IN_FORCE
 
 
-def _current_plan(plans: list[PlanSnapshot], today: date) -> PlanSnapshot | None:
-    in_force = [p for p in plans if plan_in_force(p, today)]
-    if in_force:
-        return max(in_force, key=lambda p: p["act"]["in_force_from"] if p["act"] else "")
-    ongoing = [p for p in plans if p["status"] not in ENDED_STATUSES]
-    candidates = ongoing or plans
+def _newest(plans: list[PlanSnapshot]) -> PlanSnapshot | None:
+    return max(plans, key=lambda p: (p["act"]["in_force_from"] if p["act"] else "", p["valid_from"], p["id"]),
+               default=None)  # fmt: skip
+
+
+def _current_plan(plans: list[PlanSnapshot], today: date) -> tuple[PlanSnapshot | None, ForceState]:
+    local = [p for p in plans if p.get("kind", PlanKind.LPRUSID) == PlanKind.LPRUSID]
+    for state in (ForceState.IN_FORCE, ForceState.NOT_YET_IN_FORCE):
+        found = _newest([p for p in local if plan_force(p, today) is state])
+        if found is not None:
+            return found, state
+    ongoing = [p for p in local if p["status"] not in ENDED_STATUSES]
+    candidates = ongoing or local
     # Snapshot plans are ordered newest period first.
-    return candidates[0] if candidates else None
+    return (candidates[0], plan_force(candidates[0], today)) if candidates else (None, ForceState.NOT_ADOPTED)
 
 
 def _add(total: str | None, value: str | None) -> str | None:
@@ -69,14 +85,27 @@ def _add(total: str | None, value: str | None) -> str | None:
     return str(Decimal(total or "0") + Decimal(value))
 
 
+def _funding(plan: PlanSnapshot) -> dict[str, dict[str, str]]:
+    funding: dict[str, dict[str, str]] = defaultdict(dict)
+    for line in plan["funding"]:
+        if line["amount"] is not None:
+            year = str(line["year"]) if line["year"] is not None else NO_YEAR
+            funding[line["source"]][year] = _add(funding[line["source"]].get(year), line["amount"]) or "0"
+    return dict(funding)
+
+
+def _years_in_force(plan: PlanSnapshot) -> range:
+    begins, ends = force_begins(plan.get("acts", [])), force_ends(plan.get("acts", []))
+    return range(begins.year, ends.year + 1) if begins and ends and ends >= begins else range(0)
+
+
 def gmina_facts(snapshot: GminaSnapshotData, *, today: date) -> GminaFacts:
     plans = snapshot["plans"]
-    current = _current_plan(plans, today)
-    in_force = current is not None and plan_in_force(current, today)
+    current, state = _current_plan(plans, today)
+    in_force = state is ForceState.IN_FORCE
     services: dict[str, str | None] = {}
     indicators: dict[str, StandardIndicatorFacts] = {}
-    funding: dict[str, dict[str, str]] = defaultdict(dict)
-    if current is not None:
+    if current is not None and in_force:
         for service in current["services"]:
             services[service["type"]] = _add(services.get(service["type"]), service["capacity"])
         for indicator in current["indicators"]:
@@ -87,22 +116,20 @@ def gmina_facts(snapshot: GminaSnapshotData, *, today: date) -> GminaFacts:
             facts["target"] = _add(facts["target"], indicator["target"])
             for year, value in indicator["values"].items():
                 facts["values"][year] = _add(facts["values"].get(year), value) or "0"
-        for line in current["funding"]:
-            if line["amount"] is not None:
-                year = str(line["year"] or "")
-                funding[line["source"]][year] = _add(funding[line["source"]].get(year), line["amount"]) or "0"
-    adopted = [p for p in plans if p["act"] is not None and p["status"] in (PlanStatus.ADOPTED, *ENDED_STATUSES)]
+    local = [p for p in plans if p.get("kind", PlanKind.LPRUSID) == PlanKind.LPRUSID]
     return {
         "plans_by_status": dict(Counter(p["status"] for p in plans)),
         "status": current["status"] if current else "",
         "in_force": in_force,
+        "adopted_not_yet_in_force": state is ForceState.NOT_YET_IN_FORCE,
         "period_start": current["period_start"] if current else None,
         "period_end": current["period_end"] if current else None,
         "areas_in_force": sorted(current["areas"]) if current and in_force else [],
         "services": services,
         "indicators": indicators,
-        "funding": dict(funding),
-        "adopted_years": sorted({y for p in adopted for y in range(p["period_start"], p["period_end"] + 1)}),
+        "funding": _funding(current) if current and in_force else {},
+        "funding_not_yet_in_force": _funding(current) if current and state is ForceState.NOT_YET_IN_FORCE else {},
+        "adopted_years": sorted({y for p in local for y in _years_in_force(p)}),
         "latest_report_year": max((p["latest_report_year"] for p in plans if p["latest_report_year"]), default=None),
     }
 
@@ -160,10 +187,12 @@ class RollupData(TypedDict):
     gminas_with_plan_in_force: int
     share_with_plan_in_force: float
     population_share_with_plan_in_force: float | None
+    gminas_with_plan_adopted_not_yet_in_force: int
     areas: dict[str, CoverageOut]
     services: dict[str, ServiceCoverage]
     indicators: dict[str, IndicatorRollup]
-    funding: dict[str, dict[str, float]]
+    funding: dict[str, dict[str, float]]  # plans in force: source -> year -> amount
+    funding_not_yet_in_force: dict[str, dict[str, float]]  # adopted plans not yet in force
     years: dict[str, YearRollup]
 
 
@@ -220,6 +249,22 @@ def _indicator_rollups(facts: list[GminaFacts]) -> dict[str, IndicatorRollup]:
     return out
 
 
+def _funding_sum(plans: Iterable[dict[str, dict[str, str]]]) -> dict[str, dict[str, Decimal]]:
+    funding: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for planned in plans:
+        for source, by_year in planned.items():
+            for year, amount in by_year.items():
+                funding[source][year] += Decimal(amount)
+    return funding
+
+
+def _funding_out(funding: dict[str, dict[str, Decimal]]) -> dict[str, dict[str, float]]:
+    return {
+        source: {year: _number(amount) for year, amount in sorted(amounts.items())}
+        for source, amounts in sorted(funding.items())
+    }
+
+
 def rollup_compute(rows: Iterable[GminaRow]) -> RollupData:
     rows = list(rows)
     facts = [r.facts for r in rows if r.facts is not None]
@@ -240,19 +285,16 @@ def rollup_compute(rows: Iterable[GminaRow]) -> RollupData:
             "white_spot_gminas": len(missing),
             "white_spot_powiats": len(powiats),
         }
-    funding: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    funding = _funding_sum(f["funding"] for f in facts)
     adopted_per_year: Counter[str] = Counter()
     reporting_per_year: Counter[str] = Counter()
     for f in facts:
-        for source, planned in f["funding"].items():
-            for year, amount in planned.items():
-                funding[source][year] += Decimal(amount)
         adopted_per_year.update(str(year) for year in f["adopted_years"])
         reporting_per_year.update({y for i in f["indicators"].values() for y in i["values"]})
     funding_per_year: dict[str, Decimal] = defaultdict(Decimal)
     for by_year in funding.values():
         for year, planned_amount in by_year.items():
-            if year:
+            if year != NO_YEAR:
                 funding_per_year[year] += planned_amount
     years: dict[str, YearRollup] = {
         year: {
@@ -273,6 +315,7 @@ def rollup_compute(rows: Iterable[GminaRow]) -> RollupData:
         "gminas_with_plan_in_force": len(in_force),
         "share_with_plan_in_force": _share(len(in_force), len(rows)),
         "population_share_with_plan_in_force": weighted,
+        "gminas_with_plan_adopted_not_yet_in_force": sum(1 for f in facts if f.get("adopted_not_yet_in_force")),
         "areas": {
             area.value: {
                 "gminas": (n := sum(1 for f in in_force if area.value in f["areas_in_force"])),
@@ -282,9 +325,7 @@ def rollup_compute(rows: Iterable[GminaRow]) -> RollupData:
         },
         "services": services,
         "indicators": _indicator_rollups(facts),
-        "funding": {
-            source: {year: _number(amount) for year, amount in sorted(amounts.items())}
-            for source, amounts in sorted(funding.items())
-        },
+        "funding": _funding_out(funding),
+        "funding_not_yet_in_force": _funding_out(_funding_sum(f.get("funding_not_yet_in_force", {}) for f in facts)),
         "years": years,
     }

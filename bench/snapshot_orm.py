@@ -61,12 +61,29 @@ def snapshot_by_orm(*, teryt: str) -> GminaSnapshotData:
             {
                 "id": plan.pk,
                 "title": plan.title,
+                "kind": plan.kind,
                 "status": plan.status,
                 "version": plan.version,
                 "period_start": plan.period_start,
                 "period_end": plan.period_end,
+                "valid_from": plan.valid_from.isoformat(),
+                "valid_until": plan.valid_until.isoformat(),
                 "areas": list(plan.areas),
                 "act": act,  # type: ignore[typeddict-item]
+                "acts": [
+                    {
+                        "kind": a.kind,
+                        "number": a.number,
+                        "date": a.date.isoformat(),
+                        "in_force_from": a.in_force_from.isoformat(),
+                        "valid_from": a.valid_from.isoformat() if a.valid_from else None,
+                        "valid_until": a.valid_until.isoformat() if a.valid_until else None,
+                        "version": a.version_number,
+                        "version_sha256": a.version_sha256 or None,
+                        "document": a.document_id,
+                    }
+                    for a in plan.acts.filter(withdrawn_at__isnull=True).order_by("id")
+                ],
                 "programme_areas": areas,  # type: ignore[typeddict-item]
                 "services": [
                     {"type": s.type, "name": s.name, "area": s.area, "capacity": _text(s.capacity), "unit": s.unit}

@@ -39,7 +39,7 @@ from tenants.plans.document_protection import document_legal_hold, document_rete
 from tenants.plans.document_uploads import document_upload
 from tenants.plans.documents import document_receive
 from tenants.plans.lifecycle import CommentSpec, ReviewDecision, plan_review, plan_submit
-from tenants.plans.models import AdoptingActKind, DocumentKind, PlanVersion, ReportKind, ReviewComment
+from tenants.plans.models import DocumentKind, PlanVersion, ReportKind, ReviewComment
 from tenants.plans.programme import Programme, programme_of
 from tenants.plans.reporting import FigureSpec, SectionSpec, diagnosis_replace, indicator_value_report, report_file
 from tenants.plans.spreadsheet import plan_workbook, workbook_plan
@@ -109,8 +109,11 @@ def create_plan(request: HttpRequest, payload: PlanIn, teryt: str = Teryt) -> St
         plan = plan_services.plan_create(
             teryt=teryt,
             title=payload.title,
+            kind=payload.kind,
             period_start=payload.period_start,
             period_end=payload.period_end,
+            valid_from=payload.valid_from,
+            valid_until=payload.valid_until,
             areas=payload.areas,
             indicators=[plan_services.IndicatorSpec(**indicator.dict()) for indicator in payload.indicators],
             actor=actor_for(request, decision),
@@ -122,40 +125,6 @@ def create_plan(request: HttpRequest, payload: PlanIn, teryt: str = Teryt) -> St
 def get_plan(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> object:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
-
-
-@router.post(
-    "/gminas/{teryt}/plans/{plan_id}/adoption",
-    response=PlanOut,
-    summary="Record the plan's adoption with the resolution document (PDF)",
-    description="The document is archived in the background: its status is `pending` until then.",
-)
-def adopt_plan(
-    request: HttpRequest,
-    plan_id: int,
-    teryt: str = Teryt,
-    act_number: str = Form(..., min_length=1, max_length=100, description="e.g. LXIII/916/2023"),
-    act_date: date = Form(...),
-    act_kind: AdoptingActKind = Form(AdoptingActKind.COUNCIL_RESOLUTION),
-    in_force_from: date | None = Form(None),
-    resolution: UploadedFile = File(
-        ..., description="The adopting act: PDF (signed or not), DOCX, ODT, XLSX, or XML signed with XAdES"
-    ),
-) -> object:
-    with gmina_scope(request, teryt, Action.PLAN_ADOPT) as (_, decision):
-        received = document_receive(source=cast(IO[bytes], resolution), filename=resolution.name or "",
-                                    field="resolution", declared_type=resolution.content_type)  # fmt: skip
-        plan_services.plan_adopt(
-            teryt=teryt,
-            plan_id=plan_id,
-            act_kind=act_kind,
-            act_number=act_number,
-            act_date=act_date,
-            in_force_from=in_force_from,
-            resolution=received,
-            actor=actor_for(request, decision),
-        )
-        return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt)
 
 
 @router.post(

@@ -12,9 +12,11 @@ from django_tenants.utils import tenant_context
 
 from mozaika.audit.log import Actor
 from tenants.models import Tenant
-from tenants.plans.models import AdoptingActKind, InterventionArea, Plan
+from tenants.plans.acts import ActSpec, plan_register_adopted
+from tenants.plans.models import AdoptingActKind, InterventionArea, Plan, PlanKind
 from tenants.plans.programme import Programme
-from tenants.plans.services import IndicatorSpec, plan_create, plan_programme_replace, plan_register_adopted
+from tenants.plans.reporting import FigureSpec, diagnosis_replace
+from tenants.plans.services import IndicatorSpec, plan_create, plan_programme_replace
 
 # --- Kraków (seeds/003): plan 2025-2027, MOPS ---------------------------------------------------
 KRAKOW_TITLE = "Lokalny Plan Rozwoju Usług Społecznych i Deinstytucjonalizacji dla Gminy Miejskiej Kraków 2025-2027"
@@ -152,7 +154,7 @@ def _zielona_gora_programme() -> Programme:
             ],
             "funding": [
                 {
-                    "source": "fers",
+                    "source": "eu_2014_2020",
                     "description": "POWER 2014-2020, Działanie 2.8 Rozwój usług społecznych (grant)",
                     "year": 2022,
                     "amount": str(ZIELONA_GORA_GRANT),
@@ -174,6 +176,14 @@ def _zielona_gora_programme() -> Programme:
 KOSZALIN_TITLE = "Program Usług Społecznych na lata 2023-2026 (Centrum Usług Społecznych w Koszalinie)"
 KOSZALIN_RESOLUTION = ("LXIII/916/2023", date(2023, 5, 25))
 KOSZALIN_BUDGET_Q4_2023 = Decimal("76000.00")
+# "Szacuje się, że grupa osób objętych ulgami stanowić będzie ok. 30% uprawnionych" (seeds/004)
+KOSZALIN_EXEMPT_SHARE = FigureSpec(
+    name="Szacowany udział osób zwolnionych z odpłatności wśród uprawnionych do usług społecznych",
+    value=Decimal(30),
+    unit="%",
+    year=2023,
+    source="Plan działań CUS w Koszalinie po pilotażu (seeds/004)",
+)
 KOSZALIN_EXEMPTIONS = [
     "korzystają ze świadczeń w formie usług opiekuńczych w Centrum Usług Społecznych w Koszalinie",
     "korzystają ze wsparcia asystenta rodziny w Centrum Usług Społecznych w Koszalinie",
@@ -228,22 +238,27 @@ def _koszalin_programme() -> Programme:
 def seed_plans_load(tenants: dict[str, Tenant], actor: Actor) -> int:
     """Create the three plans once (by title); returns how many were created."""
     created = 0
+    # (TERYT, title, kind, first day, last day, programme, indicators)
     specs = [
-        ("1261011", KRAKOW_TITLE, 2025, 2027, _krakow_programme, []),
+        ("1261011", KRAKOW_TITLE, PlanKind.LPRUSID, date(2025, 1, 1), date(2027, 12, 31), _krakow_programme, []),
         (
             "0862011",
             ZIELONA_GORA_TITLE,
-            2022,
-            2023,
+            PlanKind.LPRUSID,
+            # "sierpień 2022 - 31 sierpnia 2023" (seeds/002)
+            date(2022, 8, 1),
+            date(2023, 8, 31),
             _zielona_gora_programme,
             [
                 IndicatorSpec(area=area, number=str(n), name=name, unit=unit, target_value=target, target_year=2023)
                 for n, (area, name, unit, target) in enumerate(ZIELONA_GORA_INDICATORS, start=1)
             ],
         ),
-        ("3261011", KOSZALIN_TITLE, 2023, 2026, _koszalin_programme, []),
-    ]
-    for code, title, start, end, programme, indicators in specs:
+        # "Program Usług Społecznych na okres 01.10.2023-30.09.2026" (seeds/004, footnote 1)
+        ("3261011", KOSZALIN_TITLE, PlanKind.CUS_PROGRAMME, date(2023, 10, 1), date(2026, 9, 30),
+         _koszalin_programme, []),
+    ]  # fmt: skip
+    for code, title, kind, first_day, last_day, programme, indicators in specs:
         with tenant_context(tenants[code]):
             if Plan.objects.filter(title=title).exists():
                 continue
@@ -251,8 +266,11 @@ def seed_plans_load(tenants: dict[str, Tenant], actor: Actor) -> int:
             plan = plan_create(
                 teryt=code,
                 title=title,
-                period_start=start,
-                period_end=end,
+                kind=kind,
+                period_start=first_day.year,
+                period_end=last_day.year,
+                valid_from=first_day,
+                valid_until=last_day,
                 areas=[a.code for a in value.areas if a.code is not None],
                 indicators=indicators,
                 actor=actor,
@@ -261,14 +279,20 @@ def seed_plans_load(tenants: dict[str, Tenant], actor: Actor) -> int:
                 teryt=code, plan_id=plan.pk, programme=value, expected_version=plan.version, actor=actor
             )
             if code == "3261011":
+                plan = diagnosis_replace(
+                    teryt=code,
+                    plan_id=plan.pk,
+                    sections=[],
+                    figures=[KOSZALIN_EXEMPT_SHARE],
+                    expected_version=plan.version,
+                    actor=actor,
+                )
                 number, adopted_on = KOSZALIN_RESOLUTION
                 plan_register_adopted(
                     teryt=code,
                     plan_id=plan.pk,
                     act_kind=AdoptingActKind.COUNCIL_RESOLUTION,
-                    act_number=number,
-                    act_date=adopted_on,
-                    in_force_from=date(2023, 10, 1),
+                    spec=ActSpec(number=number, date=adopted_on),
                     actor=actor,
                 )
             created += 1

@@ -6,11 +6,22 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
+from django.utils import timezone
 from ninja import Schema
 from pydantic import Field
 
 from tenants.models import Gmina, GminaKind, TenantKind
-from tenants.plans.models import AdoptingActKind, ArchiveStatus, IndicatorDirection, InterventionArea, PlanStatus
+from tenants.plans.acts import act_facts
+from tenants.plans.models import (
+    AdoptingActKind,
+    ArchiveStatus,
+    IndicatorDirection,
+    InterventionArea,
+    Plan,
+    PlanKind,
+    PlanStatus,
+)
+from tenants.plans.validity import ForceState, force_on
 
 Amount = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]
 Year = Annotated[int, Field(ge=1990, le=2100)]
@@ -74,8 +85,13 @@ class IndicatorIn(Schema):
 
 class PlanIn(Schema):
     title: str = Field(min_length=1, max_length=500)
+    kind: PlanKind = Field(PlanKind.LPRUSID, description="which document this is; calls name the kinds they accept")
     period_start: Year
     period_end: Year
+    valid_from: dt.date | None = Field(None, description="first day of the programme period (default: 1 January "
+                                                         "of period_start)")  # fmt: skip
+    valid_until: dt.date | None = Field(None, description="last day of the programme period (default: 31 December "
+                                                          "of period_end)")  # fmt: skip
     areas: list[InterventionArea] = Field(min_length=1)
     indicators: list[IndicatorIn] = Field(default_factory=list)
 
@@ -106,6 +122,11 @@ class IndicatorOut(Schema):
         return list(obj.values.all())  # type: ignore[attr-defined]
 
 
+# Act numbers as councils and voivodes write them ("LXIII/916/2023", "NK-I.4131.123.2024"):
+# ASCII letters, digits, '.', '/', '-', so they are safe in file names and headers.
+ACT_NUMBER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9./-]{0,99}$"
+
+
 class AdoptingActOut(Schema):
     kind: AdoptingActKind
     number: str
@@ -134,9 +155,13 @@ class DocumentOut(Schema):
 class PlanOut(Schema):
     id: int
     title: str
+    kind: PlanKind
     period_start: int
     period_end: int
+    valid_from: dt.date
+    valid_until: dt.date
     status: PlanStatus
+    force_today: ForceState = Field(description="whether the plan is in force today, by its period and acts")
     version: int
     areas: list[InterventionArea]
     act: AdoptingActOut | None
@@ -157,6 +182,10 @@ class PlanOut(Schema):
     @staticmethod
     def resolve_indicators(obj: object) -> list[object]:
         return list(obj.indicators.all())  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_force_today(obj: Plan) -> ForceState:
+        return force_on([act_facts(a) for a in obj.acts.all() if a.withdrawn_at is None], timezone.localdate())
 
     @staticmethod
     def resolve_documents(obj: object) -> list[object]:

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -239,3 +240,59 @@ def put_programme(api: Api, teryt: str, plan_id: int, body: dict[str, Any], vers
         content_type="application/json",
         headers={"Authorization": f"Bearer {api.token}", "If-Match": f'"{version}"'},
     )
+
+
+def with_acts(plan: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot plan written by hand in a test, completed as the snapshot reader completes it:
+    kind (an LPRUSiD), the period by the day (from the years unless given), and its acts — the
+    adopting act from `act` with that period, ended the day a supersession or repeal says
+    (`ended_on`: the first day without force) or void when `annulled`."""
+    plan.setdefault("kind", "lprusid")
+    plan.setdefault("valid_from", f"{plan['period_start']}-01-01")
+    plan.setdefault("valid_until", f"{plan['period_end']}-12-31")
+    if "acts" not in plan:
+        act, frozen = plan.get("act"), plan.get("frozen_version")
+        acts: list[dict[str, Any]] = []
+        if act is not None:
+            acts.append({"kind": "adoption", "number": act["number"], "date": act["date"],
+                         "in_force_from": act["in_force_from"], "valid_from": plan["valid_from"],
+                         "valid_until": plan["valid_until"], "version": frozen["number"] if frozen else None,
+                         "version_sha256": frozen["sha256"] if frozen else None, "document": None})  # fmt: skip
+            ending = plan.pop("ended_on", None)
+            if ending is not None:
+                acts.append({"kind": "supersession", "number": "Z/1", "date": ending, "in_force_from": ending,
+                             "valid_from": None, "valid_until": None, "version": None, "version_sha256": None,
+                             "document": None})  # fmt: skip
+            if plan.pop("annulled", False):
+                acts.append({"kind": "annulment", "number": "NK.1", "date": act["date"],
+                             "in_force_from": act["in_force_from"], "valid_from": None, "valid_until": None,
+                             "version": None, "version_sha256": None, "document": None})  # fmt: skip
+        plan["acts"] = acts
+    return plan
+
+
+KOSZALIN_LOCAL_ACT = "I/1/2025"
+
+
+def koszalin_local_plan() -> None:
+    """Koszalin's demo plan is a CUS programme (ended 2026-09-30), not the local plan (LPRUSiD)
+    calls and rollups count. Give it one, in force through 2026 with the same programme, adopted
+    before it came into force. Its snapshot is not refreshed here."""
+    from django_tenants.utils import schema_context
+
+    from mozaika.audit.log import Actor
+    from tenants.demo_seeds import _koszalin_programme
+    from tenants.plans.acts import ActSpec, plan_register_adopted
+    from tenants.plans.models import AdoptingActKind
+    from tenants.plans.services import plan_create, plan_programme_replace
+
+    programme = _koszalin_programme().model_copy(update={"funding": []})  # its funding lines are for 2023
+    actor = Actor.system("test")
+    with schema_context("g" + KOSZALIN):
+        plan = plan_create(teryt=KOSZALIN, title="LPRUSiD Koszalina", period_start=2026, period_end=2026,
+                           areas=[a.code for a in programme.areas if a.code], indicators=[], actor=actor)  # fmt: skip
+        plan_programme_replace(teryt=KOSZALIN, plan_id=plan.pk, programme=programme, expected_version=plan.version,
+                               actor=actor)  # fmt: skip
+        spec = ActSpec(KOSZALIN_LOCAL_ACT, date(2025, 12, 15), date(2026, 1, 1))
+        plan_register_adopted(teryt=KOSZALIN, plan_id=plan.pk, act_kind=AdoptingActKind.COUNCIL_RESOLUTION,
+                              spec=spec, actor=actor)  # fmt: skip

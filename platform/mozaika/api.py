@@ -26,6 +26,7 @@ def build_api() -> NinjaAPI:
     from mozaika.audit.api import router as audit_router
     from mozaika.events.api import router as events_router
     from mozaika.identity.api import router as identity_router
+    from tenants.acts_api import router as acts_router
     from tenants.api import router as tenants_router
 
     api = NinjaAPI(
@@ -37,6 +38,7 @@ def build_api() -> NinjaAPI:
         auth=BearerTokenAuth(),
     )
     api.add_router("/", tenants_router)
+    api.add_router("/", acts_router)
     api.add_router("/", aggregation_router)
     api.add_router("/", calls_router)
     api.add_router("/", archive_router)

@@ -15,8 +15,8 @@ from mozaika.events.bus import EventEnvelope, event_consumer, event_record
 from mozaika.scheduling import periodic
 from mozaika.tenancy import schema_name_for
 from tenants.models import Tenant
+from tenants.plans.acts import PLAN_ACT_EVENTS, plans_expire
 from tenants.plans.archive_check import archive_verify, pending_documents
-from tenants.plans.lifecycle import plans_expire
 from tenants.plans.services import document_archive
 
 logger = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ WORKER_ACTOR = Actor.system("worker:archive")
 SCHEDULER = Actor.system("scheduler")
 
 
-@event_consumer("plan.adopted", "document.uploaded", name="plans.archive_documents")
+@event_consumer(*PLAN_ACT_EVENTS, "document.uploaded", name="plans.archive_documents")
 def archive_documents(event: EventEnvelope) -> None:
     for document in event.payload.get("documents", []):
         document_archive(teryt=event.teryt, document_id=document["id"], actor=WORKER_ACTOR)
@@ -32,7 +32,7 @@ def archive_documents(event: EventEnvelope) -> None:
 
 @dramatiq.actor(actor_name="plans.expire_ended", queue_name="periodic", max_retries=3)
 def expire_ended(teryt: str) -> None:
-    """Runs in the gmina's schema (the message carries it): adopted plans whose period ended."""
+    """Runs in the gmina's schema (the message carries it): adopted plans whose force ended."""
     plans_expire(teryt=teryt, today=timezone.localdate(), actor=SCHEDULER)
 
 

@@ -9,9 +9,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from itertools import pairwise
 
 from tenants.plans.models import Indicator, Plan
+from tenants.plans.numbering import last_ordinal, numbering_gap
 from tenants.plans.programme import Programme, programme_of
 
 
@@ -29,24 +29,8 @@ class Finding:
     message_en: str
 
 
-def _leading_number(label: str) -> int | None:
-    found = re.search(r"\d+", label)
-    return int(found.group()) if found else None
-
-
-def _gap(labels: Iterable[str], *, may_start_at: int = 1) -> list[int] | None:
-    """The numbers when they are not consecutive from 1 (or from `may_start_at`), else None."""
-    numbers = [_leading_number(label) for label in labels]
-    if not numbers or any(n is None for n in numbers):
-        return None
-    values = [n for n in numbers if n is not None]
-    if values[0] not in {1, may_start_at} or any(b != a + 1 for a, b in pairwise(values)):
-        return values
-    return None
-
-
-def _gap_finding(path: str, numbers: list[int]) -> Finding:
-    shown = ", ".join(map(str, numbers))
+def _gap_finding(path: str, labels: list[str]) -> Finding:
+    shown = ", ".join(labels)
     return Finding(
         path,
         Severity.WARNING,
@@ -86,11 +70,11 @@ def _structure(programme: Programme) -> Iterable[Finding]:
                     f"{goal_path}.specific_goals", Severity.BLOCKING, "goal_without_specific_goal",
                     "Cel ogólny nie ma celów szczegółowych.", "The general goal has no specific goal.",
                 )  # fmt: skip
-            gap = _gap([s.number for s in goal.specific_goals], may_start_at=last_specific + 1)
+            labels = [s.number for s in goal.specific_goals]
+            gap = numbering_gap(labels, may_continue_from=last_specific)
             if gap:
                 yield _gap_finding(f"{goal_path}.specific_goals", gap)
-            numbers = [_leading_number(s.number) for s in goal.specific_goals]
-            last_specific = numbers[-1] if numbers and numbers[-1] is not None else 0
+            last_specific = last_ordinal(labels)
             for s, specific in enumerate(goal.specific_goals):
                 specific_path = f"{goal_path}.specific_goals[{s}]"
                 if not specific.actions:
@@ -98,7 +82,7 @@ def _structure(programme: Programme) -> Iterable[Finding]:
                         f"{specific_path}.actions", Severity.BLOCKING, "specific_goal_without_action",
                         "Cel szczegółowy nie ma działań.", "The specific goal has no action.",
                     )  # fmt: skip
-                gap = _gap([action.number for action in specific.actions])
+                gap = numbering_gap([action.number for action in specific.actions])
                 if gap:
                     yield _gap_finding(f"{specific_path}.actions", gap)
                 for x, action in enumerate(specific.actions):
@@ -129,7 +113,7 @@ def _indicators(programme: Programme, indicators: list[Indicator]) -> Iterable[F
                 "Żaden wskaźnik obszaru nie ma wartości bazowej i docelowej.",
                 "No indicator of the area has both a baseline and a target.",
             )  # fmt: skip
-        gap = _gap([i.number for i in own])
+        gap = numbering_gap([i.number for i in own])
         if gap:
             yield _gap_finding(f"areas[{a}].indicators", gap)
 

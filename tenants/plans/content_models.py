@@ -31,6 +31,7 @@ class FundingSource(models.TextChoices):
     GMINA_BUDGET = "gmina_budget", "budżet gminy"
     REGIONAL_EU = "regional_eu", "regionalny program UE (np. FELU 2021-2027)"
     FERS = "fers", "Fundusze Europejskie dla Rozwoju Społecznego"
+    EU_2014_2020 = "eu_2014_2020", "programy UE 2014-2020 (POWER, RPO)"
     NATIONAL = "national", "programy krajowe i fundusze rządowe"
     USER_PAYMENTS = "user_payments", "wpłaty własne użytkowników"
     OTHER = "other", "inne"

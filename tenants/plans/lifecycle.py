@@ -5,7 +5,6 @@ A transition not allowed from the current status is a 409 naming the ones that a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -167,26 +166,3 @@ def plan_review(
                 actor=actor, before=before,
                 payload={"version_number": version_number, "comments": len(comments)})  # fmt: skip
     return plan
-
-
-def plans_supersede_others(*, plan: Plan, teryt: str, actor: Actor) -> None:
-    """A newly adopted plan supersedes the gmina's previously adopted ones (same transaction)."""
-    for older in Plan.objects.select_for_update().filter(status=PlanStatus.ADOPTED).exclude(pk=plan.pk):
-        before, older.status = older.status, transition_to(older, Transition.SUPERSEDE)
-        older.version += 1
-        older.save(update_fields=["status", "version", "updated_at"])
-        _record(older, teryt=teryt, type="plan.superseded", actor=actor, before=before,
-                payload={"superseded_by": plan.pk})  # fmt: skip
-
-
-def plans_expire(*, teryt: str, today: date, actor: Actor) -> list[int]:
-    """Adopted plans whose period has ended become expired; returns their ids."""
-    expired: list[int] = []
-    with transaction.atomic():
-        for plan in Plan.objects.select_for_update().filter(status=PlanStatus.ADOPTED, period_end__lt=today.year):
-            before, plan.status = plan.status, transition_to(plan, Transition.EXPIRE)
-            plan.version += 1
-            plan.save(update_fields=["status", "version", "updated_at"])
-            _record(plan, teryt=teryt, type="plan.expired", actor=actor, before=before, payload={})
-            expired.append(plan.pk)
-    return expired

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
+from tenants.plans.validity import ActKind
+
 
 class InterventionArea(models.TextChoices):
     """Obszary interwencji of the national strategy."""
@@ -22,10 +24,28 @@ class PlanStatus(models.TextChoices):
     ADOPTED = "adopted", "przyjęty uchwałą"
     EXPIRED = "expired", "wygasł"
     SUPERSEDED = "superseded", "zastąpiony nowym planem"
+    REPEALED = "repealed", "uchylony"
+    ANNULLED = "annulled", "nieważny (rozstrzygnięcie nadzorcze)"
 
 
-# Statuses a plan reaches only through an adopting act.
-ADOPTED_STATUSES = (PlanStatus.ADOPTED, PlanStatus.EXPIRED, PlanStatus.SUPERSEDED)
+# Statuses a plan reaches only through an adopting act. A status is a label for lists: whether a
+# plan is in force on a day is decided by `tenants.plans.validity` from its period and acts.
+ADOPTED_STATUSES = (
+    PlanStatus.ADOPTED,
+    PlanStatus.EXPIRED,
+    PlanStatus.SUPERSEDED,
+    PlanStatus.REPEALED,
+    PlanStatus.ANNULLED,
+)
+
+
+class PlanKind(models.TextChoices):
+    """Documents users call "the plan" are different documents; a call names the kinds it accepts."""
+
+    LPRUSID = "lprusid", "Lokalny Plan Rozwoju Usług Społecznych i Deinstytucjonalizacji"
+    CUS_PROGRAMME = "cus_programme", "program usług społecznych (CUS)"
+    SOCIAL_PROBLEMS_STRATEGY = "social_problems_strategy", "strategia rozwiązywania problemów społecznych"
+    REGIONAL_PLAN = "regional_plan", "regionalny plan deinstytucjonalizacji"
 
 
 class AdoptingActKind(models.TextChoices):
@@ -35,6 +55,11 @@ class AdoptingActKind(models.TextChoices):
 
 class Plan(models.Model):
     title = models.CharField(max_length=500)
+    kind = models.CharField(max_length=30, choices=PlanKind.choices, default=PlanKind.LPRUSID)
+    # The programme period by the day (Koszalin: 01.10.2023-30.09.2026); the years are kept as
+    # a convenience and always equal the days' years.
+    valid_from = models.DateField()
+    valid_until = models.DateField()
     period_start = models.PositiveSmallIntegerField()
     period_end = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
@@ -53,6 +78,9 @@ class Plan(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(period_end__gte=models.F("period_start")), name="plan_period_ordered"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("valid_from")), name="plan_validity_ordered"
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=["draft", "submitted", "returned", "accepted"])
@@ -126,6 +154,7 @@ class DocumentKind(models.TextChoices):
     PLAN = "plan", "dokument planu"
     REPORT = "report", "sprawozdanie z realizacji"
     ANNEX = "annex", "załącznik"
+    SUPERVISORY_DECISION = "supervisory_decision", "rozstrzygnięcie nadzorcze"
 
 
 class ArchiveStatus(models.TextChoices):
@@ -255,6 +284,46 @@ class ReviewComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.text[:40]}"
+
+
+class PlanAct(models.Model):
+    """An act of the plan's life: its adoption (or registration of an earlier adoption), an
+    amendment, a repeal, a supersession by a successor, an annulment by the voivode. Nothing is
+    deleted: an operator's withdrawal of a mistaken act marks it withdrawn, with the reason."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="acts")
+    kind = models.CharField(max_length=20, choices=ActKind.choices)
+    number = models.CharField(max_length=100)
+    date = models.DateField()
+    # Entry into force; for a repeal or a supersession, the first day the plan is not in force.
+    in_force_from = models.DateField()
+    # The programme period an adopting or amending act sets.
+    valid_from = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    version_number = models.PositiveIntegerField(null=True, blank=True)
+    version_sha256 = models.CharField(max_length=64, blank=True)
+    document = models.ForeignKey(PlanDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="acts")
+    # A supersession names the successor plan and the adoption that caused it.
+    successor_plan_id = models.PositiveIntegerField(null=True, blank=True)
+    caused_by = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="effects")
+    recorded_by = models.CharField(max_length=150)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.CharField(max_length=150, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["in_force_from", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind__in=["adoption", "registration", "amendment"])
+                | models.Q(valid_from__isnull=False, valid_until__gte=models.F("valid_from")),
+                name="enacting_act_has_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.number}"
 
 
 # The programme part's models live in their own module to keep this one readable.

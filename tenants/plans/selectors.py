@@ -6,7 +6,16 @@ from django.db.models import Prefetch, QuerySet
 
 from mozaika.errors import Conflict, NotFound
 from mozaika.identity.authz import Visibility
-from tenants.plans.models import ArchiveStatus, Indicator, IndicatorValue, Plan, PlanDocument, PlanStatus, PlanVersion
+from tenants.plans.models import (
+    ADOPTED_STATUSES,
+    ArchiveStatus,
+    Indicator,
+    IndicatorValue,
+    Plan,
+    PlanDocument,
+    PlanStatus,
+    PlanVersion,
+)
 
 
 def current_values() -> QuerySet[IndicatorValue]:
@@ -21,6 +30,7 @@ def _plans() -> QuerySet[Plan]:
             queryset=Indicator.objects.prefetch_related(Prefetch("values", queryset=current_values().order_by("year"))),
         ),
         "documents",
+        "acts",
     )
 
 
@@ -29,7 +39,7 @@ def _visible(visibility: Visibility) -> QuerySet[Plan]:
     if visibility is Visibility.SUBMITTED:
         return plans.exclude(status=PlanStatus.DRAFT)
     if visibility is Visibility.ADOPTED:
-        return plans.filter(status=PlanStatus.ADOPTED)
+        return plans.filter(status__in=ADOPTED_STATUSES)
     return plans
 
 

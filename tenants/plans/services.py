@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from mozaika.archive import ArchiveIntegrityError, get_archive
 from mozaika.audit.log import Actor, audit_record, changes_between
-from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
+from mozaika.errors import Conflict, FieldError, ValidationFailed
 from tenants.plans.content_models import (
     EuProject,
     GeneralGoal,
@@ -24,25 +24,20 @@ from tenants.plans.content_models import (
     SpecificGoal,
 )
 from tenants.plans.document_protection import adopted_document_retention
-from tenants.plans.documents import ReceivedDocument, discarded_on_failure
 from tenants.plans.lifecycle import (
     EDITABLE,
-    Transition,
     plan_at_version,
     plan_event,
-    plans_supersede_others,
-    transition_to,
 )
 from tenants.plans.models import (
-    AdoptingActKind,
     ArchiveStatus,
-    DocumentKind,
     Indicator,
     IndicatorDirection,
     IndicatorValue,
     InterventionArea,
     Plan,
     PlanDocument,
+    PlanKind,
     PlanStatus,
 )
 from tenants.plans.programme import Programme
@@ -66,12 +61,30 @@ class IndicatorSpec:
     standard_code: str = ""
 
 
+def plan_period(
+    *, period_start: int, period_end: int, valid_from: date | None, valid_until: date | None
+) -> tuple[date, date]:
+    """The programme period by the day: as given, else 1 January of the first year to 31 December
+    of the last (how "na lata 2024-2029" reads). Given days must fall in the given years."""
+    errors: list[FieldError] = []
+    if period_end < period_start:
+        errors.append(FieldError("period_end", f"must not be before period_start ({period_start})"))
+    begins, ends = valid_from or date(period_start, 1, 1), valid_until or date(period_end, 12, 31)
+    if begins.year != period_start:
+        errors.append(FieldError("valid_from", f"must be a day of period_start ({period_start})"))
+    if ends.year != period_end:
+        errors.append(FieldError("valid_until", f"must be a day of period_end ({period_end})"))
+    if ends < begins and not errors:
+        errors.append(FieldError("valid_until", f"must not be before valid_from ({begins.isoformat()})"))
+    if errors:
+        raise ValidationFailed("The plan's period is not valid.", errors=errors)
+    return begins, ends
+
+
 def _validate_plan(
     *, period_start: int, period_end: int, areas: list[InterventionArea], indicators: list[IndicatorSpec]
 ) -> None:
     errors: list[FieldError] = []
-    if period_end < period_start:
-        errors.append(FieldError("period_end", f"must not be before period_start ({period_start})"))
     if len(set(areas)) != len(areas):
         errors.append(FieldError("areas", "each intervention area may appear once"))
     for index, spec in enumerate(indicators):
@@ -87,7 +100,7 @@ def _validate_plan(
 
 
 def _audited(plan: Plan) -> dict[str, object]:
-    fields = ("title", "period_start", "period_end", "status", "areas", "act_kind", "act_number", "act_date")
+    fields = ("title", "kind", "valid_from", "valid_until", "status", "areas", "act_kind", "act_number", "act_date")
     return {name: getattr(plan, name) for name in (*fields, "in_force_from", "version")}
 
 
@@ -100,11 +113,23 @@ def plan_create(
     areas: list[InterventionArea],
     indicators: list[IndicatorSpec],
     actor: Actor,
+    kind: PlanKind = PlanKind.LPRUSID,
+    valid_from: date | None = None,
+    valid_until: date | None = None,
 ) -> Plan:
+    begins, ends = plan_period(
+        period_start=period_start, period_end=period_end, valid_from=valid_from, valid_until=valid_until
+    )
     _validate_plan(period_start=period_start, period_end=period_end, areas=areas, indicators=indicators)
     with transaction.atomic():
         plan = Plan.objects.create(
-            title=title, period_start=period_start, period_end=period_end, areas=[a.value for a in areas]
+            title=title,
+            kind=kind,
+            valid_from=begins,
+            valid_until=ends,
+            period_start=period_start,
+            period_end=period_end,
+            areas=[a.value for a in areas],
         )
         PlanArea.objects.bulk_create(PlanArea(plan=plan, position=i, code=a.value) for i, a in enumerate(areas))
         for spec in indicators:
@@ -130,7 +155,14 @@ def plan_create(
             type="plan.created",
             teryt=teryt,
             actor=actor,
-            payload={"plan_id": plan.pk, "period": [period_start, period_end], "areas": plan.areas},
+            payload={
+                "plan_id": plan.pk,
+                "kind": plan.kind,
+                "period": [period_start, period_end],
+                "valid_from": begins.isoformat(),
+                "valid_until": ends.isoformat(),
+                "areas": plan.areas,
+            },
         )
         audit_record(
             actor=actor,
@@ -141,67 +173,6 @@ def plan_create(
             changes=changes_between({}, _audited(plan) | {"indicators": len(indicators)}),
         )
     return plan
-
-
-def plan_adopt(
-    *,
-    teryt: str,
-    plan_id: int,
-    act_kind: AdoptingActKind,
-    act_number: str,
-    act_date: date,
-    in_force_from: date | None,
-    resolution: ReceivedDocument,
-    actor: Actor,
-) -> Plan:
-    """Record the adopting act and its document; the document is archived after commit.
-    A refused adoption leaves nothing behind, not even the staged bytes."""
-    with discarded_on_failure(resolution):
-        effective_from = in_force_from or act_date
-        if effective_from < act_date:
-            raise ValidationFailed(
-                "The plan cannot be in force before it was adopted.",
-                errors=[FieldError("in_force_from", f"must not be before act_date ({act_date.isoformat()})")],
-            )
-        with transaction.atomic():
-            plan = Plan.objects.select_for_update().filter(pk=plan_id).first()
-            if plan is None:
-                raise NotFound(f"Plan {plan_id} does not exist in gmina {teryt}.")
-            target = transition_to(plan, Transition.ADOPT)
-            before = _audited(plan)
-            plan.status = target
-            plan.act_kind = act_kind
-            plan.act_number = act_number
-            plan.act_date = act_date
-            plan.in_force_from = effective_from
-            plan.version += 1
-            plan.save()
-            document = PlanDocument.objects.create(
-                plan=plan,
-                kind=DocumentKind.RESOLUTION,
-                original_name=resolution.original_name,
-                content_type=resolution.content_type,
-                size=resolution.size,
-                sha256=resolution.sha256,
-                staging_key=resolution.staging_key,
-                uploaded_by=actor.name,
-            )
-            _record_adoption(
-                plan,
-                teryt=teryt,
-                actor=actor,
-                documents=[{"id": document.pk, "kind": document.kind, "sha256": document.sha256}],
-            )
-            audit_record(
-                actor=actor,
-                action="plan.adopt",
-                object_type="plan",
-                object_id=plan.pk,
-                teryt=teryt,
-                changes=changes_between(before, _audited(plan) | {"resolution_sha256": document.sha256}),
-            )
-            plans_supersede_others(plan=plan, teryt=teryt, actor=actor)
-        return plan
 
 
 def document_archive(*, teryt: str, document_id: int, actor: Actor) -> PlanDocument:
@@ -390,71 +361,3 @@ def plan_import(*, teryt: str, imported: ImportedPlan, actor: Actor) -> Plan:
         return plan_programme_replace(
             teryt=teryt, plan_id=plan.pk, programme=imported.programme, expected_version=plan.version, actor=actor
         )
-
-
-def _record_adoption(
-    plan: Plan, *, teryt: str, actor: Actor, documents: list[dict[str, object]], registered: bool = False
-) -> None:
-    assert plan.act_date is not None
-    assert plan.in_force_from is not None
-    plan_event(
-        plan,
-        type="plan.adopted",
-        teryt=teryt,
-        actor=actor,
-        payload={
-            "plan_id": plan.pk,
-            "period": [plan.period_start, plan.period_end],
-            "areas": plan.areas,
-            "act": {
-                "kind": plan.act_kind,
-                "number": plan.act_number,
-                "date": plan.act_date.isoformat(),
-                "in_force_from": plan.in_force_from.isoformat(),
-            },
-            "documents": documents,
-            **({"registered": True} if registered else {}),
-        },
-    )
-
-
-def plan_register_adopted(
-    *,
-    teryt: str,
-    plan_id: int,
-    act_kind: AdoptingActKind,
-    act_number: str,
-    act_date: date,
-    in_force_from: date | None,
-    actor: Actor,
-) -> Plan:
-    """Record a plan a council adopted before the gmina joined Mozaika: its review happened
-    outside, so it goes from draft straight to adopted. Its document can be archived later."""
-    effective_from = in_force_from or act_date
-    with transaction.atomic():
-        plan = Plan.objects.select_for_update().filter(pk=plan_id).first()
-        if plan is None:
-            raise NotFound(f"Plan {plan_id} does not exist in gmina {teryt}.")
-        if plan.status != PlanStatus.DRAFT:
-            raise Conflict(f"Only a draft can be registered as adopted; this plan is {plan.status}.")
-        before = _audited(plan)
-        plan.status = PlanStatus.ADOPTED
-        plan.act_kind, plan.act_number, plan.act_date, plan.in_force_from = (
-            act_kind,
-            act_number,
-            act_date,
-            effective_from,
-        )
-        plan.version += 1
-        plan.save()
-        _record_adoption(plan, teryt=teryt, actor=actor, documents=[], registered=True)
-        audit_record(
-            actor=actor,
-            action="plan.register_adopted",
-            object_type="plan",
-            object_id=plan.pk,
-            teryt=teryt,
-            changes=changes_between(before, _audited(plan)),
-        )
-        plans_supersede_others(plan=plan, teryt=teryt, actor=actor)
-    return plan

@@ -24,11 +24,13 @@ from tenants.plans.models import (
     Indicator,
     IndicatorValue,
     Plan,
+    PlanAct,
     PlanDocument,
     PlanStatus,
     PlanVersion,
     ReportKind,
 )
+from tenants.plans.validity import ActFacts, act_facts_of
 
 
 class ActSnapshot(TypedDict):
@@ -99,12 +101,17 @@ class FindingSnapshot(TypedDict):
 class PlanSnapshot(TypedDict):
     id: int
     title: str
+    kind: str
     status: str
     version: int
     period_start: int
     period_end: int
+    valid_from: str
+    valid_until: str
     areas: list[str]
     act: ActSnapshot | None
+    # The acts of the plan's life (withdrawn ones left out): what `tenants.plans.validity` reads.
+    acts: list[ActFacts]
     programme_areas: list[AreaSnapshot]
     services: list[ServiceSnapshot]
     funding: list[FundingSnapshot]
@@ -136,8 +143,12 @@ def _decimal(value: Any) -> str | None:
 # the snapshot (lists compare by order), so every query orders like the models do.
 _PLANS = f"""
     SELECT id, title, status, version, period_start, period_end, areas, act_kind, act_number, act_date,
-           in_force_from
+           in_force_from, kind, valid_from, valid_until
     FROM {{s}}.{_table(Plan)}"""
+_ACTS = f"""
+    SELECT plan_id, id, kind, number, date, in_force_from, valid_from, valid_until, version_number, version_sha256,
+           document_id
+    FROM {{s}}.{_table(PlanAct)} WHERE withdrawn_at IS NULL"""
 _AREAS = f"""
     SELECT a.plan_id, a.position, a.code, a.name,
            (SELECT count(*) FROM {{s}}.{_table(GeneralGoal)} g WHERE g.area_id = a.id),
@@ -183,6 +194,10 @@ def _rows(select: str, teryts: Sequence[str]) -> dict[tuple[str, int], list[tupl
     return grouped
 
 
+def _act(row: tuple[Any, ...]) -> ActFacts:
+    return act_facts_of(*row[1:])
+
+
 def _findings(schema: str, plan_id: int) -> list[FindingSnapshot]:
     with schema_context(schema):
         plan = Plan.objects.get(pk=plan_id)
@@ -206,7 +221,7 @@ def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
     with many_schema_cursor() as cursor:
         areas, services, funding = _rows(_AREAS, codes), _rows(_SERVICES, codes), _rows(_FUNDING, codes)
         indicators, documents = _rows(_INDICATORS, codes), _rows(_DOCUMENTS, codes)
-        reports, versions = _rows(_REPORTS, codes), _rows(_VERSIONS, codes)
+        reports, versions, acts = _rows(_REPORTS, codes), _rows(_VERSIONS, codes), _rows(_ACTS, codes)
         cursor.execute(union_over_gminas(_PLANS, codes))
         plan_rows = cursor.fetchall()
     snapshots: dict[str, GminaSnapshotData] = {teryt: {"teryt": teryt, "plans": []} for teryt in codes}
@@ -225,6 +240,9 @@ def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
         number,
         act_date,
         in_force,
+        plan_kind,
+        valid_from,
+        valid_until,
     ) in plan_rows:
         key = (teryt, plan_id)
         act: ActSnapshot | None = None
@@ -235,12 +253,16 @@ def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
             {
                 "id": plan_id,
                 "title": title,
+                "kind": plan_kind,
                 "status": status,
                 "version": version,
                 "period_start": start,
                 "period_end": end,
+                "valid_from": valid_from.isoformat(),
+                "valid_until": valid_until.isoformat(),
                 "areas": list(plan_areas),
                 "act": act,
+                "acts": [_act(row) for row in acts.get(key, [])],
                 "programme_areas": [
                     {
                         "code": code,

@@ -16,8 +16,11 @@ def plan_document(plan: Plan) -> dict[str, Any]:
     """Everything a version fixes: the plan's header, its programme part and its indicators."""
     return {
         "title": plan.title,
+        "kind": plan.kind,
         "period_start": plan.period_start,
         "period_end": plan.period_end,
+        "valid_from": plan.valid_from.isoformat(),
+        "valid_until": plan.valid_until.isoformat(),
         "diagnosis": {
             "sections": [{"title": d.title, "text": d.text} for d in plan.diagnostic_sections.all()],
             "figures": [

@@ -28,7 +28,17 @@ from tenants.demo import OPERATOR_USERNAME
 from tenants.plans.models import PlanDocument
 from tenants.plans.services import document_archive
 from tenants.registry import gminas_in_scope
-from tests.support import KOSZALIN, KRAKOW, MINIMAL_PDF, TRZEBIEL, Api, adoption_form
+from tests.support import (
+    KOSZALIN,
+    KOSZALIN_LOCAL_ACT,
+    KRAKOW,
+    MINIMAL_PDF,
+    TRZEBIEL,
+    Api,
+    adoption_form,
+    koszalin_local_plan,
+    with_acts,
+)
 
 CALLS = "/api/v1/calls"
 
@@ -68,6 +78,7 @@ def problem_paths(response: Any) -> list[str]:
 
 @pytest.fixture
 def fepz(operator: Api) -> dict[str, Any]:
+    koszalin_local_plan()
     refresh(KOSZALIN)
     response = operator.post_json(CALLS, call_body())
     assert response.status_code == 201, response.content
@@ -95,14 +106,15 @@ def test_koszalin_is_eligible_with_the_points_of_the_services_it_plans(operator:
     assert [(c["code"], c["passed"]) for c in answer["criteria"]] == [
         ("applicant", True), ("D1", True), ("D2", True), ("D3", True), ("P1", True), ("P2", False)
     ]  # fmt: skip
-    assert answer["evidence"]["act_number"] == "LXIII/916/2023"
+    assert answer["evidence"]["act_number"] == KOSZALIN_LOCAL_ACT
+    assert answer["evidence"]["kind"] == "lprusid"
     assert "mieszkanie wspomagane" in answer["criteria"][5]["reason_pl"]
     assert "supported_flat" in answer["criteria"][5]["reason_en"]
 
 
 def test_answers_explain_each_failure(operator: Api, fepz: Any) -> None:
     homeless = operator.get(f"/api/v1/eligibility/{KOSZALIN}", call="FEPZ.06.19", on="2027-01-04").json()
-    assert homeless["eligible"] is False  # the plan ended with 2026
+    assert homeless["eligible"] is False  # the local plan ended with 2026
     assert [c["code"] for c in homeless["criteria"] if not c["passed"] and c["type"] == "access"] == ["D2"]
     assert homeless["points"] == 0
 
@@ -179,6 +191,7 @@ def test_a_gmina_change_re_evaluates_its_open_calls_and_records_the_change(
 
 
 def test_the_nightly_job_re_evaluates_open_calls_only(operator: Api) -> None:
+    koszalin_local_plan()
     refresh(KOSZALIN)
     assert operator.post_json(CALLS, call_body()).status_code == 201
     closed = call_body(code="FEPZ.06.01", opens_on="2025-01-01", deadline="2025-03-31")
@@ -193,7 +206,10 @@ def test_the_nightly_job_re_evaluates_open_calls_only(operator: Api) -> None:
 
 def test_a_closed_call_keeps_the_results_it_closed_with(operator: Api) -> None:
     refresh(KOSZALIN)
-    closed = call_body(code="FEPZ.06.01", opens_on="2025-01-01", deadline="2025-03-31")
+    # This call accepts a CUS programme: Koszalin's was in force when the call closed.
+    cus = {"plan_kinds": ["lprusid", "cus_programme"]}
+    criteria = [c | {"params": cus} if c["type"] == "access" else c for c in call_body()["criteria"]]
+    closed = call_body(code="FEPZ.06.01", opens_on="2025-01-01", deadline="2025-03-31", criteria=criteria)
     assert operator.post_json(CALLS, closed).status_code == 201
     call_evaluate_all(code="FEPZ.06.01")
     evaluation = CallEvaluation.objects.get(call__code="FEPZ.06.01", gmina_id=KOSZALIN)
@@ -272,38 +288,88 @@ def given_snapshot(read_at: datetime, plans: list[dict[str, Any]]) -> None:
     snapshots_store([snapshot_row(teryt=TRZEBIEL, data=data, read_at=read_at, today=read_at.date())])
 
 
-def adopted(plan_id: int, status: str, areas: list[str], in_force_from: str, sha: str) -> dict[str, Any]:
-    return {
+def adopted(
+    plan_id: int, status: str, areas: list[str], in_force_from: str, sha: str, ended_on: str | None = None
+) -> dict[str, Any]:
+    return with_acts({
         "id": plan_id, "title": f"Plan {plan_id}", "status": status, "version": 3, "period_start": 2024,
         "period_end": 2030, "areas": areas,
         "act": {"kind": "council_resolution", "number": f"{plan_id}/2024", "date": in_force_from,
                 "in_force_from": in_force_from},
         "programme_areas": [], "services": [], "funding": [], "indicators": [], "latest_report_year": None,
         "yearly_report_years": [], "frozen_version": {"number": 1, "sha256": sha}, "documents": [], "findings": [],
-    }  # fmt: skip
+        **({"ended_on": ended_on} if ended_on else {}),
+    })  # fmt: skip
 
 
-def test_an_answer_as_of_a_past_day_is_the_answer_given_then(operator: Api) -> None:
+def test_an_answer_names_the_day_and_the_knowledge_it_used(operator: Api) -> None:
     first = adopted(1, "adopted", ["seniors"], "2024-06-01", "a" * 64)
     given_snapshot(timezone.make_aware(datetime(2025, 1, 10, 12)), [first])
-    replaced = adopted(1, "superseded", ["seniors"], "2024-06-01", "a" * 64)
+    replaced = adopted(1, "superseded", ["seniors"], "2024-06-01", "a" * 64, ended_on="2025-06-01")
     successor = adopted(2, "adopted", ["family"], "2025-06-01", "b" * 64)
     given_snapshot(timezone.make_aware(datetime(2025, 6, 1, 12)), [successor, replaced])
 
-    def ask(on: str) -> dict[str, Any]:
-        answer: dict[str, Any] = operator.get(f"/api/v1/eligibility/{TRZEBIEL}", area="seniors", on=on).json()
+    def ask(on: str, **known: str) -> dict[str, Any]:
+        answer: dict[str, Any] = operator.get(f"/api/v1/eligibility/{TRZEBIEL}", area="seniors", on=on,
+                                              **known).json()  # fmt: skip
         return answer
 
-    then = ask("2025-03-01")
+    then = ask("2025-03-01", as_known_at="2025-02-01T00:00:00+01:00")
+    assert (then["on"], then["as_known_at"]) == ("2025-03-01", "2025-02-01T00:00:00+01:00")
     assert then["eligible"] is True
     assert then["evidence"]["version_sha256"] == "a" * 64
     assert then["data_as_of"].startswith("2025-01-10")
+    # As known now, the first plan was in force on that day too: superseded only from 2025-06-01.
+    now = ask("2025-03-01")
+    assert now["eligible"] is True
+    assert now["as_known_at"] >= then["data_as_of"]
     later = ask("2025-07-01")
     assert later["eligible"] is False
     assert later["evidence"]["version_sha256"] == "b" * 64
     assert later["data_as_of"].startswith("2025-06-01")
-    # Before the first record: today's data, judged on that day.
-    assert ask("2024-12-01")["data_as_of"].startswith("2025-06-01")
+    # Before Mozaika knew anything of the gmina's plans: nothing was known, so no plan.
+    unknown = ask("2024-12-01", as_known_at="2025-01-01T00:00:00Z")
+    assert (unknown["eligible"], unknown["data_as_of"], unknown["evidence"]) == (False, None, None)
+
+
+def test_an_answer_for_a_day_and_a_moment_never_changes(operator: Api) -> None:
+    given_snapshot(timezone.make_aware(datetime(2025, 1, 10, 12)), [adopted(1, "adopted", ["seniors"], "2024-06-01",
+                                                                            "a" * 64)])  # fmt: skip
+    question = {"area": "seniors", "on": "2025-03-01", "as_known_at": "2025-02-01T00:00:00Z"}
+
+    def ask() -> dict[str, Any]:
+        answer: dict[str, Any] = operator.get(f"/api/v1/eligibility/{TRZEBIEL}", **question).json()
+        answer.pop("document_link")
+        return answer
+
+    before = ask()
+    # Later knowledge: the voivode annulled the adopting resolution (void from the start).
+    annulled = {"id": 1, "title": "Plan 1", "status": "annulled", "version": 4, "period_start": 2024,
+                "period_end": 2030, "areas": ["seniors"], "annulled": True,
+                "act": {"kind": "council_resolution", "number": "1/2024", "date": "2024-06-01",
+                        "in_force_from": "2024-06-01"},
+                "programme_areas": [], "services": [], "funding": [], "indicators": [], "latest_report_year": None,
+                "yearly_report_years": [], "frozen_version": None, "documents": [], "findings": []}  # fmt: skip
+    given_snapshot(timezone.make_aware(datetime(2025, 2, 15, 12)), [with_acts(annulled)])
+    given_snapshot(timezone.make_aware(datetime(2025, 3, 1, 12)), [])
+
+    assert ask() == before
+    assert before["eligible"] is True
+    after = operator.get(f"/api/v1/eligibility/{TRZEBIEL}", area="seniors", on="2025-03-01",
+                         as_known_at="2025-02-20T00:00:00Z").json()  # fmt: skip
+    assert after["eligible"] is False
+    assert "declared invalid" in after["criteria"][0]["reason_en"]
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [pytest.param("2999-01-01T00:00:00Z", id="future"), pytest.param("2025-01-01T00:00:00", id="no-offset")],
+)
+def test_a_moment_of_knowledge_in_the_future_or_without_offset_is_422(operator: Api, moment: str) -> None:
+    response = operator.get(f"/api/v1/eligibility/{TRZEBIEL}", area="seniors", as_known_at=moment)
+
+    assert response.status_code == 422, response.content
+    assert problem_paths(response) == ["as_known_at"]
 
 
 BATCH = "/api/v1/eligibility:batch"

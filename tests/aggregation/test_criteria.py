@@ -18,6 +18,7 @@ from aggregation.criteria import (
     criterion_params_errors,
 )
 from aggregation.plan_facts import plan_facts
+from tests.support import with_acts
 
 SHA = "ab" * 32
 TERMS = CallTerms(
@@ -92,7 +93,7 @@ def plan(**overrides: Any) -> dict[str, Any]:
         "documents": [{"id": 1, "kind": "resolution", "sha256": SHA, "status": "archived", "archive_key": "k"}],
         "findings": [],
     }
-    return base | overrides
+    return with_acts(base | overrides)
 
 
 def check(rule: str, params: dict[str, Any], *, plans: list[dict[str, Any]] | None = None, **situation: Any) -> bool:
@@ -137,7 +138,9 @@ def test_plan_in_force_on_a_day_or_throughout_a_period() -> None:
     late_act = {"kind": "council_resolution", "number": "Y", "date": "2031-02-01", "in_force_from": "2031-02-01"}
     late = plan(id=2, period_start=2031, period_end=2035, act=late_act)
     assert not check("plan_in_force", {"from": "2027-01-01", "until": "2033-12-31"}, plans=[plan(), late])
-    assert not check("plan_in_force", {}, plans=[plan(status="superseded")])
+    assert not check("plan_in_force", {}, plans=[plan(status="superseded", ended_on="2025-01-01")])
+    # The status is a label: a superseded plan was in force until its successor began.
+    assert check("plan_in_force", {"on": "2024-12-31"}, plans=[plan(status="superseded", ended_on="2025-01-01")])
 
 
 def test_plan_period_covers_a_year() -> None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from aggregation.eligibility import EligibilityAnswer, EligibilityQuestion, eligibility_answer
 from aggregation.services import snapshot_row, snapshots_store
-from tests.support import TRZEBIEL, Api
+from tests.support import TRZEBIEL, Api, with_acts
 
 SHA = "ab" * 32
 
@@ -22,42 +22,44 @@ def plan(
     period: tuple[int, int] = (2024, 2029),
     document_status: str = "archived",
 ) -> dict[str, Any]:
-    return {
-        "id": 1,
-        "title": "LPRUSiD Trzebiel",
-        "status": status,
-        "version": 2,
-        "period_start": period[0],
-        "period_end": period[1],
-        "areas": list(areas),
-        "act": None
-        if status == "draft"
-        else {
-            "kind": "council_resolution",
-            "number": "XII/84/2024",
-            "date": "2024-06-27",
-            "in_force_from": in_force_from,
-        },
-        "documents": []
-        if status == "draft"
-        else [
-            {
-                "id": 7,
-                "kind": "resolution",
-                "sha256": SHA,
-                "status": document_status,
-                "archive_key": f"{TRZEBIEL}/{SHA}" if document_status == "archived" else "",
-            }
-        ],
-        "indicators": [],
-        "programme_areas": [],
-        "services": [],
-        "funding": [],
-        "latest_report_year": None,
-        "yearly_report_years": [],
-        "frozen_version": {"number": 3, "sha256": "cd" * 32},
-        "findings": [],
-    }
+    return with_acts(
+        {
+            "id": 1,
+            "title": "LPRUSiD Trzebiel",
+            "status": status,
+            "version": 2,
+            "period_start": period[0],
+            "period_end": period[1],
+            "areas": list(areas),
+            "act": None
+            if status == "draft"
+            else {
+                "kind": "council_resolution",
+                "number": "XII/84/2024",
+                "date": "2024-06-27",
+                "in_force_from": in_force_from,
+            },
+            "documents": []
+            if status == "draft"
+            else [
+                {
+                    "id": 7,
+                    "kind": "resolution",
+                    "sha256": SHA,
+                    "status": document_status,
+                    "archive_key": f"{TRZEBIEL}/{SHA}" if document_status == "archived" else "",
+                }
+            ],
+            "indicators": [],
+            "programme_areas": [],
+            "services": [],
+            "funding": [],
+            "latest_report_year": None,
+            "yearly_report_years": [],
+            "frozen_version": {"number": 3, "sha256": "cd" * 32},
+            "findings": [],
+        }
+    )
 
 
 def given_snapshot(*plans: dict[str, Any]) -> None:
@@ -76,8 +78,10 @@ def ask(area: str, on: str) -> EligibilityAnswer:
     [
         pytest.param((), "seniors", "2025-01-01", "has no adopted plan", id="no-snapshot-plans"),
         pytest.param((plan(status="draft"),), "seniors", "2025-01-01", "has no adopted plan", id="draft-only"),
-        pytest.param((plan(),), "seniors", "2024-06-30", "No adopted plan is in force on 2024-06-30", id="before"),
-        pytest.param((plan(),), "seniors", "2030-01-01", "No adopted plan is in force on 2030-01-01", id="after"),
+        pytest.param(
+            (plan(),), "seniors", "2024-06-30", "not yet in force (comes into force on 2024-07-01", id="before"
+        ),
+        pytest.param((plan(),), "seniors", "2030-01-01", "it was in force until 2029-12-31", id="after"),
         pytest.param((plan(),), "homelessness", "2025-01-01", "does not cover the area", id="area-not-covered"),
     ],
 )

@@ -24,9 +24,10 @@ from aggregation.services import rollups_refresh_stale
 from mozaika.audit.log import Actor
 from mozaika.errors import MozaikaError
 from mozaika.events.models import Event
+from tenants.plans.acts import ActSpec, plan_register_adopted
 from tenants.plans.models import AdoptingActKind, Indicator, InterventionArea, Plan
 from tenants.plans.reporting import indicator_value_report
-from tenants.plans.services import IndicatorSpec, plan_create, plan_register_adopted
+from tenants.plans.services import IndicatorSpec, plan_create
 from tests.support import TRZEBIEL, ZIELONA_GORA
 
 ACTOR = Actor.system("property-test")
@@ -88,9 +89,10 @@ def apply(step: Any) -> None:
                                                       baseline_value=Decimal(5), target_value=Decimal(50),
                                                       standard_code=step.code)])  # fmt: skip
             elif isinstance(step, Adopt) and newest is not None:
+                # Adopted in the past, in force from a random day (vacatio legis when it is later).
+                spec = ActSpec(number="X/1", date=date(2021, 12, 1), in_force_from=step.in_force_from)
                 plan_register_adopted(teryt=teryt, plan_id=newest.pk, act_kind=AdoptingActKind.COUNCIL_RESOLUTION,
-                                      act_number="X/1", act_date=step.in_force_from,
-                                      in_force_from=step.in_force_from, actor=ACTOR)  # fmt: skip
+                                      spec=spec, actor=ACTOR)  # fmt: skip
             elif isinstance(step, Report) and newest is not None:
                 indicator = Indicator.objects.filter(plan=newest).order_by("id").first()
                 if indicator is not None:

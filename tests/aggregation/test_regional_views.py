@@ -20,7 +20,7 @@ from aggregation.services import rollup_refresh, snapshot_refresh
 from bench.snapshot_orm import snapshot_by_orm
 from tenants.models import Gmina
 from tenants.plans.snapshot import gmina_snapshots
-from tests.support import KOSZALIN, KRAKOW, TRZEBIEL, ZIELONA_GORA, Api, adoption_form
+from tests.support import KOSZALIN, KRAKOW, TRZEBIEL, ZIELONA_GORA, Api, adoption_form, koszalin_local_plan
 
 DEMO = [TRZEBIEL, ZIELONA_GORA, KRAKOW, KOSZALIN]
 
@@ -35,6 +35,7 @@ def refresh(teryt: str) -> None:
 
 @pytest.fixture
 def views(db: None) -> None:
+    koszalin_local_plan()  # the local plan in force that rollups count (its CUS programme is not one)
     views_rebuild()
 
 
@@ -76,7 +77,7 @@ def test_the_rollup_counts_statuses_coverage_and_services(views: None, operator:
         body["gminas"] == Gmina.objects.filter(voivodeship_id="32", kind__in=["urban", "rural", "urban_rural"]).count()
     )
     assert body["gminas_with_snapshot"] == 1
-    assert body["gminas_with_plan_in_force"] == 1  # Koszalin, 2023-2026
+    assert body["gminas_with_plan_in_force"] == 1  # Koszalin's local plan, 2026
     assert body["areas"]["homelessness"]["gminas"] == 1
     assert body["areas"]["mental_health"]["gminas"] == 0
     koszalin_services = {s["type"] for s in GminaSnapshot.objects.get(gmina_id=KOSZALIN).data["plans"][0]["services"]}
@@ -205,6 +206,7 @@ def test_white_spots_list_gminas_and_powiats_without_a_service(views: None, oper
 def test_time_series_and_national_comparison_follow_an_adoption(
     trzebiel_admin: Api, accepted_plan: dict[str, Any], operator: Api
 ) -> None:
+    koszalin_local_plan()
     views_rebuild()
     adopted = trzebiel_admin.post_form(
         f"/api/v1/gminas/{TRZEBIEL}/plans/{accepted_plan['id']}/adoption", adoption_form()

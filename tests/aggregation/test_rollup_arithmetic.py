@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from aggregation.rollups import GminaFacts, GminaRow, gmina_facts, rollup_compute, white_spots
+from tests.support import with_acts
 
 TODAY = date(2026, 11, 23)
 
@@ -35,7 +36,7 @@ def plan(**overrides: Any) -> dict[str, Any]:
         "findings": [],
     }
     base.update(overrides)
-    return base
+    return with_acts(base)
 
 
 def facts(*plans: dict[str, Any]) -> GminaFacts:
@@ -66,7 +67,9 @@ def test_the_plan_in_force_counts_not_a_newer_draft() -> None:
 
 
 def test_without_a_plan_in_force_the_newest_ongoing_plan_is_current_but_covers_no_area() -> None:
-    expired = plan(status="expired", period_start=2018, period_end=2023)
+    expired = plan(status="expired", period_start=2018, period_end=2023,
+                   act={"kind": "council_resolution", "number": "I/1/2018", "date": "2018-01-10",
+                        "in_force_from": "2018-01-10"})  # fmt: skip
     flat = {"type": "supported_flat", "name": "x", "area": "", "capacity": None, "unit": ""}
     draft = plan(id=2, status="draft", act=None, period_start=2025, period_end=2030, areas=["family"], services=[flat])
 
@@ -75,7 +78,8 @@ def test_without_a_plan_in_force_the_newest_ongoing_plan_is_current_but_covers_n
     assert result["in_force"] is False
     assert result["status"] == "draft"
     assert result["areas_in_force"] == []
-    assert result["services"] == {"supported_flat": None}  # planned, so not a white spot
+    # Services count from a plan in force only: a draft's plans are not yet the gmina's.
+    assert result["services"] == {}
     assert result["adopted_years"] == list(range(2018, 2024))
 
 
@@ -138,7 +142,7 @@ def test_funding_and_years_add_up_across_gminas() -> None:
 
     result = rollup_compute(rows)
 
-    assert result["funding"] == {"fers": {"2025": 100.0}, "gmina_budget": {"": 14.0, "2025": 201.0}}
+    assert result["funding"] == {"fers": {"2025": 100.0}, "gmina_budget": {"2025": 201.0, "unspecified": 14.0}}
     assert result["years"]["2025"] == {"gminas_with_adopted_plan": 2, "funding": 301.0,
                                        "gminas_reporting_indicators": 0}  # fmt: skip
     assert result["years"]["2029"]["funding"] == 0.0

@@ -61,6 +61,11 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/gminas/{teryt}/plans"): "plan_edit",
     ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}"): "gmina_read",
     ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/adoption"): "gmina_admin",
+    ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/amendments"): "gmina_admin",
+    ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/repeal"): "gmina_admin",
+    ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/annulment"): "gmina_admin",
+    ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/acts/{act_id}/withdrawal"): "operator",
+    ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/acts"): "gmina_read",
     ("GET", "/api/v1/regions/{voivodeship}/rollup"): "region_rollup",
     ("GET", "/api/v1/national/rollup"): "national_rollup",
     ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/history"): "gmina_read",
@@ -193,6 +198,7 @@ def request_for(method: str, path: str, target: str) -> tuple[str, dict[str, Any
         "client_id": str(client.pk),
         "number": "1",
         "indicator_id": "1",
+        "act_id": "1",
         "other": "2",
         "secret_id": str(secret.pk),
     }
@@ -215,6 +221,7 @@ def request_for(method: str, path: str, target: str) -> tuple[str, dict[str, Any
         ("PUT", "/api/v1/calls/{code}"): call,
         ("PUT", "/api/v1/gminas/{teryt}/documents/{document_id}/retention"): {"retain_until": "2045-12-31"},
         ("PUT", "/api/v1/gminas/{teryt}/documents/{document_id}/legal-hold"): {"on": True},
+        ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/acts/{act_id}/withdrawal"): {"reason": "a wrong date"},
         ("POST", "/api/v1/eligibility:batch"): {"on": "2025-01-01", "items": [{"teryt": teryt, "area": "seniors"}]},
     }
     if path.endswith("/plan-workbooks"):
@@ -226,11 +233,18 @@ def request_for(method: str, path: str, target: str) -> tuple[str, dict[str, Any
     if path.endswith("/documents"):
         upload = SimpleUploadedFile("plan.pdf", MINIMAL_PDF, "application/pdf")
         return url, {"kind": "plan", "file": upload}, "multipart"
-    if path.endswith("/adoption"):
+    if path.endswith(("/adoption", "/amendments", "/repeal")):
         form = {
             "act_number": "XII/84/2024",
             "act_date": "2024-06-27",
             "resolution": SimpleUploadedFile("u.pdf", MINIMAL_PDF, "application/pdf"),
+        }
+        return url, form, "multipart"
+    if path.endswith("/annulment"):
+        form = {
+            "decision_number": "NK-I.4131.1.2024",
+            "decision_date": "2024-07-20",
+            "decision_document": SimpleUploadedFile("r.pdf", MINIMAL_PDF, "application/pdf"),
         }
         return url, form, "multipart"
     query = {"area": "seniors", "on": "2025-01-01"} if path == "/api/v1/eligibility/{teryt}" else {}

@@ -162,8 +162,9 @@ def test_malformed_eligibility_query_names_the_parameters(operator: Api) -> None
     assert_problem(response, 422, "validation_failed", ["call", "area", "on"])
 
 
-def test_a_well_formed_but_unknown_area_or_call_is_404_naming_it(operator: Api) -> None:
-    area = assert_problem(operator.get(f"/api/v1/eligibility/{TRZEBIEL}", area="unicorns"), 404, "not_found")
+def test_an_unknown_area_is_422_and_an_unknown_call_404_naming_it(operator: Api) -> None:
+    area = assert_problem(operator.get(f"/api/v1/eligibility/{TRZEBIEL}", area="unicorns"), 422,
+                          "validation_failed", ["area"])  # fmt: skip
     assert "unicorns" in area["detail"]
     call = assert_problem(operator.get(f"/api/v1/eligibility/{TRZEBIEL}", call="FEXX.01.01"), 404, "not_found")
     assert "FEXX.01.01" in call["detail"]

@@ -44,6 +44,8 @@ def test_krakow(operator: Api) -> None:
 def test_zielona_gora(operator: Api) -> None:
     plan, programme = only_plan(operator, ZIELONA_GORA)
 
+    assert (plan["valid_from"], plan["valid_until"]) == ("2022-08-01", "2023-08-31")  # "sierpień 2022 - 31.08.2023"
+    assert [f["source"] for f in programme["funding"]] == ["eu_2014_2020"]  # POWER 2014-2020, not FERS
     [grant] = programme["eu_projects"]
     assert Decimal(grant["value"]) == Decimal("2341850.00")
     assert [Decimal(i["target_value"]) for i in plan["indicators"]] == [100, 60, 30, 21, 2]
@@ -54,8 +56,15 @@ def test_zielona_gora(operator: Api) -> None:
 def test_koszalin(operator: Api) -> None:
     plan, programme = only_plan(operator, KOSZALIN)
 
-    assert plan["status"] == "adopted"
+    # A CUS programme for 01.10.2023-30.09.2026 (footnote 1), registered as adopted: past its period, it has expired.
+    assert (plan["kind"], plan["valid_from"], plan["valid_until"]) == ("cus_programme", "2023-10-01", "2026-09-30")
+    assert (plan["status"], plan["force_today"]) == ("expired", "ended")
     assert (plan["act"]["number"], plan["act"]["date"]) == ("LXIII/916/2023", "2023-05-25")
+    [registration] = operator.get(f"/api/v1/gminas/{KOSZALIN}/plans/{plan['id']}/acts").json()
+    assert (registration["kind"], registration["version_number"]) == ("registration", 1)
+    assert len(registration["version_sha256"]) == 64  # the adopted text is frozen when registered
+    figures = operator.get(f"/api/v1/gminas/{KOSZALIN}/plans/{plan['id']}/diagnosis").json()["figures"]
+    assert [(f["value"], f["unit"]) for f in figures] == [("30.00", "%")]  # ~30 % exempt from co-payment
     services = programme["services"]
     assert len(services) == 16
     assert {Decimal(s["copayment_percent"]) for s in services} == {Decimal(20)}

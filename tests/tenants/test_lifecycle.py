@@ -11,7 +11,7 @@ from django_tenants.utils import schema_context
 
 from mozaika.audit.log import Actor
 from mozaika.events.models import Event
-from tenants.plans.lifecycle import plans_expire
+from tenants.plans.acts import plans_expire
 from tenants.plans.models import Plan, PlanStatus
 from tests.support import TRZEBIEL, Api, adoption_form, complete_programme, plan_body, put_programme
 

@@ -6,8 +6,10 @@ audited); no view checks roles itself.
 |--------------------------|----------------|---------------------------------------------------------|
 | operator                 | everywhere     | registry, tenants, users, API clients, calls, audit;    |
 |                          |                | read gmina data (audited), rollups, eligibility;        |
-|                          |                | extend documents' retention, set/lift legal holds       |
-| gmina admin              | its gmina      | everything in its plans, submit, adopt, members, audit  |
+|                          |                | extend documents' retention, set/lift legal holds;      |
+|                          |                | withdraw a plan's act recorded by mistake               |
+| gmina admin              | its gmina      | everything in its plans, submit, record acts (adopt,    |
+|                          |                | amend, repeal, annulment), members, audit               |
 | gmina editor             | its gmina      | read, edit drafts, report indicator values              |
 | gmina viewer             | its gmina      | read                                                    |
 | regional reviewer        | its voivodeship| read submitted/adopted plans, rollups, eligibility;     |
@@ -37,6 +39,7 @@ class Action(StrEnum):
     GMINA_AUDIT_READ = "gmina.audit.read"
     ELIGIBILITY_READ = "eligibility.read"
     DOCUMENT_PROTECT = "document.protect"  # extend retention, set or lift a legal hold
+    ACT_WITHDRAW = "plan.act.withdraw"  # withdraw an act recorded by mistake
     # In one voivodeship (or the nation, scope "")
     ROLLUP_READ = "rollup.read"
     REVIEW_DECIDE = "review.decide"
@@ -80,7 +83,9 @@ _GMINA_ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
 _REVIEWER_GMINA_ACTIONS = frozenset({Action.GMINA_READ, Action.ELIGIBILITY_READ, Action.REVIEW_DECIDE})
 _REVIEWER_REGION_ACTIONS = frozenset({Action.ROLLUP_READ, Action.REVIEW_DECIDE, Action.CALL_DEFINE})
 _ANALYST_ACTIONS = frozenset({Action.GMINA_READ, Action.ELIGIBILITY_READ, Action.ROLLUP_READ})
-_OPERATOR_GMINA_ACTIONS = frozenset({Action.GMINA_READ, Action.ELIGIBILITY_READ, Action.DOCUMENT_PROTECT})
+_OPERATOR_GMINA_ACTIONS = frozenset(
+    {Action.GMINA_READ, Action.ELIGIBILITY_READ, Action.DOCUMENT_PROTECT, Action.ACT_WITHDRAW}
+)
 _OPERATOR_REGION_ACTIONS = frozenset({Action.ROLLUP_READ, Action.CALL_DEFINE})
 _OPERATOR_PLATFORM_ACTIONS = frozenset(
     {
