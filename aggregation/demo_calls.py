@@ -58,6 +58,15 @@ DEMO_CALLS = [
                 service_type="care_at_home",
             ),
             _bonus("P4", "Uchwała przyjmująca plan jest dostępna w archiwum dokumentów", 1, "resolution_archived"),
+            # A CUS programme is not the local plan the access criteria ask for; it earns a point.
+            _bonus(
+                "P5",
+                "Gmina realizuje program usług społecznych (CUS) obowiązujący w dniu złożenia wniosku",
+                1,
+                "plan_in_force",
+                on="application_date",
+                plan_kinds=["cus_programme"],
+            ),
         ],
     ),
     CallDefinition(

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 from mozaika.exports import Column, ColumnKind
+from tenants.plans.labels import LABELS_PL
+
+_STATUS, _AREA, _SERVICE = LABELS_PL["PlanStatus"], LABELS_PL["InterventionArea"], LABELS_PL["ServiceType"]
+_GMINA_KIND = LABELS_PL["GminaKind"]
 
 GMINA_COLUMNS = [
     Column("teryt", "TERYT"),
     Column("name", "Gmina"),
-    Column("kind", "Rodzaj gminy"),
+    Column("kind", "Rodzaj gminy", names=_GMINA_KIND),
     Column("powiat", "Kod powiatu"),
     Column("powiat_name", "Powiat"),
-    Column("status", "Status planu"),
+    Column("status", "Status planu", names=_STATUS),
     Column("in_force", "Plan obowiązuje", ColumnKind.BOOLEAN),
     Column("period_start", "Okres od", ColumnKind.INTEGER),
     Column("period_end", "Okres do", ColumnKind.INTEGER),
-    Column("areas_in_force", "Obszary objęte planem"),
+    Column("areas_in_force", "Obszary objęte planem", names=_AREA),
     Column("latest_report_year", "Ostatnie sprawozdanie (rok)", ColumnKind.INTEGER),
 ]
 WHITE_SPOT_COLUMNS = [
-    Column("service_type", "Rodzaj usługi"),
+    Column("service_type", "Rodzaj usługi", names=_SERVICE),
     Column("level", "Poziom"),
     Column("code", "Kod TERYT"),
     Column("name", "Nazwa"),

@@ -40,6 +40,15 @@ class Column:
     key: str
     label: str  # Polish: the people reading the file are Polish officials
     kind: ColumnKind = ColumnKind.TEXT
+    # Polish names of the codes a text column holds (a code not named is shown as it is).
+    names: Mapping[str, str] | None = None
+
+    def shown(self, value: Any) -> Any:
+        if self.names is None or value is None:
+            return value
+        if isinstance(value, list):
+            return [self.names.get(str(v), v) for v in value]
+        return self.names.get(str(value), value)
 
 
 def _csv_value(value: Any, kind: ColumnKind) -> str:
@@ -61,7 +70,7 @@ def table_csv(columns: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> b
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([c.label for c in columns])
     for row in rows:
-        writer.writerow([_csv_value(row.get(c.key), c.kind) for c in columns])
+        writer.writerow([_csv_value(c.shown(row.get(c.key)), c.kind) for c in columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -94,7 +103,7 @@ def table_xlsx(columns: Sequence[Column], rows: Iterable[Mapping[str, Any]], *, 
     for row in rows:
         cells = []
         for column in columns:
-            cell = WriteOnlyCell(worksheet, value=_xlsx_value(row.get(column.key), column.kind))
+            cell = WriteOnlyCell(worksheet, value=_xlsx_value(column.shown(row.get(column.key)), column.kind))
             if column.kind is ColumnKind.DATE:
                 cell.number_format = "yyyy-mm-dd"
             cells.append(cell)

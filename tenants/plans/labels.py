@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from tenants.models import GminaKind
 from tenants.plans.content_models import FundingSource, Institution, ServiceType
 from tenants.plans.models import InterventionArea, PlanKind, PlanStatus
 from tenants.plans.validity import ActKind
@@ -14,7 +15,7 @@ def _labels(*choices: type[models.TextChoices]) -> dict[str, dict[str, str]]:
     return {c.__name__: {str(member.value): str(member.label) for member in c} for c in choices}
 
 
-LABELS_PL = _labels(InterventionArea, ServiceType, Institution, FundingSource, PlanKind, PlanStatus, ActKind)
+LABELS_PL = _labels(InterventionArea, ServiceType, Institution, FundingSource, PlanKind, PlanStatus, ActKind, GminaKind)
 
 
 def label(choices: type[models.TextChoices], code: str) -> str:

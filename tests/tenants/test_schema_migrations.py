@@ -70,3 +70,50 @@ def test_a_shared_apps_python_migration_is_replayed_not_run_in_every_schema(db: 
 
     assert (summary.migrated, summary.replayed, summary.up_to_date) == (1, 1, 2)
     assert schemas_behind(BEHIND, expected_migrations()) == {}
+
+
+def test_plans_stored_with_years_get_their_days_and_their_acts(db: None) -> None:
+    """plans 0007 on a schema holding plans of the earlier shape: the period by the day from the
+    years, the adopting act on record with the frozen version, a superseded plan's supersession
+    by the next plan adopted after it."""
+    from django.db.migrations.executor import MigrationExecutor
+    from django_tenants.utils import schema_context
+
+    from tenants.plans.models import Plan, PlanAct
+
+    schema = "g0811082"
+    with schema_context(schema):
+        MigrationExecutor(connection).migrate([("plans", "0006_document_retention_kinds_corrections")])
+        with connection.cursor() as cursor:
+            insert = (
+                "INSERT INTO plans_plan (title, period_start, period_end, status, areas, act_kind, act_number, "
+                "act_date, in_force_from, version, created_at, updated_at) VALUES (%s, %s, %s, %s, '{seniors}', "
+                "'council_resolution', %s, %s, %s, 3, now(), now()) RETURNING id"
+            )
+            cursor.execute(insert, ["Stary", 2018, 2023, "superseded", "I/1/2018", "2018-01-10", "2018-01-10"])
+            old = cursor.fetchone()[0]  # type: ignore[index]
+            cursor.execute(insert, ["Obecny", 2024, 2029, "adopted", "XII/84/2024", "2024-06-27", "2024-07-01"])
+            current = cursor.fetchone()[0]  # type: ignore[index]
+            cursor.execute(
+                "INSERT INTO plans_planversion (plan_id, number, canonical, sha256, submitted_by, submitted_at) "
+                "VALUES (%s, 1, '{}', %s, 'x', now())",
+                [current, "ab" * 32],
+            )
+    forget(schema)  # and another migration, so that the schema counts as behind in any case
+
+    summary = tenants_migrate(schemas=[schema])
+
+    assert summary.failures == {}
+    assert schemas_behind([schema], expected_migrations()) == {}
+    with schema_context(schema):
+        adopted = Plan.objects.get(pk=current)
+        assert (adopted.valid_from.isoformat(), adopted.valid_until.isoformat()) == ("2024-01-01", "2029-12-31")
+        [adoption] = PlanAct.objects.filter(plan_id=current)
+        assert (adoption.kind, adoption.number, adoption.in_force_from.isoformat()) == ("adoption", "XII/84/2024",
+                                                                                       "2024-07-01")  # fmt: skip
+        assert (adoption.version_number, adoption.version_sha256) == (1, "ab" * 32)
+        registered, supersession = PlanAct.objects.filter(plan_id=old).order_by("id")
+        assert registered.kind == "registration"  # no frozen version: adopted outside Mozaika
+        assert (supersession.kind, supersession.successor_plan_id) == ("supersession", current)
+        assert supersession.in_force_from.isoformat() == "2024-07-01"
+        assert not PlanAct.objects.filter(plan__status="draft").exists()
