@@ -4,10 +4,12 @@ points, from the stored evaluations."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from aggregation.calls import applicant_kind_of, call_scope
+from aggregation.eligibility import EligibilityQuestion, eligibility_answers
 from aggregation.models import Call, CallEvaluation
 
 
@@ -65,6 +67,42 @@ def call_results(
             }
         )
     return total, rows
+
+
+def call_results_as_of(
+    call: Call, where: ResultFilter, *, on: date | None, as_known_at: datetime | None, issued_to: str
+) -> list[dict[str, Any]]:
+    """Every gmina of the scope judged on `on` as known at `as_known_at` (computed now from the
+    recorded snapshots, not stored), filtered and sorted like the stored results."""
+    gminas = list(call_scope(call).values_list("teryt", "powiat_id", "powiat__name"))
+    answers = eligibility_answers([EligibilityQuestion(teryt) for teryt, _, _ in gminas], call_code=call.code, on=on,
+                                  issued_to=issued_to, as_known_at=as_known_at, links=False)  # fmt: skip
+    rows = [
+        {
+            "teryt": answer.teryt,
+            "name": answer.name,
+            "powiat": powiat,
+            "powiat_name": powiat_name,
+            "applicant_kind": applicant_kind_of(answer.teryt).value,
+            "eligible": answer.eligible,
+            "points": answer.result["points"],
+            "failed_criteria": [c["code"] for c in answer.result["criteria"] if not c["passed"]],
+            "evaluated_on": answer.on,
+            "updated_at": answer.as_known_at,
+        }
+        for answer, (_, powiat, powiat_name) in zip(answers, gminas, strict=True)
+    ]
+    rows = [
+        r
+        for r in rows
+        if (where.eligible is None or r["eligible"] is where.eligible)
+        and (where.powiat is None or r["powiat"] == where.powiat)
+        and (where.min_points is None or r["points"] >= where.min_points)
+    ]
+    key = {ResultSort.TERYT: "teryt", ResultSort.NAME: "name", ResultSort.POINTS: "points"}[where.sort]
+    rows.sort(key=lambda r: r["teryt"])
+    rows.sort(key=lambda r: r[key], reverse=where.descending)
+    return rows
 
 
 def call_counts(call: Call) -> dict[str, int]:

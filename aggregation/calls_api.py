@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 from ninja.params.functions import Path, Query
 from pydantic import Field
 
-from aggregation.call_results import ResultFilter, ResultSort, call_counts, call_results
+from aggregation.call_results import ResultFilter, ResultSort, call_counts, call_results, call_results_as_of
 from aggregation.calls import CallDefinition, call_change, call_define, call_get
 from aggregation.compliance import CriterionType
 from aggregation.criteria import RULE_KINDS, ApplicantKind
@@ -216,6 +216,8 @@ class ResultParams(Schema):
     sort: str = Field("teryt", pattern=RESULT_SORT_PATTERN, description="teryt, name or points; '-' descending")
     limit: int = Field(100, ge=1, le=500)
     offset: int = Field(0, ge=0)
+    on: date | None = Field(None, description="judge every gmina on this day instead of the stored results")
+    as_known_at: datetime | None = Field(None, description="as known at this moment (ISO 8601 with an offset)")
 
     def where(self) -> ResultFilter:
         return ResultFilter(
@@ -240,10 +242,17 @@ def results(
         voivodeship=_owner(call.voivodeship_id),
         action=Action.ROLLUP_READ,
     )
+    rows: list[dict[str, Any]] = []
+    if params.on is not None or params.as_known_at is not None:
+        rows = call_results_as_of(call, params.where(), on=params.on, issued_to=request.auth.name,  # type: ignore[attr-defined]
+                                  as_known_at=aware(params.as_known_at, "as_known_at"))  # fmt: skip
+        total, page = len(rows), rows[params.offset : params.offset + params.limit]
+    elif export is ExportFormat.JSON:
+        total, page = call_results(call, params.where(), limit=params.limit, offset=params.offset)
+    else:
+        _, rows = call_results(call, params.where(), limit=None)
     if export is ExportFormat.JSON:
-        total, rows = call_results(call, params.where(), limit=params.limit, offset=params.offset)
-        return {"call": call.code, "counts": call_counts(call), "total": total, "items": rows}
-    _, rows = call_results(call, params.where(), limit=None)
+        return {"call": call.code, "counts": call_counts(call), "total": total, "items": page}
     for row in rows:
         row["failed_criteria"] = ", ".join(row["failed_criteria"])
     return table_response(CALL_RESULT_COLUMNS, rows, export=export, name=f"wyniki-{call.code}")

@@ -150,9 +150,10 @@ def eligibility_answers(
     issued_to: str,
     as_known_at: datetime | None = None,
     path: str = "",
+    links: bool = True,
 ) -> list[EligibilityAnswer]:
     """Answers to questions about distinct gminas, in their order; `issued_to` names who the
-    document links are for (recorded when a link is used)."""
+    document links are for (recorded when a link is used; none issued without `links`)."""
     now = timezone.now()
     _moment_checked(as_known_at, now, "as_known_at")
     call = call_rules(call_code) if call_code is not None else None
@@ -178,7 +179,7 @@ def eligibility_answers(
                 area=question.area,
                 result=result,
                 data_as_of=reading.as_of,
-                document_link=_link(result, issued_to),
+                document_link=_link(result, issued_to) if links else None,
             )
         )
     return answers

@@ -448,3 +448,16 @@ def test_the_demo_calls_are_valid_and_evaluate(db: None) -> None:
     koszalin = CallEvaluation.objects.get(call__code="FEPZ.06.19", gmina_id=KOSZALIN)
     assert [c["code"] for c in koszalin.result["criteria"] if c["type"] == "access"] == ["applicant", "D1", "D2", "D3"]
     assert call_evaluate_all(code="FEMP.06.33").evaluated == gminas_in_scope(voivodeship="12").count()
+
+
+def test_results_as_of_a_day_and_a_moment_are_computed_from_the_records(operator: Api, fepz: Any) -> None:
+    moment = timezone.now().isoformat()
+    during = operator.get(f"{CALLS}/FEPZ.06.19/results", on="2026-03-02", as_known_at=moment, eligible="true").json()
+    assert [(r["teryt"], r["points"], r["evaluated_on"]) for r in during["items"]] == [(KOSZALIN, 3, "2026-03-02")]
+    after = operator.get(f"{CALLS}/FEPZ.06.19/results", on="2027-01-04", eligible="true").json()
+    assert after["items"] == []  # the local plan ended with 2026
+    before_anything = operator.get(f"{CALLS}/FEPZ.06.19/results", on="2026-03-02", eligible="true",
+                                   as_known_at="2020-01-01T00:00:00Z").json()  # fmt: skip
+    assert before_anything["total"] == 0
+    exported = operator.get(f"{CALLS}/FEPZ.06.19/results", format="csv", on="2026-03-02", eligible="true")
+    assert exported.content.decode("utf-8-sig").splitlines()[1].startswith(KOSZALIN)
