@@ -39,7 +39,7 @@ from tenants.plans.models import InterventionArea, PlanStatus
 
 router = Router(tags=["regions, nation"])
 
-POWIAT_PATTERN = r"^\d{4}$"
+POWIAT_PATTERN = r"^[0-9]{4}$"
 SORT_PATTERN = "^-?(" + "|".join(s.value for s in GminaSort) + ")$"
 GMINA_KIND_PATTERN = "^(" + "|".join(k.value for k in TENANT_GMINA_KINDS) + ")$"
 MAX_PAGE = 500

@@ -211,7 +211,7 @@ class CallResultsOut(Schema):
 
 class ResultParams(Schema):
     eligible: bool | None = None
-    powiat: str | None = Field(None, pattern=r"^\d{4}$")
+    powiat: str | None = Field(None, pattern=r"^[0-9]{4}$")
     min_points: int | None = Field(None, ge=0)
     sort: str = Field("teryt", pattern=RESULT_SORT_PATTERN, description="teryt, name or points; '-' descending")
     limit: int = Field(100, ge=1, le=500)

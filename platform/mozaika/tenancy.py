@@ -10,12 +10,12 @@ from typing import Any
 
 from django.db import connection, transaction
 
-TERYT_GMINA_PATTERN = r"^\d{7}$"
-TERYT_POWIAT_PATTERN = r"^\d{4}$"
-VOIVODESHIP_PATTERN = r"^\d{2}$"
+TERYT_GMINA_PATTERN = r"^[0-9]{7}$"
+TERYT_POWIAT_PATTERN = r"^[0-9]{4}$"
+VOIVODESHIP_PATTERN = r"^[0-9]{2}$"
 _GMINA = re.compile(TERYT_GMINA_PATTERN)
 _POWIAT = re.compile(TERYT_POWIAT_PATTERN)
-_SCHEMA = re.compile(r"^(g\d{7}|p\d{4})$")
+_SCHEMA = re.compile(r"^(g[0-9]{7}|p[0-9]{4})$")
 PUBLIC_SCHEMA = "public"
 
 

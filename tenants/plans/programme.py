@@ -80,7 +80,7 @@ class FundingValue(_Value):
 
 
 class EuProjectValue(_Value):
-    call_code: Annotated[str, Field(pattern=r"^[A-Z]{2,6}\.\d{2}\.\d{2}$", description="e.g. FEMP.06.33")]
+    call_code: Annotated[str, Field(pattern=r"^[A-Z]{2,6}\.[0-9]{2}\.[0-9]{2}$", description="e.g. FEMP.06.33")]
     title: Annotated[str, Field(min_length=1, max_length=500)]
     value: Money | None = None
     status: EuProjectStatus = EuProjectStatus.PLANNED

@@ -168,3 +168,35 @@ def test_an_unknown_area_is_422_and_an_unknown_call_404_naming_it(operator: Api)
     assert "unicorns" in area["detail"]
     call = assert_problem(operator.get(f"/api/v1/eligibility/{TRZEBIEL}", call="FEXX.01.01"), 404, "not_found")
     assert "FEXX.01.01" in call["detail"]
+
+
+def test_every_pattern_on_input_is_ascii() -> None:
+    """Pydantic's regular expressions are Unicode-aware: `\\d` takes Arabic-Indic digits, `\\w`
+    any script's letters. Every pattern the API applies spells its ASCII classes out."""
+    from mozaika.api import api
+
+    def patterns(node: Any) -> list[str]:
+        if isinstance(node, dict):
+            found = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
+            return found + [p for value in node.values() for p in patterns(value)]
+        if isinstance(node, list):
+            return [p for value in node for p in patterns(value)]
+        return []
+
+    found = patterns(api.get_openapi_schema())
+    assert found, "the schema names no patterns at all"
+    assert [p for p in found if any(cls in p for cls in ("\\d", "\\w", "\\s", "\\b"))] == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("/api/v1/gminas/\u0660\u0668\u0661\u0661\u0660\u0668\u0662/plans", id="arabic-indic-teryt"),
+        pytest.param("/api/v1/gminas/\uff10\uff18\uff11\uff11\uff10\uff18\uff12", id="fullwidth-teryt"),
+        pytest.param("/api/v1/regions/\u0660\u0668/rollup", id="arabic-indic-voivodeship"),
+    ],
+)
+def test_non_ascii_digits_are_422(operator: Api, path: str) -> None:
+    from urllib.parse import quote
+
+    assert_problem(operator.get(quote(path)), 422, "validation_failed")

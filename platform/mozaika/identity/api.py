@@ -27,7 +27,7 @@ from mozaika.tenancy import TERYT_GMINA_PATTERN
 
 router = Router(tags=["identity"])
 
-Username = Field(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")
+Username = Field(min_length=1, max_length=150, pattern=r"^[A-Za-z0-9_.@+-]+$")
 
 
 class LoginIn(Schema):

@@ -19,12 +19,12 @@ from mozaika.identity.tokens import api_token_issue
 _SCOPE_RULES = {
     Role.OPERATOR: (r"", "must be empty"),
     Role.NATIONAL_ANALYST: (r"", "must be empty"),
-    Role.REGIONAL_REVIEWER: (r"^\d{2}$", "must be a voivodeship code (2 digits)"),
+    Role.REGIONAL_REVIEWER: (r"^[0-9]{2}$", "must be a voivodeship code (2 digits)"),
 }
 
 
 def _check_scope(role: Role, scope: str) -> None:
-    pattern, message = _SCOPE_RULES.get(role, (r"^\d{7}$", "must be a gmina TERYT code (7 digits)"))
+    pattern, message = _SCOPE_RULES.get(role, (r"^[0-9]{7}$", "must be a gmina TERYT code (7 digits)"))
     if (pattern == "" and scope) or (pattern and not re.match(pattern, scope)):
         raise ValidationFailed("The role's scope is not valid.", errors=[FieldError("scope", message)])
 
