@@ -32,6 +32,7 @@ from aggregation.selectors import (
 )
 from mozaika.exports import ExportFormat, table_response
 from mozaika.identity.authz import Action, authorize_region
+from mozaika.pagination import MAX_OFFSET
 from mozaika.tenancy import VOIVODESHIP_PATTERN
 from tenants.models import TENANT_GMINA_KINDS
 from tenants.plans.content_models import ServiceType
@@ -215,7 +216,7 @@ class GminaListParams(Schema):
     area: InterventionArea | None = Field(None, description="covered by the plan in force")
     sort: str = Field("teryt", pattern=SORT_PATTERN, description="a column, '-' for descending")
     limit: int = Field(100, ge=1, le=MAX_PAGE)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     def query(self) -> GminaListQuery:
         return GminaListQuery(

@@ -27,6 +27,7 @@ from mozaika.audit.log import actor_for
 from mozaika.errors import FieldError, PermissionDenied, ValidationFailed
 from mozaika.exports import ExportFormat, table_response
 from mozaika.identity.authz import Action, authorize_gmina, authorize_platform, authorize_region
+from mozaika.pagination import MAX_OFFSET
 from mozaika.tenancy import TERYT_GMINA_PATTERN, VOIVODESHIP_PATTERN
 from tenants.plans.models import InterventionArea
 
@@ -215,7 +216,7 @@ class ResultParams(Schema):
     min_points: int | None = Field(None, ge=0)
     sort: str = Field("teryt", pattern=RESULT_SORT_PATTERN, description="teryt, name or points; '-' descending")
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
     on: date | None = Field(None, description="judge every gmina on this day instead of the stored results")
     as_known_at: datetime | None = Field(None, description="as known at this moment (ISO 8601 with an offset)")
 

@@ -19,7 +19,7 @@ from django.utils.http import content_disposition_header
 from django_tenants.utils import tenant_context
 from ninja import Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.params.functions import File, Form, Path, Query
 from pydantic import Field
 
@@ -30,6 +30,7 @@ from mozaika.events.history import aggregate_history
 from mozaika.events.models import Event
 from mozaika.exports import XLSX_CONTENT_TYPE
 from mozaika.identity.authz import Action, Decision, authorize_gmina, authorize_platform
+from mozaika.pagination import BoundedPageNumberPagination
 from mozaika.tenancy import TERYT_GMINA_PATTERN, TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
 from tenants.models import Gmina, Tenant
 from tenants.plans import selectors as plan_selectors
@@ -64,15 +65,17 @@ def gmina_scope(request: HttpRequest, teryt: str, action: Action) -> Iterator[tu
             actor=actor_for(request, decision),
             action=action.value,
             object_type="gmina",
-            object_id=request.path,
+            object_id=teryt,
             teryt=teryt,
+            # The path read, of any length (an object id column has a width, a path none).
+            changes={"path": [None, request.path]},
         )
     with tenant_context(tenant):
         yield tenant, decision
 
 
 @router.get("/gminas", response=list[GminaOut], summary="Search the territorial registry")
-@paginate(PageNumberPagination, page_size=50, max_page_size=500)
+@paginate(BoundedPageNumberPagination, page_size=50, max_page_size=500)
 def list_gminas(
     request: HttpRequest,
     voivodeship: str | None = Query(None, pattern=VOIVODESHIP_PATTERN),

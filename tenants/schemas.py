@@ -56,7 +56,9 @@ class GminaOut(Schema):
 
 
 class TenantIn(Schema):
-    code: str = Field(pattern=r"^([0-9]{7}|[0-9]{4})$", description="TERYT of a gmina (7 digits) or a powiat (4 digits)")
+    code: str = Field(
+        pattern=r"^([0-9]{7}|[0-9]{4})$", description="TERYT of a gmina (7 digits) or a powiat (4 digits)"
+    )
 
 
 class TenantOut(Schema):

@@ -200,3 +200,30 @@ def test_non_ascii_digits_are_422(operator: Api, path: str) -> None:
     from urllib.parse import quote
 
     assert_problem(operator.get(quote(path)), 422, "validation_failed")
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        pytest.param("/api/v1/gminas", {"page": "1000000000000000000"}, "page", id="registry-page"),
+        pytest.param("/api/v1/audit", {"page": "1000000000000000000"}, "page", id="audit-page"),
+        pytest.param("/api/v1/regions/08/gminas", {"offset": "10000000000000000000"}, "offset", id="region-offset"),
+        pytest.param("/api/v1/gminas", {"page": "-1"}, "page", id="negative-page"),
+    ],
+)
+def test_huge_or_negative_pages_are_422(operator: Api, path: str, params: dict[str, str], field: str) -> None:
+    problem = assert_problem(operator.get(path, **params), 422, "validation_failed")
+    assert [e["path"] for e in problem["errors"]][-1].endswith(field)
+
+
+def test_an_audited_read_of_a_long_path_is_answered_and_audited(operator: Api) -> None:
+    from mozaika.audit.models import AuditEntry
+
+    path = f"/api/v1/gminas/{TRZEBIEL}/plans/{'0' * 80}1"
+    assert operator.get(path).status_code == 200  # plan 1, written with leading zeros
+    assert AuditEntry.objects.filter(action="gmina.read", changes__path=[None, path]).exists()
+
+
+def test_a_username_as_long_as_the_schema_allows_is_created(operator: Api) -> None:
+    response = operator.post_json("/api/v1/users", {"username": "u" * 150})
+    assert response.status_code == 201, response.content

@@ -8,11 +8,12 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.params.functions import Path, Query
 
 from mozaika.audit.models import AuditEntry
 from mozaika.identity.authz import Action, authorize_gmina, authorize_platform
+from mozaika.pagination import BoundedPageNumberPagination
 from mozaika.tenancy import TERYT_GMINA_PATTERN
 
 router = Router(tags=["audit"])
@@ -33,7 +34,7 @@ class AuditEntryOut(Schema):
 
 
 @router.get("/audit", response=list[AuditEntryOut], summary="The audit log (operator)")
-@paginate(PageNumberPagination, page_size=100, max_page_size=1000)
+@paginate(BoundedPageNumberPagination, page_size=100, max_page_size=1000)
 def audit_log(
     request: HttpRequest, teryt: str | None = Query(None, pattern=TERYT_GMINA_PATTERN)
 ) -> QuerySet[AuditEntry]:
@@ -43,7 +44,7 @@ def audit_log(
 
 
 @router.get("/gminas/{teryt}/audit", response=list[AuditEntryOut], summary="The gmina's audit log (gmina admin)")
-@paginate(PageNumberPagination, page_size=100, max_page_size=1000)
+@paginate(BoundedPageNumberPagination, page_size=100, max_page_size=1000)
 def gmina_audit_log(request: HttpRequest, teryt: str = Path(..., pattern=TERYT_GMINA_PATTERN)) -> QuerySet[AuditEntry]:
     authorize_gmina(principal=request.auth, teryt=teryt, action=Action.GMINA_AUDIT_READ)  # type: ignore[attr-defined]
     return AuditEntry.objects.filter(teryt=teryt)

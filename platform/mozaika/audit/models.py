@@ -15,7 +15,7 @@ class AuditEntry(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     action = models.CharField(max_length=60)
     object_type = models.CharField(max_length=40)
-    object_id = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=255, blank=True)
     teryt = models.CharField(max_length=7, blank=True, db_index=True)
     changes = models.JSONField(default=dict, blank=True)
 

@@ -15,7 +15,7 @@ class Event(models.Model):
     type = models.CharField(max_length=64)
     teryt = models.CharField(max_length=7, blank=True, db_index=True)
     aggregate = models.CharField(max_length=64)
-    aggregate_id = models.CharField(max_length=64)
+    aggregate_id = models.CharField(max_length=200)
     aggregate_version = models.PositiveIntegerField()
     occurred_at = models.DateTimeField(auto_now_add=True)
     actor = models.CharField(max_length=150)
