@@ -168,6 +168,30 @@ def test_revoking_the_current_token(trzebiel_admin: Api) -> None:
     assert trzebiel_admin.get("/api/v1/me").status_code == 401
 
 
+def test_revoking_the_current_client_secret_takes_effect_at_once(db: None) -> None:
+    _, secret = api_client_create(name="sowa", scopes=[Scope.ELIGIBILITY_READ], voivodeships=["08"], actor=SYSTEM)
+    client = Api(secret)
+    assert client.get("/api/v1/me").status_code == 200
+
+    assert client.post_json("/api/v1/auth/revoke", {}).status_code == 204
+
+    assert client.get("/api/v1/me").status_code == 401
+    assert client.get(f"/api/v1/eligibility/{TRZEBIEL}", area="seniors").status_code == 401
+
+
+def test_an_operator_revoking_a_client_secret_takes_effect_at_once(operator: Api) -> None:
+    created, secret = api_client_create(name="sowa", scopes=[Scope.ELIGIBILITY_READ], voivodeships=["08"],
+                                        actor=SYSTEM)  # fmt: skip
+    client = Api(secret)
+    assert client.get("/api/v1/me").status_code == 200
+    [row] = created.secrets.all()
+
+    assert operator.client.delete(f"/api/v1/clients/{created.pk}/secrets/{row.pk}",
+                                  headers=operator._headers()).status_code in (200, 204)  # fmt: skip
+
+    assert client.get("/api/v1/me").status_code == 401
+
+
 def test_a_gmina_admin_manages_its_gminas_people(trzebiel_admin: Api) -> None:
     User.objects.create(username="sekretarz")
 

@@ -13,7 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from mozaika.identity.models import ApiToken
-from mozaika.identity.tokens import api_token_issue, api_token_revoke
+from mozaika.identity.tokens import api_token_issue, credential_revoke
 from tenants.demo import OPERATOR_USERNAME
 from tests.support import Api
 
@@ -39,7 +39,7 @@ def test_expired_and_revoked_tokens_are_refused(db: None) -> None:
     revoked = api_token_issue(user=operator_user())  # type: ignore[arg-type]
     assert Api(revoked).get("/api/v1/gminas").status_code == 200
 
-    assert api_token_revoke(secret=revoked) is True
+    assert credential_revoke(secret=revoked) is True
 
     assert Api(expired).get("/api/v1/gminas").status_code == 401
     assert Api(revoked).get("/api/v1/gminas").status_code == 401

@@ -21,7 +21,7 @@ from mozaika.identity.tokens import (
     api_client_deactivate,
     api_client_rotate,
     api_client_secret_revoke,
-    api_token_revoke,
+    credential_revoke,
 )
 from mozaika.tenancy import TERYT_GMINA_PATTERN
 
@@ -105,9 +105,9 @@ def sign_in(request: HttpRequest, payload: LoginIn) -> TokenOut:
     return TokenOut(token=login(username=payload.username, password=payload.password))
 
 
-@router.post("/auth/revoke", response={204: None}, summary="Revoke the token this request carries")
+@router.post("/auth/revoke", response={204: None}, summary="Revoke the token or client secret this request carries")
 def sign_out(request: HttpRequest) -> Status[None]:
-    api_token_revoke(secret=request.headers.get("Authorization", "").removeprefix("Bearer ").strip())
+    credential_revoke(secret=request.headers.get("Authorization", "").removeprefix("Bearer ").strip())
     return Status(204, None)
 
 

@@ -50,11 +50,11 @@ def api_token_issue(*, user: User, ttl: timedelta | None = None) -> str:
     return secret
 
 
-def api_token_revoke(*, secret: str) -> bool:
-    updated = ApiToken.objects.filter(digest=token_digest(secret), revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    return updated == 1
+def credential_revoke(*, secret: str) -> bool:
+    """Revoke, at once, the credential a request carries: a person's token or an API client's
+    secret (each is looked up by its digest on every request, so the next one is refused)."""
+    rows = ApiClientSecret.objects if secret.startswith(CLIENT_SECRET_PREFIX) else ApiToken.objects
+    return rows.filter(digest=token_digest(secret), revoked_at__isnull=True).update(revoked_at=timezone.now()) == 1
 
 
 def principal_for_bearer(secret: str) -> Principal | None:
