@@ -15,7 +15,6 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.utils.http import content_disposition_header
 from django_tenants.utils import tenant_context
 from ninja import Router, Schema, Status
 from ninja.files import UploadedFile
@@ -23,7 +22,7 @@ from ninja.pagination import paginate
 from ninja.params.functions import File, Form, Path, Query
 from pydantic import Field
 
-from mozaika.archive import S3Archive, get_archive
+from mozaika.archive import S3Archive, attachment_disposition, get_archive
 from mozaika.audit.log import actor_for, audit_record
 from mozaika.errors import FieldError, PayloadTooLarge, PreconditionRequired
 from mozaika.events.history import aggregate_history
@@ -166,7 +165,7 @@ def download_document(request: HttpRequest, document_id: int, teryt: str = Teryt
                                seconds=settings.ARCHIVE_LINK_SECONDS)  # fmt: skip
             return HttpResponseRedirect(url)
         response = StreamingHttpResponse(archive.open(document.archive_key), content_type=document.content_type)
-        response["Content-Disposition"] = content_disposition_header(True, document.original_name) or "attachment"
+        response["Content-Disposition"] = attachment_disposition(document.original_name)
         response["Content-Length"] = str(document.size)
         return response
 

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from typing import IO, Any, Protocol
 
 from django.conf import settings
 from django.core import signing
+from django.utils.http import content_disposition_header
 
 CHUNK = 1024 * 1024
 LINK_SALT = "mozaika.archive.link"
@@ -289,7 +291,7 @@ class S3Archive:
         url: str = self.client.generate_presigned_url(
             "get_object",
             Params={"Bucket": self.bucket, "Key": key,
-                    "ResponseContentDisposition": f'attachment; filename="{_ascii(filename)}"'},
+                    "ResponseContentDisposition": attachment_disposition(filename)},
             ExpiresIn=seconds,
         )  # fmt: skip
         return url
@@ -307,6 +309,16 @@ def _sha256_of(chunks: Iterator[bytes]) -> str:
     for chunk in chunks:
         digest.update(chunk)
     return digest.hexdigest()
+
+
+def attachment_disposition(filename: str) -> str:
+    """`Content-Disposition: attachment` for a file name built from user data (an act number, an
+    uploaded name): anything but letters, digits, spaces and `.-_()` becomes `-`, then RFC
+    6266/5987 encoding (`filename*=utf-8''...` for Polish letters), so no name can add a
+    parameter or a header."""
+    safe = re.sub(r"[^\w .()-]", "-", filename)  # \w: letters and digits of any script, and "_"
+    safe = re.sub(r"-{2,}", "-", safe).strip(" .-") or "dokument"
+    return content_disposition_header(True, safe) or "attachment"
 
 
 def _ascii(value: str) -> str:

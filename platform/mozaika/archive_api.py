@@ -10,7 +10,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Router
 from ninja.params.functions import Path
 
-from mozaika.archive import get_archive, link_target
+from mozaika.archive import attachment_disposition, get_archive, link_target
 from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import Gone, NotFound
 
@@ -34,5 +34,5 @@ def download(request: HttpRequest, token: str = Path(..., max_length=2000)) -> S
         teryt=teryt,
     )
     response = StreamingHttpResponse(get_archive().open(key), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = attachment_disposition(filename)
     return response

@@ -9,6 +9,7 @@ import io
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -82,3 +83,49 @@ def test_digest_reads_the_stored_bytes_back(archive: Archive) -> None:
 
     assert archive.digest(stored.key) == SHA
     assert archive.digest(f"{TRZEBIEL}/{'0' * 64}") is None
+
+
+@pytest.mark.parametrize(
+    "act_number",
+    [
+        pytest.param("XIII/1/2025\"; filename*=UTF-8''evil.html; x=\"", id="quote-injection"),
+        pytest.param("XIV/1/2025\r\nSet-Cookie: pwn=1", id="crlf-injection"),
+        pytest.param("Uchwała Nr XII/84/2024", id="polish"),
+    ],
+)
+def test_a_links_file_name_from_an_act_number_cannot_change_the_headers(db: None, act_number: str) -> None:
+    """An act number stored before numbers were validated still makes one safe header."""
+    from django.test import Client
+
+    from mozaika.archive import get_archive
+
+    archive = get_archive()
+    staged = archive.stage(io.BytesIO(MINIMAL_PDF))
+    stored = archive.store(staging_key=staged, teryt=TRZEBIEL, sha256=SHA, metadata={})
+    url = archive.link(stored.key, filename=f"uchwala-{act_number}.pdf", issued_to="client:sowa", seconds=60)
+
+    response = Client().get(url)
+
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    assert not response.cookies
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment; filename")
+    assert disposition.count(";") == 1  # one parameter: the file name
+    assert '"' not in disposition.split("filename", 1)[1].strip('="')
+    assert "\r" not in disposition
+    assert "\n" not in disposition
+    assert disposition.count(";") == 1  # one parameter: the file name
+
+
+@pytest.mark.parametrize(
+    "act_number",
+    ["XIII/1/2025\"; filename*=UTF-8''evil.html; x=\"", "XIV/1/2025\r\nSet-Cookie: pwn=1", "XII/84/2024 ", ""],
+)
+def test_an_act_number_that_is_no_act_number_is_422(trzebiel_admin: Any, accepted_plan: Any, act_number: str) -> None:
+    from tests.support import adoption_form
+
+    response = trzebiel_admin.post_form(f"/api/v1/gminas/{TRZEBIEL}/plans/{accepted_plan['id']}/adoption",
+                                        adoption_form(act_number=act_number))  # fmt: skip
+    assert response.status_code == 422, response.content
+    assert [e["path"] for e in response.json()["errors"]] == ["act_number"]
