@@ -61,6 +61,8 @@ class Command(BaseCommand):
                 str(api_workers),
                 "--access-logfile",
                 "-",
+                "--logger-class",
+                "mozaika.access_log.RedactingLogger",  # no link token or credential in the access log
                 "--graceful-timeout",
                 "5",
                 "--no-control-socket",  # one per user by default: two servers would collide
