@@ -1,6 +1,8 @@
 """What an uploaded document is, decided by its bytes: PDF, DOCX, XLSX, ODT or a XAdES-signed
 XML. The name and the declared content type decide nothing; an executable renamed `.pdf`, a
-ZIP that is none of the office formats, or a ZIP that inflates out of proportion is refused."""
+ZIP that is none of the office formats, a ZIP that inflates out of proportion, a PDF with
+JavaScript or launch actions (`pdf_actions`), an XML without a XAdES signature structure or
+with a DTD or entities anywhere (`signed_xml`) is refused."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from enum import StrEnum
 from typing import IO
 
 from mozaika.errors import FieldError, UnsupportedMediaType, ValidationFailed
+from tenants.plans.pdf_actions import pdf_active_content
+from tenants.plans.signed_xml import NotSignedXml, xades_checked
 
 # A document that inflates to more than this, or whose entries inflate more than RATIO times,
 # is a decompression bomb (office files compress XML about 5-20 times).
@@ -16,8 +20,6 @@ MAX_INFLATED_BYTES = 512 * 1024 * 1024
 MAX_RATIO = 200
 MAX_ENTRIES = 10_000
 SNIFF_BYTES = 64 * 1024
-XADES_NAMESPACE = b"http://uri.etsi.org/01903/"
-XMLDSIG_NAMESPACE = b"http://www.w3.org/2000/09/xmldsig#"
 
 
 class DocumentType(StrEnum):
@@ -74,12 +76,24 @@ def _zip_type(source: IO[bytes], field: str) -> DocumentType:
     raise _refuse(field, "a ZIP container that is not a DOCX, XLSX or ODT document")
 
 
-def _xml_type(head: bytes, field: str) -> DocumentType:
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-        raise _refuse(field, "an XML document with a DOCTYPE or entities (not accepted in signed documents)")
-    if XADES_NAMESPACE not in head or XMLDSIG_NAMESPACE not in head:
-        raise _refuse(field, "an XML document without a XAdES signature")
+def _xml_type(source: IO[bytes], field: str) -> DocumentType:
+    source.seek(0)
+    try:
+        xades_checked(source)
+    except NotSignedXml as refused:
+        raise _refuse(field, str(refused)) from refused
+    finally:
+        source.seek(0)
     return DocumentType.XADES
+
+
+def _pdf_type(source: IO[bytes], field: str) -> DocumentType:
+    active = pdf_active_content(source)
+    if active is not None:
+        # Refused, not quarantined: an archived document is handed out by signed links to
+        # funding systems, and a resolution has no use for scripts or launch actions.
+        raise _refuse(field, f"a PDF with {active}, which a resolution or plan does not need")
+    return DocumentType.PDF
 
 
 def document_type(source: IO[bytes], *, field: str, declared: str | None = None) -> DocumentType:
@@ -91,12 +105,12 @@ def document_type(source: IO[bytes], *, field: str, declared: str | None = None)
     if not head:
         raise ValidationFailed("The document is empty.", errors=[FieldError(field, "the file has no content")])
     if head.startswith(b"%PDF-"):
-        kind = DocumentType.PDF
+        kind = _pdf_type(source, field)
     elif head.startswith(b"PK\x03\x04"):
         kind = _zip_type(source, field)
         source.seek(0)
     elif head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        kind = _xml_type(head, field)
+        kind = _xml_type(source, field)
     else:
         raise _refuse(field, "the content is none of the accepted types (judged by its bytes, not its name)")
     said = (declared or "").split(";")[0].strip().lower()

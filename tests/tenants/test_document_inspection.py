@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from typing import Any
 
 import pytest
@@ -31,10 +32,32 @@ XLSX = zipped({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workboo
 ODT = zipped({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"},
              stored_first="mimetype")  # fmt: skip
 XADES = (
-    b'<?xml version="1.0" encoding="UTF-8"?><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#">'
-    b'<ds:Object><xades:QualifyingProperties xmlns:xades="http://uri.etsi.org/01903/v1.3.2#"/></ds:Object>'
-    b"</ds:Signature>"
+    b'<?xml version="1.0" encoding="UTF-8"?><uchwala><tresc>Uchwala Nr XII/84/2024</tresc>'
+    b'<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#" Id="sig">'
+    b'<ds:SignedInfo><ds:Reference URI=""><ds:DigestValue>AAAA</ds:DigestValue></ds:Reference></ds:SignedInfo>'
+    b"<ds:SignatureValue>BBBB</ds:SignatureValue><ds:KeyInfo><ds:X509Data/></ds:KeyInfo>"
+    b'<ds:Object><xades:QualifyingProperties xmlns:xades="http://uri.etsi.org/01903/v1.3.2#" Target="#sig"/>'
+    b"</ds:Object></ds:Signature></uchwala>"
 )
+# Both namespaces mentioned, no signature: what the namespace test once took for a signed file.
+NAMESPACES_ONLY = (
+    b'<?xml version="1.0"?><doc xmlns:ds="http://www.w3.org/2000/09/xmldsig#" '
+    b'xmlns:xades="http://uri.etsi.org/01903/v1.3.2#"><ds:Note>not signed</ds:Note></doc>'
+)
+XHTML_WITH_SCRIPT = (
+    b'<html xmlns="http://www.w3.org/1999/xhtml"><!-- http://uri.etsi.org/01903/ '
+    b"http://www.w3.org/2000/09/xmldsig# --><body><script>alert(1)</script></body></html>"
+)
+ENTITY_AFTER_70_KB = b'<?xml version="1.0"?><!--' + b"x" * 70_000 + b'--><!DOCTYPE r [<!ENTITY e "e">]>' + XADES[38:]
+PDF_OPEN_ACTION_JS = MINIMAL_PDF.replace(
+    b"/Type/Catalog", b"/Type/Catalog/OpenAction<</S/JavaScript/JS(app.alert(1))>>"
+)
+PDF_ESCAPED_LAUNCH = MINIMAL_PDF.replace(b"/Type/Catalog", b"/Type/Catalog/AA<</O<</S/L#61unch/F(cmd.exe)>>>>")
+_HIDDEN = zlib.compress(b"<</S/JavaScript/JS(app.alert(1))>>")
+PDF_JS_IN_OBJECT_STREAM = MINIMAL_PDF.replace(
+    b"trailer", b"4 0 obj<</Type/ObjStm/Filter/FlateDecode/Length %d>>stream\n" % len(_HIDDEN) + _HIDDEN
+    + b"\nendstream endobj\ntrailer"
+)  # fmt: skip
 BOMB = zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"\0" * (64 * 1024 * 1024)})
 
 
@@ -64,8 +87,31 @@ def test_accepted_types_are_recognised_by_content(data: bytes, expected: Documen
         (zipped({"../../evil": b"x", "[Content_Types].xml": b"", "word/document.xml": b""}), "outside the container"),
         (b"<?xml version='1.0'?><root/>", "without a XAdES signature"),
         (b'<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY lol "lol">]>' + XADES[38:], "DOCTYPE or entities"),
+        (NAMESPACES_ONLY, "without a XAdES signature"),
+        (XHTML_WITH_SCRIPT, "without a XAdES signature"),
+        (ENTITY_AFTER_70_KB, "DOCTYPE or entities"),
+        (XADES[:-10], "not well-formed"),
+        (PDF_OPEN_ACTION_JS, "a PDF with JavaScript"),
+        (PDF_ESCAPED_LAUNCH, "a PDF with a launch action"),
+        (PDF_JS_IN_OBJECT_STREAM, "a PDF with JavaScript"),
     ],
-    ids=["exe", "elf", "foreign-zip", "damaged-zip", "zip-bomb", "zip-slip", "unsigned-xml", "xml-entities"],
+    ids=[
+        "exe",
+        "elf",
+        "foreign-zip",
+        "damaged-zip",
+        "zip-bomb",
+        "zip-slip",
+        "unsigned-xml",
+        "xml-entities",
+        "namespaces-only",
+        "xhtml-script",
+        "entity-after-70kb",
+        "truncated-xml",
+        "pdf-openaction-js",
+        "pdf-escaped-launch",
+        "pdf-js-in-object-stream",
+    ],
 )
 def test_other_content_is_refused_with_the_reason(data: bytes, reason: str) -> None:
     with pytest.raises(UnsupportedMediaType) as refused:
