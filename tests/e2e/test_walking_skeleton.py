@@ -146,3 +146,13 @@ def test_an_adopted_plan_reaches_the_archive_the_rollups_and_the_eligibility_ans
     download = gmina.get(f"/api/v1/gminas/{TRZEBIEL}/documents/{archived['id']}/download")
     assert download.status_code == 302
     assert httpx.get(download.headers["location"], timeout=10).content == REPORT
+
+    # Nothing that grants access reached the product's logs (access log included): no bearer
+    # token, no client secret, no presigned link's signature.
+    logs = product.logs.joinpath("serve.log").read_text(errors="replace")
+    for credential in (gmina.headers["Authorization"], reviewer.headers["Authorization"],
+                       funding.headers["Authorization"], operator.headers["Authorization"]):  # fmt: skip
+        assert credential.removeprefix("Bearer ") not in logs
+    signature = answer["document_link"]["url"].split("Signature=")[-1].split("&")[0]
+    assert signature not in logs
+    assert "/api/v1/gminas/" in logs  # the access log is there, with the requests' paths

@@ -102,7 +102,8 @@ class ClientSecretOut(Schema):
 
 @router.post("/auth/token", auth=None, response=TokenOut, summary="Sign in with a password: a bearer token")
 def sign_in(request: HttpRequest, payload: LoginIn) -> TokenOut:
-    return TokenOut(token=login(username=payload.username, password=payload.password))
+    ip = request.META.get("REMOTE_ADDR") or None
+    return TokenOut(token=login(username=payload.username, password=payload.password, ip=ip))
 
 
 @router.post("/auth/revoke", response={204: None}, summary="Revoke the token or client secret this request carries")
