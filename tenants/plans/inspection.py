@@ -19,6 +19,8 @@ from tenants.plans.signed_xml import NotSignedXml, xades_checked
 MAX_INFLATED_BYTES = 512 * 1024 * 1024
 MAX_RATIO = 200
 MAX_ENTRIES = 10_000
+# A plan's workbook holds a few hundred rows: tens of kilobytes of XML.
+MAX_WORKBOOK_INFLATED = 32 * 1024 * 1024
 SNIFF_BYTES = 64 * 1024
 
 
@@ -43,7 +45,7 @@ def _refuse(field: str, reason: str) -> UnsupportedMediaType:
     )
 
 
-def _zip_type(source: IO[bytes], field: str) -> DocumentType:
+def _zip_type(source: IO[bytes], field: str, max_inflated: int = MAX_INFLATED_BYTES) -> DocumentType:
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError) as error:
@@ -61,8 +63,9 @@ def _zip_type(source: IO[bytes], field: str) -> DocumentType:
             with archive.open(entry) as content:
                 while chunk := content.read(1024 * 1024):
                     entry_inflated += len(chunk)
-                    if inflated + entry_inflated > MAX_INFLATED_BYTES:
-                        raise _refuse(field, "a ZIP container that inflates beyond 512 MB (a decompression bomb)")
+                    if inflated + entry_inflated > max_inflated:
+                        raise _refuse(field, f"a ZIP container that inflates beyond {max_inflated >> 20} MB "
+                                             "(a decompression bomb)")  # fmt: skip
                     if entry_inflated > 1 << 20 and entry_inflated > MAX_RATIO * max(entry.compress_size, 1):
                         raise _refuse(field, f"a ZIP entry inflating over {MAX_RATIO} times (a decompression bomb)")
             inflated += entry_inflated
@@ -94,6 +97,21 @@ def _pdf_type(source: IO[bytes], field: str) -> DocumentType:
         # funding systems, and a resolution has no use for scripts or launch actions.
         raise _refuse(field, f"a PDF with {active}, which a resolution or plan does not need")
     return DocumentType.PDF
+
+
+def workbook_checked(source: IO[bytes], *, field: str) -> None:
+    """A plan workbook must be an XLSX file that inflates to at most `MAX_WORKBOOK_INFLATED`
+    (checked entry by entry, for real, before a spreadsheet library reads it); else a 415."""
+    source.seek(0)
+    try:
+        if not source.read(4).startswith(b"PK\x03\x04"):
+            raise _refuse(field, "the file is not an XLSX workbook")
+        if _zip_type(source, field, max_inflated=MAX_WORKBOOK_INFLATED) is not DocumentType.XLSX:
+            raise _refuse(field, "the file is not an XLSX workbook")
+    except UnsupportedMediaType as refused:
+        raise UnsupportedMediaType("The plan workbook must be an XLSX file.", errors=refused.errors) from refused
+    finally:
+        source.seek(0)
 
 
 def document_type(source: IO[bytes], *, field: str, declared: str | None = None) -> DocumentType:

@@ -5,6 +5,8 @@ and nothing is written unless everything is right. Export then import gives the 
 from __future__ import annotations
 
 import io
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -14,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, ValidationError
 
 from mozaika.errors import FieldError, UnsupportedMediaType, ValidationFailed
+from tenants.plans.inspection import workbook_checked
 from tenants.plans.models import IndicatorDirection, InterventionArea, Plan
 from tenants.plans.programme import (
     ActionValue,
@@ -145,10 +148,45 @@ def plan_workbook(plan: Plan) -> bytes:
 # --- import ---------------------------------------------------------------------------------
 
 
+# Bounds of a workbook import, enforced while it is read: a sheet may declare any dimension
+# (`A1:G100000000`) and put a cell at row 100 000 000; openpyxl would fill every row between.
+MAX_ROWS = 20_000
+MAX_CELLS = 400_000
+READ_SECONDS = 10.0
+
+
+class _Budget:
+    """Rows, cells and time left for reading one workbook; exhausted, the import is refused."""
+
+    def __init__(self) -> None:
+        self.rows, self.cells = MAX_ROWS, MAX_CELLS
+        self.deadline = time.monotonic() + READ_SECONDS
+
+    def rows_of(self, sheet: Any, *, min_row: int = 1) -> Iterator[tuple[Any, ...]]:
+        sheet.reset_dimensions()  # read what the sheet holds, not the size it claims
+        for row in sheet.iter_rows(min_row=min_row, values_only=True):
+            self.rows -= 1
+            self.cells -= len(row)
+            if self.rows < 0 or self.cells < 0:
+                raise ValidationFailed(
+                    "The workbook is larger than a plan's workbook can be; nothing was imported.",
+                    errors=[FieldError("workbook", f"at most {MAX_ROWS} rows and {MAX_CELLS} cells in all sheets "
+                                                   f"(sheet '{sheet.title}' goes past it)")],
+                )  # fmt: skip
+            if time.monotonic() > self.deadline:
+                raise ValidationFailed(
+                    "The workbook took too long to read; nothing was imported.",
+                    errors=[FieldError("workbook", f"reading stopped after {READ_SECONDS:.0f} s")],
+                )
+            yield row
+
+
 class _Rows:
     """A sheet's rows as dicts by header, with the problems found in them."""
 
-    def __init__(self, workbook: Any, title: str, columns: list[str], errors: list[FieldError]) -> None:
+    def __init__(
+        self, workbook: Any, title: str, columns: list[str], errors: list[FieldError], budget: _Budget
+    ) -> None:
         self.title = title
         self.errors = errors
         self.rows: list[tuple[int, dict[str, Any]]] = []
@@ -156,13 +194,14 @@ class _Rows:
             errors.append(FieldError(f"sheet '{title}'", "the sheet is missing"))
             return
         sheet: Worksheet = workbook[title]
-        header = [str(c.value).strip() if c.value is not None else "" for c in sheet[1]]
+        rows = budget.rows_of(sheet)
+        header = [str(v).strip() if v is not None else "" for v in next(rows, ())]
         self.header = header
         missing = [c for c in columns if c not in header]
         if missing:
             errors.append(FieldError(f"sheet '{title}', row 1", f"missing columns: {', '.join(missing)}"))
             return
-        for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+        for number, row in enumerate(rows, start=2):
             values = {header[i]: v for i, v in enumerate(row) if i < len(header) and header[i]}
             if any(v not in (None, "") for v in values.values()):
                 self.rows.append((number, values))
@@ -193,7 +232,11 @@ def _optional(value: Any) -> Any:
 
 
 def workbook_plan(source: IO[bytes]) -> ImportedPlan:
-    """Read and check a whole workbook; raises with every problem found, or returns the plan."""
+    """Read and check a whole workbook; raises with every problem found, or returns the plan.
+    The file is checked as a ZIP (inflated size, ratio, entries) before openpyxl opens it, and
+    read within a budget of rows, cells and time."""
+    workbook_checked(source, field="workbook")
+    budget = _Budget()
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception as error:  # zipfile.BadZipFile, KeyError, InvalidFileException...
@@ -201,27 +244,30 @@ def workbook_plan(source: IO[bytes]) -> ImportedPlan:
             "The file is not an XLSX workbook.", errors=[FieldError("workbook", type(error).__name__)]
         ) from error
     errors: list[FieldError] = []
-    header = _header(workbook, errors)
+    header = _header(workbook, errors, budget)
     programme = Programme(
-        areas=_areas(_Rows(workbook, ACTIONS_SHEET, ACTION_COLUMNS, errors)),
+        areas=_areas(_Rows(workbook, ACTIONS_SHEET, ACTION_COLUMNS, errors, budget)),
         services=_values(
-            _Rows(workbook, SERVICES_SHEET, SERVICE_COLUMNS, errors), ServiceValue, list_columns={"exemption_groups"}
+            _Rows(workbook, SERVICES_SHEET, SERVICE_COLUMNS, errors, budget),
+            ServiceValue,
+            list_columns={"exemption_groups"},
         ),
-        funding=_values(_Rows(workbook, FUNDING_SHEET, FUNDING_COLUMNS, errors), FundingValue),
-        eu_projects=_values(_Rows(workbook, PROJECTS_SHEET, PROJECT_COLUMNS, errors), EuProjectValue),
+        funding=_values(_Rows(workbook, FUNDING_SHEET, FUNDING_COLUMNS, errors, budget), FundingValue),
+        eu_projects=_values(_Rows(workbook, PROJECTS_SHEET, PROJECT_COLUMNS, errors, budget), EuProjectValue),
     )
-    indicators = _indicators(_Rows(workbook, INDICATORS_SHEET, INDICATOR_COLUMNS, errors))
+    indicators = _indicators(_Rows(workbook, INDICATORS_SHEET, INDICATOR_COLUMNS, errors, budget))
     if errors:
         raise ValidationFailed(f"The workbook has {len(errors)} problem(s); nothing was imported.", errors=errors)
     title, start, end = header
     return ImportedPlan(title=title, period_start=start, period_end=end, programme=programme, indicators=indicators)
 
 
-def _header(workbook: Any, errors: list[FieldError]) -> tuple[str, int, int]:
+def _header(workbook: Any, errors: list[FieldError], budget: _Budget) -> tuple[str, int, int]:
     if PLAN_SHEET not in workbook.sheetnames:
         errors.append(FieldError(f"sheet '{PLAN_SHEET}'", "the sheet is missing"))
         return "", 0, 0
-    fields = {_text(row[0]): row[1] for row in workbook[PLAN_SHEET].iter_rows(values_only=True) if row and row[0]}
+    fields = {_text(row[0]): row[1] if len(row) > 1 else None
+              for row in budget.rows_of(workbook[PLAN_SHEET]) if row and row[0]}  # fmt: skip
     title = _text(fields.get("title"))
     if not title:
         errors.append(FieldError(f"sheet '{PLAN_SHEET}', row 1, column 'B'", "the title is empty"))

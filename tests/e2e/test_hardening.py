@@ -1,6 +1,7 @@
-"""Sign-in limits on the running product (gunicorn with two workers, as `make run`): parallel
-wrong passwords cannot exceed the per-name limit, an address is limited before any password is
-hashed, and unknown names leave nothing behind."""
+"""Hardening on the running product (gunicorn with two workers, as `make run`): sign-in limits
+(parallel wrong passwords cannot exceed the per-name limit, an address is limited before any
+password is hashed, unknown names leave nothing behind), and hostile workbooks that cannot
+occupy the API's workers."""
 
 from __future__ import annotations
 
@@ -42,3 +43,27 @@ def test_parallel_wrong_passwords_get_no_more_tries_than_the_limit(product: Prod
     with psycopg.connect(product.env["DATABASE_URL"]) as conn:
         rows = conn.execute("SELECT username FROM identity_loginthrottle").fetchall()
     assert rows == [("wojt",)]  # unknown names leave no row
+
+
+@pytest.mark.e2e
+def test_two_hostile_workbooks_at_once_leave_the_api_answering(product: Product) -> None:
+    from tests.tenants.test_workbook import hostile_workbook
+
+    token = product.manage("issue_token", "demo-trzebiel-admin").strip().splitlines()[-1]
+    bomb = hostile_workbook()
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    def hostile(_: int) -> httpx.Response:
+        return httpx.post(f"{product.base_url}/api/v1/gminas/0811082/plan-workbooks",
+                          headers={"Authorization": f"Bearer {token}"},
+                          files={"workbook": ("plan.xlsx", bomb, xlsx)}, timeout=60)  # fmt: skip
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        uploads = [pool.submit(hostile, n) for n in range(2)]
+        health = [httpx.get(f"{product.base_url}/healthz", timeout=20).status_code for _ in range(5)]
+        answers = [u.result() for u in uploads]
+
+    assert health == [200] * 5
+    for answer in answers:  # refused at the bounds, in the problem format: no worker was killed
+        assert answer.status_code == 422, answer.text
+        assert answer.headers["content-type"] == "application/problem+json"
