@@ -12,3 +12,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "mozaika.problems.bad_request"
+handler403 = "mozaika.problems.permission_denied"
+handler404 = "mozaika.problems.not_found"
+handler500 = "mozaika.problems.server_error"
