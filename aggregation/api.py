@@ -31,7 +31,7 @@ from aggregation.selectors import (
     white_spot_report,
 )
 from mozaika.exports import ExportFormat, table_response
-from mozaika.identity.authz import Action, authorize_region
+from mozaika.identity.authz import Action, Decision, Visibility, authorize_region
 from mozaika.pagination import MAX_OFFSET
 from mozaika.tenancy import VOIVODESHIP_PATTERN
 from tenants.models import TENANT_GMINA_KINDS
@@ -178,8 +178,8 @@ class QueueItemOut(Schema):
     findings: list[FindingOut]
 
 
-def _region(request: HttpRequest, voivodeship: str | None, action: Action = Action.ROLLUP_READ) -> None:
-    authorize_region(principal=request.auth, voivodeship=voivodeship or "", action=action)  # type: ignore[attr-defined]
+def _region(request: HttpRequest, voivodeship: str | None, action: Action = Action.ROLLUP_READ) -> Decision:
+    return authorize_region(principal=request.auth, voivodeship=voivodeship or "", action=action)  # type: ignore[attr-defined]
 
 
 Voivodeship = Path(..., pattern=VOIVODESHIP_PATTERN, description="two-digit TERC code, e.g. 08")
@@ -224,11 +224,13 @@ class GminaListParams(Schema):
         )
 
 
-def _gmina_page(where: RegionFilter, params: GminaListParams, export: ExportFormat, name: str) -> Any:
+def _gmina_page(
+    where: RegionFilter, params: GminaListParams, export: ExportFormat, name: str, visibility: Visibility
+) -> Any:
     if export is ExportFormat.JSON:
-        total, rows = gmina_list(where, params.query(), limit=params.limit, offset=params.offset)
+        total, rows = gmina_list(where, params.query(), limit=params.limit, offset=params.offset, visibility=visibility)
         return {"total": total, "items": rows}
-    _, rows = gmina_list(where, params.query(), limit=None)
+    _, rows = gmina_list(where, params.query(), limit=None, visibility=visibility)
     return table_response(GMINA_COLUMNS, rows, export=export, name=name)
 
 
@@ -245,9 +247,9 @@ def region_gminas(
     params: GminaListParams = Query(...),
     export: ExportFormat = Format,
 ) -> Any:
-    _region(request, voivodeship)
+    decision = _region(request, voivodeship)
     where = RegionFilter(voivodeship, powiat, kind)
-    return _gmina_page(where, params, export, f"gminy-{voivodeship}")
+    return _gmina_page(where, params, export, f"gminy-{voivodeship}", decision.visibility)
 
 
 @router.get(
@@ -262,8 +264,8 @@ def national_gminas(
     params: GminaListParams = Query(...),
     export: ExportFormat = Format,
 ) -> Any:
-    _region(request, None)
-    return _gmina_page(RegionFilter(voivodeship, None, kind), params, export, "gminy-polska")
+    decision = _region(request, None)
+    return _gmina_page(RegionFilter(voivodeship, None, kind), params, export, "gminy-polska", decision.visibility)
 
 
 # White spots

@@ -29,12 +29,15 @@ from aggregation.plan_facts import PlanFacts
 from mozaika.audit.log import Actor, audit_record, changes_between
 from mozaika.broker import TENANT_SCHEMA_OPTION
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
-from mozaika.events.bus import event_record
+from mozaika.events.bus import event_record, events_public
 from mozaika.tenancy import PUBLIC_SCHEMA
 from tenants.models import Gmina, Voivodeship
 from tenants.registry import gminas_in_scope
 
 EVALUATION_BATCH = 500
+
+# Funding systems follow this event to learn that an answer changed.
+(ELIGIBILITY_CHANGED,) = events_public("eligibility.changed")
 
 
 @dataclass(frozen=True)
@@ -248,7 +251,7 @@ def _store(call: Call, results: dict[str, EvaluationResult], on: date) -> int:
             version += 1
             changed += 1
             event_record(
-                type="eligibility.changed",
+                type=ELIGIBILITY_CHANGED,
                 teryt=teryt,
                 aggregate="call_evaluation",
                 aggregate_id=f"{call.code}/{teryt}",

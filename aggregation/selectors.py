@@ -14,9 +14,11 @@ from aggregation.models import GminaSnapshot, Rollup
 from aggregation.rollups import RollupData, white_spots
 from aggregation.services import gmina_rows, rollup_data, scope_of
 from mozaika.errors import NotFound
+from mozaika.identity.authz import Visibility
 from tenants.models import Powiat, Voivodeship
 from tenants.plans.content_models import ServiceType
 from tenants.plans.models import InterventionArea, PlanStatus
+from tenants.plans.selectors import statuses_visible
 from tenants.registry import gminas_in_scope
 
 NATION_NAME = "Polska"
@@ -118,14 +120,22 @@ GMINA_LIST_FIELDS = {
 
 
 def gmina_list(
-    where: RegionFilter, query: GminaListQuery, *, limit: int | None, offset: int = 0
+    where: RegionFilter,
+    query: GminaListQuery,
+    *,
+    limit: int | None,
+    offset: int = 0,
+    visibility: Visibility = Visibility.ALL,
 ) -> tuple[int, list[dict[str, Any]]]:
-    """The gminas of a scope with their plan's state: (how many match, the requested page)."""
+    """The gminas of a scope with their plan's state: (how many match, the requested page).
+    A plan the caller may not see (`statuses_visible`) shows as no plan: no status, no period,
+    and a filter on its status finds nothing."""
     _region_name(where.voivodeship)
     _check_powiat(where)
     gminas = gminas_in_scope(voivodeship=where.voivodeship, powiat=where.powiat, kind=where.kind)
+    seen = statuses_visible(visibility)
     if query.status is not None:
-        gminas = gminas.filter(snapshot__status=query.status)
+        gminas = gminas.filter(snapshot__status=query.status) if seen is None or query.status in seen else gminas.none()
     if query.in_force is not None:
         gminas = gminas.filter(snapshot__in_force=True) if query.in_force else gminas.exclude(snapshot__in_force=True)
     if query.area is not None:
@@ -138,6 +148,8 @@ def gmina_list(
         for values in page.values_list(*GMINA_LIST_FIELDS.values())
     ]
     for row in rows:
+        if seen is not None and row["status"] not in seen:
+            row["status"], row["period_start"], row["period_end"] = "", None, None
         row["status"] = row["status"] or ""
         row["in_force"] = bool(row["in_force"])
         row["areas_in_force"] = row["areas_in_force"] or []

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from mozaika.audit.log import Actor, audit_record, changes_between
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
+from mozaika.events.bus import events_public
 from tenants.plans.documents import ReceivedDocument, discarded_on_failure
 from tenants.plans.lifecycle import Transition, plan_event, transition_to
 from tenants.plans.models import (
@@ -38,7 +39,7 @@ from tenants.plans.versions import canonical_json, plan_document, sha256_of
 
 # Events of a plan's acts: each changes whether the plan is in force, and may carry documents
 # to archive (`payload["documents"]`).
-PLAN_ACT_EVENTS = (
+PLAN_ACT_EVENTS = events_public(
     "plan.adopted",
     "plan.amended",
     "plan.repealed",

@@ -34,13 +34,21 @@ def _plans() -> QuerySet[Plan]:
     )
 
 
+def statuses_visible(visibility: Visibility) -> frozenset[str] | None:
+    """Which plans a party may see, by status (None: all). The rule, in one place: a gmina's own
+    people and operators see every plan; a regional reviewer its voivodeship's plans once
+    submitted; outsiders (national analysts, API clients) adopted plans only, and counts."""
+    if visibility is Visibility.SUBMITTED:
+        return frozenset(PlanStatus.values) - {PlanStatus.DRAFT.value}
+    if visibility is Visibility.ADOPTED:
+        return frozenset(str(s) for s in ADOPTED_STATUSES)
+    return None
+
+
 def _visible(visibility: Visibility) -> QuerySet[Plan]:
     plans = _plans()
-    if visibility is Visibility.SUBMITTED:
-        return plans.exclude(status=PlanStatus.DRAFT)
-    if visibility is Visibility.ADOPTED:
-        return plans.filter(status__in=ADOPTED_STATUSES)
-    return plans
+    statuses = statuses_visible(visibility)
+    return plans if statuses is None else plans.filter(status__in=statuses)
 
 
 def plan_list(*, visibility: Visibility = Visibility.ALL) -> list[Plan]:

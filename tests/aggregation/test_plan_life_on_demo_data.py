@@ -124,3 +124,32 @@ def test_exports_name_statuses_kinds_and_areas_in_polish(demo_views: None, opera
     spots = operator.get("/api/v1/regions/12/white-spots", service_type="respite_care", format="csv")
     assert "opieka wytchnieniowa" in spots.content.decode("utf-8-sig")
     assert "respite_care" not in spots.content.decode("utf-8-sig")
+
+
+def test_outsiders_see_adopted_plans_and_counts_reviewers_submitted_ones(demo_views: None, operator: Api) -> None:
+    """Kraków's and Zielona Góra's plans are drafts: the gminas' own people and operators see
+    them; a national analyst and an API client see no plan in the lists, only the counts."""
+    from mozaika.identity.models import Scope
+    from mozaika.identity.tokens import api_client_create
+    from tests.support import ZIELONA_GORA, token_for
+
+    _, secret = api_client_create(name="sowa", scopes=[Scope.ROLLUPS_READ], voivodeships=[],
+                                  actor=Actor.system("test"))  # fmt: skip
+    analyst, client = Api(token_for("demo-national-analyst")), Api(secret)
+    reviewer = Api(token_for("demo-lubuskie-reviewer"))
+
+    def row(api: Api, teryt: str) -> dict[str, Any]:
+        items = api.get("/api/v1/national/gminas", limit=500, kind="urban").json()["items"]
+        found: dict[str, Any] = next(r for r in items if r["teryt"] == teryt)
+        return found
+
+    assert row(operator, KRAKOW)["status"] == "draft"
+    for outsider in (analyst, client):
+        assert (row(outsider, KRAKOW)["status"], row(outsider, KRAKOW)["period_start"]) == ("", None)
+        assert outsider.get("/api/v1/national/gminas", status="draft").json()["total"] == 0
+        assert outsider.get("/api/v1/national/rollup").json()["plans_by_status"]["draft"] >= 2  # counts stay
+    lubuskie = reviewer.get("/api/v1/regions/08/gminas", status="draft").json()
+    assert lubuskie["total"] == 0  # drafts are the gminas' own until submitted
+    zielona = next(r for r in reviewer.get("/api/v1/regions/08/gminas", limit=500).json()["items"]
+                   if r["teryt"] == ZIELONA_GORA)  # fmt: skip
+    assert zielona["status"] == ""

@@ -17,7 +17,7 @@ PASSWORD = "prawidlowe-haslo-wojta-2026"
 
 
 @pytest.mark.e2e
-@pytest.mark.product_env(LOGIN_MAX_FAILURES="5", LOGIN_ATTEMPTS_PER_IP_MINUTE="40")
+@pytest.mark.product_env(LOGIN_MAX_FAILURES="5", LOGIN_ATTEMPTS_PER_IP_MINUTE="20")
 def test_parallel_wrong_passwords_get_no_more_tries_than_the_limit(product: Product) -> None:
     operator = product.client(product.manage("issue_token", "demo-operator").strip().splitlines()[-1])
     assert operator.post("/api/v1/users", json={"username": "wojt", "password": PASSWORD}).status_code == 201
@@ -36,9 +36,10 @@ def test_parallel_wrong_passwords_get_no_more_tries_than_the_limit(product: Prod
     with ThreadPoolExecutor(max_workers=8) as pool:
         unknown = list(pool.map(lambda n: httpx.post(
             f"{product.base_url}/api/v1/auth/token", json={"username": f"nikt-{n}", "password": "x"}, timeout=60
-        ), range(40)))  # fmt: skip
+        ), range(45)))  # fmt: skip
     limited = [r for r in unknown if r.status_code == 429]
-    assert limited, [r.status_code for r in unknown]  # the address's limit (40 a minute, 9 used above)
+    # 20 a minute per address, in fixed windows: 45 attempts exceed it even across two windows.
+    assert len(limited) >= 5, [r.status_code for r in unknown]
     assert all(int(r.headers["Retry-After"]) > 0 for r in limited)
     with psycopg.connect(product.env["DATABASE_URL"]) as conn:
         rows = conn.execute("SELECT username FROM identity_loginthrottle").fetchall()

@@ -1,5 +1,6 @@
 """The event feed for integrators: events in order after a cursor, scoped to what the caller
-may see (an API client sees its voivodeships' gminas)."""
+may see (an API client sees its voivodeships' gminas, and only the public event types:
+`mozaika.events.bus.PUBLIC_EVENT_TYPES`)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.params.functions import Query
 
+from mozaika.events.bus import PUBLIC_EVENT_TYPES
 from mozaika.events.models import Event
-from mozaika.identity.authz import Action, authorize_platform
+from mozaika.identity.authz import Action, Visibility, authorize_platform
 from mozaika.identity.principal import Principal
 
 router = Router(tags=["events"])
@@ -42,9 +44,11 @@ def event_feed(
     type: list[str] | None = Query(None, description="only these event types"),
     limit: int = Query(100, ge=1, le=1000),
 ) -> FeedOut:
-    authorize_platform(principal=request.auth, action=Action.EVENTS_READ)  # type: ignore[attr-defined]
+    decision = authorize_platform(principal=request.auth, action=Action.EVENTS_READ)  # type: ignore[attr-defined]
     who: Principal = request.auth  # type: ignore[attr-defined]
     events = Event.objects.filter(seq__gt=after).order_by("seq")
+    if decision.visibility is not Visibility.ALL:  # outsiders: what concerns adopted plans only
+        events = events.filter(type__in=sorted(PUBLIC_EVENT_TYPES))
     if type:
         events = events.filter(type__in=type)
     if who.voivodeships is not None:

@@ -131,6 +131,17 @@ def events_relay(*, older_than: timedelta, batch_size: int = 500) -> int:
             return published
 
 
+# Event types anyone with the feed's scope may read: those about adopted plans (their acts) and
+# eligibility. Everything else (drafts being written, submissions, reviews) stays inside the
+# gmina, the region and the operators. Domain packages declare theirs at import.
+PUBLIC_EVENT_TYPES: set[str] = set()
+
+
+def events_public(*types: str) -> tuple[str, ...]:
+    PUBLIC_EVENT_TYPES.update(types)
+    return types
+
+
 def event_consumer(*event_types: str, name: str) -> Callable[[EventHandler], dramatiq.Actor[Any, Any]]:
     """Declare `handler` as the consumer `name` of `event_types`.
 

@@ -130,7 +130,7 @@ def authorize_gmina(*, principal: Principal | None, teryt: str, action: Action) 
     if who.kind is PrincipalKind.CLIENT:
         scope_action = {a: s for s, a in _SCOPE_ACTIONS.items()}.get(action)
         if scope_action in who.scopes and (who.voivodeships is None or teryt[:2] in who.voivodeships):
-            return Decision(who, f"scope:{scope_action}")
+            return Decision(who, f"scope:{scope_action}", Visibility.ADOPTED)
         raise _deny(action, f"in {teryt}")
     for role in (Role.GMINA_ADMIN, Role.GMINA_EDITOR, Role.GMINA_VIEWER):
         if who.has_role(role, teryt) and action in _GMINA_ROLE_ACTIONS[role]:
@@ -151,7 +151,7 @@ def authorize_region(*, principal: Principal | None, voivodeship: str, action: A
         scope_action = {a: s for s, a in _SCOPE_ACTIONS.items()}.get(action)
         within = who.voivodeships is None or (voivodeship != "" and voivodeship in who.voivodeships)
         if scope_action in who.scopes and within:
-            return Decision(who, f"scope:{scope_action}")
+            return Decision(who, f"scope:{scope_action}", Visibility.ADOPTED)
         raise _deny(action, f"for {voivodeship or 'the whole country'}")
     if voivodeship and who.has_role(Role.REGIONAL_REVIEWER, voivodeship) and action in _REVIEWER_REGION_ACTIONS:
         return Decision(who, Role.REGIONAL_REVIEWER.value, Visibility.SUBMITTED)
@@ -170,7 +170,7 @@ def authorize_platform(*, principal: Principal | None, action: Action) -> Decisi
     if who.kind is PrincipalKind.CLIENT:
         scope_action = {a: s for s, a in _SCOPE_ACTIONS.items()}.get(action)
         if scope_action in who.scopes:
-            return Decision(who, f"scope:{scope_action}")
+            return Decision(who, f"scope:{scope_action}", Visibility.ADOPTED)
         raise _deny(action, "")
     if who.has_role(Role.OPERATOR) and action in _OPERATOR_PLATFORM_ACTIONS:
         return Decision(who, Role.OPERATOR.value)
