@@ -78,7 +78,7 @@ class CallIn(Schema):
 
 
 class CallCreateIn(CallIn):
-    code: str = Field(pattern=CALL_CODE_PATTERN, description="the call's number, e.g. FEPZ.06.19")
+    code: str = Field(pattern=CALL_CODE_PATTERN, max_length=60, description="the call's number, e.g. FEPZ.06.19")
 
 
 class CriterionOut(Schema):

@@ -80,7 +80,9 @@ class FundingValue(_Value):
 
 
 class EuProjectValue(_Value):
-    call_code: Annotated[str, Field(pattern=r"^[A-Z]{2,6}\.[0-9]{2}\.[0-9]{2}$", description="e.g. FEMP.06.33")]
+    call_code: Annotated[
+        str, Field(pattern=r"^[A-Z]{2,6}\.[0-9]{2}\.[0-9]{2}$", max_length=30, description="e.g. FEMP.06.33")
+    ]
     title: Annotated[str, Field(min_length=1, max_length=500)]
     value: Money | None = None
     status: EuProjectStatus = EuProjectStatus.PLANNED
