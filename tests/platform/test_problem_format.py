@@ -53,3 +53,17 @@ def test_a_crash_is_a_500_problem_with_a_request_id_and_nothing_internal(db: Non
     assert response["X-Request-Id"] in body["detail"]
     assert "hunter2" not in response.content.decode()
     assert "settings.py" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("[" * 100_000, id="deep-array"),
+        pytest.param('{"a":' * 50_000 + "1" + "}" * 50_000, id="deep-object"),
+    ],
+)
+def test_json_nested_beyond_reason_is_a_400_problem(operator: Api, body: str) -> None:
+    client = Client(raise_request_exception=False)
+    response = client.post("/api/v1/calls", body, content_type="application/json", headers=operator._headers())
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/problem+json"
