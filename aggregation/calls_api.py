@@ -295,6 +295,7 @@ class EvidenceOut(Schema):
     version_sha256: str | None
     governing_act: GoverningActOut | None = Field(description="the adopting or amending act in force on the day")
     force_ended_on: str | None = Field(description="first day without force by a repeal or supersession")
+    in_force_until: str | None = Field(description="the last day of force as the acts stand (null: never in force)")
     act_kind: str | None
     act_number: str | None
     act_date: str | None

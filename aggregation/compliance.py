@@ -11,7 +11,7 @@ from typing import Any, TypedDict
 
 from aggregation.criteria import DEFAULT_PLAN_KINDS, RULE_KINDS, ApplicantKind, CallTerms, PlanParams, Situation
 from aggregation.plan_facts import PlanFacts
-from tenants.plans.validity import ENACTING, force_ended_on, force_on, governing_act
+from tenants.plans.validity import ENACTING, force_ended_on, force_ends, force_on, governing_act
 
 
 class CriterionType(StrEnum):
@@ -92,6 +92,7 @@ class PlanEvidence(TypedDict):
     version_sha256: str | None
     governing_act: GoverningAct | None  # the act whose text applies on the day
     force_ended_on: str | None  # first day without force by a repeal or supersession
+    in_force_until: str | None  # the last day of force as the acts stand (period's end, repeal, supersession)
     act_kind: str | None
     act_number: str | None
     act_date: str | None
@@ -136,6 +137,7 @@ def plan_evidence(plan: PlanFacts | None, on: date) -> PlanEvidence | None:
         if governing
         else None,
         "force_ended_on": ended.isoformat() if ended else None,
+        "in_force_until": until.isoformat() if (until := force_ends(plan["acts"])) else None,
         "act_kind": act["kind"] if act else None,
         "act_number": act["number"] if act else None,
         "act_date": act["date"] if act else None,

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from aggregation.plan_facts import PlanFacts
 from mozaika.errors import FieldError
 from tenants.plans.content_models import ServiceType
-from tenants.plans.labels import area_label
+from tenants.plans.labels import area_label, label
 from tenants.plans.models import AdoptingActKind, InterventionArea, PlanKind
 from tenants.plans.validity import ActKind, ForceState, force_on, governing_act, in_force_on, in_force_spans
 
@@ -306,7 +306,10 @@ def plan_adopted(situation: Situation, params: PlanAdoptedParams) -> Outcome:
     if not acts:
         what = "uchwałą rady " if params.act_kind == "council_resolution" else ""
         what_en = "by a council resolution " if params.act_kind == "council_resolution" else ""
-        return _fail(f"Żaden plan nie został przyjęty {what}do {by}.", f"No plan was adopted {what_en}by {by}.")
+        kinds_pl = ", ".join(label(PlanKind, k) for k in params.plan_kinds)
+        kinds_en = ", ".join(params.plan_kinds)
+        return _fail(f"Żaden dokument rodzaju: {kinds_pl} nie został przyjęty {what}do {by}.",
+                     f"No plan of the kind(s) {kinds_en} was adopted {what_en}by {by}.")  # fmt: skip
     plan = max(acts, key=lambda p: p["act"]["date"] if p["act"] else "")
     act = plan["act"]
     assert act is not None

@@ -34,6 +34,7 @@ def test_koszalins_cus_programme_does_not_make_it_eligible_and_ended_on_its_last
     assert today["eligible"] is False
     failed = {c["code"]: c for c in today["criteria"] if not c["passed"]}
     assert {"D1", "D2"} <= set(failed)
+    assert "rodzaju: Lokalny Plan Rozwoju Usług Społecznych" in failed["D1"]["reason_pl"]  # not "no plan at all"
     assert "jest w mocy w dniu 2026-12-01" not in " ".join(c["reason_pl"] for c in today["criteria"])
     cus = next(c for c in today["criteria"] if c["code"] == "P5")
     assert cus["passed"] is False

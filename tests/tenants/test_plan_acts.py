@@ -145,6 +145,7 @@ def test_amendment_repeal_and_annulment_are_acts_on_record(
     assert ended["eligible"] is False
     assert "it was in force until 2026-05-31" in ended["criteria"][0]["reason_en"]
     assert ended["evidence"]["force_ended_on"] == "2026-06-01"
+    assert ended["evidence"]["in_force_until"] == "2026-05-31"
 
     annulled = trzebiel_admin.post_form(f"{PLANS}/{plan_id}/annulment", {
         "decision_number": "NK-I.4131.77.2024", "decision_date": "2024-12-18",
