@@ -22,7 +22,7 @@ from django.utils import timezone
 from mozaika.audit.log import Actor, audit_record, changes_between
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
 from mozaika.events.bus import events_public
-from tenants.plans.documents import ReceivedDocument, discarded_on_failure
+from tenants.plans.documents import ReceivedDocument, discarded_on_failure, document_record
 from tenants.plans.lifecycle import Transition, plan_event, transition_to
 from tenants.plans.models import (
     ADOPTED_STATUSES,
@@ -106,16 +106,7 @@ def _freeze(plan: Plan, actor: Actor) -> PlanVersion:
 
 
 def _document(plan: Plan, received: ReceivedDocument, kind: DocumentKind, actor: Actor) -> PlanDocument:
-    return PlanDocument.objects.create(
-        plan=plan,
-        kind=kind,
-        original_name=received.original_name,
-        content_type=received.content_type,
-        size=received.size,
-        sha256=received.sha256,
-        staging_key=received.staging_key,
-        uploaded_by=actor.name,
-    )
+    return document_record(plan=plan, received=received, kind=kind, uploaded_by=actor.name)
 
 
 def _plan_sync(plan: Plan, *, today: date) -> None:
@@ -323,48 +314,53 @@ def plan_amend(
         return plan
 
 
-def plan_repeal(*, teryt: str, plan_id: int, spec: ActSpec, document: ReceivedDocument, actor: Actor) -> Plan:
-    """A repealing resolution (uchwała uchylająca): the plan's force ends when it enters into force."""
+def _ending_act(
+    *,
+    teryt: str,
+    plan_id: int,
+    kind: ActKind,
+    spec: ActSpec,
+    document: ReceivedDocument,
+    actor: Actor,
+    refused_from: frozenset[str],
+) -> Plan:
+    """A repeal or an annulment: the act with its document, on an adopted plan, then the labels."""
     today = timezone.localdate()
     with discarded_on_failure(document), transaction.atomic():
         plan = _locked(plan_id, teryt)
         adoption = _adoption_of(plan)
-        if plan.status in (PlanStatus.REPEALED, PlanStatus.ANNULLED, PlanStatus.SUPERSEDED):
-            raise Conflict(f"A {plan.status} plan cannot be repealed.",
+        if plan.status in refused_from:
+            raise Conflict(f"A {plan.status} plan cannot take a {kind.label}.",
                            errors=[FieldError("status", f"the plan is {plan.status}")])  # fmt: skip
         _checked(spec, today=today, not_before=adoption.date)
         before = _audited(plan)
-        stored = _document(plan, document, DocumentKind.RESOLUTION, actor)
-        act = PlanAct.objects.create(plan=plan, kind=ActKind.REPEAL, number=spec.number, date=spec.date,
-                                     in_force_from=spec.effective_from, document=stored,
-                                     recorded_by=actor.name)  # fmt: skip
+        annulment = kind is ActKind.ANNULMENT
+        stored = _document(plan, document, DocumentKind.SUPERVISORY_DECISION if annulment else DocumentKind.RESOLUTION,
+                           actor)  # fmt: skip
+        # An annulment voids the plan from its start; a repeal ends its force from the repeal's own.
+        in_force_from = adoption.in_force_from if annulment else spec.effective_from
+        act = PlanAct.objects.create(plan=plan, kind=kind, number=spec.number, date=spec.date,
+                                     in_force_from=in_force_from, document=stored, recorded_by=actor.name)  # fmt: skip
         _plan_sync(plan, today=today)
         _save(plan)
-        _record(plan, teryt=teryt, type="plan.repealed", action="plan.repeal", actor=actor, act=act,
-                before=before, documents=[stored])  # fmt: skip
+        event, action = ("plan.annulled", "plan.annul") if annulment else ("plan.repealed", "plan.repeal")
+        _record(plan, teryt=teryt, type=event, action=action, actor=actor, act=act, before=before,
+                documents=[stored])  # fmt: skip
         return plan
+
+
+def plan_repeal(*, teryt: str, plan_id: int, spec: ActSpec, document: ReceivedDocument, actor: Actor) -> Plan:
+    """A repealing resolution (uchwała uchylająca): the plan's force ends when it enters into force."""
+    ended = frozenset({PlanStatus.REPEALED, PlanStatus.ANNULLED, PlanStatus.SUPERSEDED})
+    return _ending_act(teryt=teryt, plan_id=plan_id, kind=ActKind.REPEAL, spec=spec, document=document, actor=actor,
+                       refused_from=ended)  # fmt: skip
 
 
 def plan_annul(*, teryt: str, plan_id: int, spec: ActSpec, document: ReceivedDocument, actor: Actor) -> Plan:
     """The voivode's supervisory decision declaring the adopting resolution invalid
     (rozstrzygnięcie nadzorcze stwierdzające nieważność): void from the start, as if never in force."""
-    today = timezone.localdate()
-    with discarded_on_failure(document), transaction.atomic():
-        plan = _locked(plan_id, teryt)
-        adoption = _adoption_of(plan)
-        if plan.status == PlanStatus.ANNULLED:
-            raise Conflict("The plan is already annulled.", errors=[FieldError("status", "annulled")])
-        _checked(spec, today=today, not_before=adoption.date)
-        before = _audited(plan)
-        stored = _document(plan, document, DocumentKind.SUPERVISORY_DECISION, actor)
-        act = PlanAct.objects.create(plan=plan, kind=ActKind.ANNULMENT, number=spec.number, date=spec.date,
-                                     in_force_from=adoption.in_force_from, document=stored,
-                                     recorded_by=actor.name)  # fmt: skip
-        _plan_sync(plan, today=today)
-        _save(plan)
-        _record(plan, teryt=teryt, type="plan.annulled", action="plan.annul", actor=actor, act=act,
-                before=before, documents=[stored])  # fmt: skip
-        return plan
+    return _ending_act(teryt=teryt, plan_id=plan_id, kind=ActKind.ANNULMENT, spec=spec, document=document,
+                       actor=actor, refused_from=frozenset({PlanStatus.ANNULLED}))  # fmt: skip
 
 
 def act_withdraw(*, teryt: str, plan_id: int, act_id: int, reason: str, actor: Actor) -> Plan:

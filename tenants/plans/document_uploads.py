@@ -8,7 +8,7 @@ from django.db import transaction
 
 from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import NotFound
-from tenants.plans.documents import ReceivedDocument, discarded_on_failure
+from tenants.plans.documents import ReceivedDocument, discarded_on_failure, document_record
 from tenants.plans.lifecycle import plan_event
 from tenants.plans.models import DocumentKind, Plan, PlanDocument
 
@@ -25,17 +25,8 @@ def document_upload(
             corrected = PlanDocument.objects.filter(pk=corrects, plan=plan).first()
             if corrected is None:
                 raise NotFound(f"Document {corrects} (to be corrected) does not exist in plan {plan_id}.")
-        document = PlanDocument.objects.create(
-            plan=plan,
-            kind=kind,
-            original_name=received.original_name,
-            content_type=received.content_type,
-            size=received.size,
-            sha256=received.sha256,
-            staging_key=received.staging_key,
-            uploaded_by=actor.name,
-            corrects=corrected,
-        )
+        document = document_record(plan=plan, received=received, kind=kind, uploaded_by=actor.name,
+                                   corrects=corrected)  # fmt: skip
         summary = {"id": document.pk, "kind": kind, "sha256": document.sha256, "corrects": corrects}
         plan_event(plan, type="document.uploaded", teryt=teryt, actor=actor,
                    payload={"plan_id": plan.pk, "documents": [summary]})  # fmt: skip

@@ -15,6 +15,7 @@ from mozaika.archive import get_archive
 from mozaika.errors import FieldError, PayloadTooLarge, ValidationFailed
 from mozaika.uploads import file_name_problem
 from tenants.plans.inspection import document_type
+from tenants.plans.models import Plan, PlanDocument
 
 
 @dataclass(frozen=True)
@@ -80,4 +81,21 @@ def document_receive(*, source: IO[bytes], filename: str, field: str, declared_t
         size=reader.size,
         content_type=kind.value,
         original_name=name,
+    )
+
+
+def document_record(
+    *, plan: Plan, received: ReceivedDocument, kind: str, uploaded_by: str, corrects: PlanDocument | None = None
+) -> PlanDocument:
+    """The row of a received document, pending until the archive consumer stores its bytes."""
+    return PlanDocument.objects.create(
+        plan=plan,
+        kind=kind,
+        original_name=received.original_name,
+        content_type=received.content_type,
+        size=received.size,
+        sha256=received.sha256,
+        staging_key=received.staging_key,
+        uploaded_by=uploaded_by,
+        corrects=corrects,
     )
