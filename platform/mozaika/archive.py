@@ -9,9 +9,11 @@ refusing them if they changed. Storing the same bytes twice reuses the object.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import hashlib
 import json
+import logging
 import os
 import re
 import tempfile
@@ -22,12 +24,22 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core import signing
 from django.utils.http import content_disposition_header
 
 CHUNK = 1024 * 1024
 LINK_SALT = "mozaika.archive.link"
+
+
+logger = logging.getLogger(__name__)
+# What a bucket that does not answer (or answers with an error) raises through boto3.
+_UNREACHABLE = (BotoCoreError, ClientError)
+
+
+class StagedBytesMissing(Exception):
+    """A staged upload is not reachable from here yet (it waits on the host that staged it)."""
 
 
 class ArchiveIntegrityError(Exception):
@@ -198,9 +210,60 @@ class S3Archive:
         self.client = client or _s3_client(endpoint)
 
     def stage(self, source: IO[bytes]) -> str:
-        # Staged on local disk, not in the bucket: an upload succeeds while the bucket is down,
-        # and the worker (sharing the folder) stores it once the bucket answers again.
-        return self.staging.stage(source)
+        """Staged in the bucket under `staging/<uuid>`, so a worker on any host stores it. While
+        the bucket is down the bytes wait in this host's folder (`ARCHIVE_STAGING_DIR`) under the
+        same key, and this process moves them to the bucket once it answers again
+        (`staged_drain`, run at each later upload and each readiness check): an upload succeeds
+        during an outage, and no folder needs to be shared between hosts."""
+        key = self.staging.stage(source)  # hashed and size-checked as it streams
+        try:
+            self._upload_staged(key)
+        except _UNREACHABLE as error:
+            logger.warning("archive unreachable, %s waits in %s: %s", key, self.staging.root, error)
+            return key
+        self.staged_drain()
+        return key
+
+    def _upload_staged(self, key: str) -> None:
+        path = self.staging.path_of(key)
+        with open(path, "rb") as staged:
+            self.client.put_object(
+                Bucket=self.bucket, Key=key, Body=staged, ContentLength=os.fstat(staged.fileno()).st_size
+            )
+        path.unlink(missing_ok=True)
+
+    def staged_drain(self) -> int:
+        """Move what this host staged during an outage to the bucket; stops at the first failure
+        (the bucket is still down). Returns how many were moved."""
+        folder = self.staging.path_of("staging")
+        moved = 0
+        for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+            try:
+                self._upload_staged(f"staging/{path.name}")
+            except _UNREACHABLE:
+                break
+            moved += 1
+        return moved
+
+    @contextlib.contextmanager
+    def _staged_file(self, staging_key: str) -> Iterator[Path]:
+        """The staged bytes as a local file: this host's, or a copy of the bucket's."""
+        local = self.staging.path_of(staging_key)
+        if local.exists():
+            yield local
+            return
+        with tempfile.NamedTemporaryFile(dir=self.staging.root if self.staging.root.is_dir() else None) as copy:
+            try:
+                self.client.download_fileobj(self.bucket, staging_key, copy)
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+                    raise StagedBytesMissing(
+                        f"{staging_key} is neither in the bucket nor on this host: the host that staged it moves "
+                        "it to the bucket once the bucket answers (tried again later)"
+                    ) from error
+                raise
+            copy.flush()
+            yield Path(copy.name)
 
     def store(
         self, *, staging_key: str, teryt: str, sha256: str, metadata: dict[str, str], retain_until: date | None = None
@@ -211,21 +274,23 @@ class S3Archive:
             if retain_until is not None:
                 self.retain(key, retain_until)
             return StoredObject(key=key, sha256=sha256, size=self._size(key))
-        actual = _sha256_of(self.staging.open(staging_key))
-        if actual != sha256:
-            raise ArchiveIntegrityError(f"staged bytes hash to {actual}, expected {sha256}")
-        with open(self.staging.path_of(staging_key), "rb") as staged:
-            size = os.fstat(staged.fileno()).st_size
-            self.client.put_object(
-                Bucket=self.bucket,
-                Key=key,
-                Body=staged,
-                ContentLength=size,
-                ChecksumAlgorithm="SHA256",
-                ChecksumSHA256=base64.b64encode(bytes.fromhex(sha256)).decode(),
-                Metadata={name: _ascii(value) for name, value in metadata.items()},
-                **self._protection(retain_until),
-            )
+        with self._staged_file(staging_key) as path:
+            with open(path, "rb") as staged:
+                actual = _sha256_of(iter(lambda: staged.read(CHUNK), b""))
+            if actual != sha256:
+                raise ArchiveIntegrityError(f"staged bytes hash to {actual}, expected {sha256}")
+            with open(path, "rb") as staged:
+                size = os.fstat(staged.fileno()).st_size
+                self.client.put_object(
+                    Bucket=self.bucket,
+                    Key=key,
+                    Body=staged,
+                    ContentLength=size,
+                    ChecksumAlgorithm="SHA256",
+                    ChecksumSHA256=base64.b64encode(bytes.fromhex(sha256)).decode(),
+                    Metadata={name: _ascii(value) for name, value in metadata.items()},
+                    **self._protection(retain_until),
+                )
         self.discard(staging_key)
         return StoredObject(key=key, sha256=sha256, size=size)
 
@@ -258,10 +323,10 @@ class S3Archive:
 
     def discard(self, staging_key: str) -> None:
         self.staging.discard(staging_key)
+        with contextlib.suppress(*_UNREACHABLE):  # the bucket's copy, if there is one
+            self.client.delete_object(Bucket=self.bucket, Key=staging_key)
 
     def _exists(self, key: str) -> bool:
-        from botocore.exceptions import ClientError
-
         try:
             self.client.head_object(Bucket=self.bucket, Key=key)
         except ClientError as error:
@@ -278,8 +343,6 @@ class S3Archive:
         yield from body.iter_chunks(CHUNK)
 
     def digest(self, key: str) -> str | None:
-        from botocore.exceptions import ClientError
-
         try:
             return _sha256_of(self.open(key))
         except ClientError as error:
@@ -298,6 +361,7 @@ class S3Archive:
 
     def check(self) -> None:
         self.client.head_bucket(Bucket=self.bucket)
+        self.staged_drain()  # the bucket answers: what this host staged meanwhile goes there
 
 
 def _end_of(day: date) -> datetime:
