@@ -32,6 +32,8 @@ class ErrorCode(StrEnum):
     BAD_REQUEST = "bad_request"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     INTERNAL_ERROR = "internal_error"
+    URI_TOO_LONG = "uri_too_long"
+    HEADERS_TOO_LARGE = "headers_too_large"
 
 
 @dataclass(frozen=True)

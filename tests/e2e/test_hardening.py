@@ -68,3 +68,12 @@ def test_two_hostile_workbooks_at_once_leave_the_api_answering(product: Product)
     for answer in answers:  # refused at the bounds, in the problem format: no worker was killed
         assert answer.status_code == 422, answer.text
         assert answer.headers["content-type"] == "application/problem+json"
+
+    # What gunicorn refuses before Mozaika sees it is a problem document too.
+    too_long = httpx.get(f"{product.base_url}/api/v1/gminas?q={'x' * 9000}", timeout=20)
+    assert too_long.status_code == 414
+    assert too_long.headers["content-type"] == "application/problem+json"
+    assert too_long.json()["code"] == "uri_too_long"
+    too_many = httpx.get(f"{product.base_url}/healthz", headers={f"x-h{n}": "1" for n in range(120)}, timeout=20)
+    assert too_many.status_code == 431
+    assert too_many.json()["code"] == "headers_too_large"

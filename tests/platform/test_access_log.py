@@ -49,5 +49,8 @@ def test_secrets_in_the_query_string_and_headers_are_not_logged() -> None:
 def test_make_run_starts_gunicorn_with_the_redacting_logger() -> None:
     from pathlib import Path
 
+    from mozaika import gunicorn_conf
+
     serve = Path(__file__).parents[2] / "platform" / "mozaika" / "management" / "commands" / "serve.py"
-    assert "mozaika.access_log.RedactingLogger" in serve.read_text()
+    assert "python:mozaika.gunicorn_conf" in serve.read_text()
+    assert gunicorn_conf.logger_class == "mozaika.access_log.RedactingLogger"

@@ -64,12 +64,8 @@ class Command(BaseCommand):
                 f"{host}:{port}",
                 "--workers",
                 str(api_workers),
-                "--access-logfile",
-                "-",
-                "--logger-class",
-                "mozaika.access_log.RedactingLogger",  # no link token or credential in the access log
-                "--graceful-timeout",
-                "5",
+                "--config",
+                "python:mozaika.gunicorn_conf",  # access log without credentials, errors as problems
                 "--no-control-socket",  # one per user by default: two servers would collide
             ],
             "worker": [
