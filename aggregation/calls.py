@@ -25,7 +25,7 @@ from django.utils import timezone
 from aggregation.compliance import Criterion, CriterionType, EvaluationResult, call_criteria, evaluate
 from aggregation.criteria import Applicant, ApplicantKind, CallTerms, Situation, criterion_params_errors
 from aggregation.models import Call, CallEvaluation, GminaSnapshot
-from aggregation.plan_facts import PlanFacts
+from aggregation.plan_facts import PlanFacts, legacy_completed
 from mozaika.audit.log import Actor, audit_record, changes_between
 from mozaika.broker import TENANT_SCHEMA_OPTION
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -315,9 +315,12 @@ def call_evaluate_all(*, code: str, today: date | None = None) -> CallEvaluation
         with transaction.atomic():
             _lock(call)
             call.refresh_from_db()
-            plans = dict(
-                GminaSnapshot.objects.filter(gmina_id__in=[t for t, _ in batch]).values_list("gmina_id", "plan_facts")
-            )
+            plans = {
+                teryt: [legacy_completed(p) for p in facts]
+                for teryt, facts in GminaSnapshot.objects.filter(gmina_id__in=[t for t, _ in batch]).values_list(
+                    "gmina_id", "plan_facts"
+                )
+            }
             changed += _evaluate_batch(call, batch, plans, on)
             evaluated += len(batch)
     return CallEvaluationRun(evaluated=evaluated, changed=changed)

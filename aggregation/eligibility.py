@@ -25,7 +25,7 @@ from aggregation.calls import CallRules, applicant, call_rules
 from aggregation.compliance import PLAIN_CRITERIA, EvaluationResult, evaluate, plain_terms
 from aggregation.criteria import Project, Situation
 from aggregation.models import SnapshotRecord
-from aggregation.plan_facts import PlanFacts, gmina_plan_facts
+from aggregation.plan_facts import PlanFacts, gmina_plan_facts, legacy_completed
 from mozaika.archive import get_archive
 from mozaika.errors import FieldError, NotFound, ValidationFailed
 from tenants.models import Gmina
@@ -105,7 +105,7 @@ def _gminas(teryts: Sequence[str], as_known_at: datetime | None) -> dict[str, _G
         "teryt", "name", Cast("snapshot__plan_facts", TextField()), "snapshot__refreshed_at"
     )
     gminas = {
-        teryt: _Gmina(name, _Reading(orjson.loads(plans) if plans else [], read_at))
+        teryt: _Gmina(name, _Reading([legacy_completed(p) for p in orjson.loads(plans)] if plans else [], read_at))
         for teryt, name, plans, read_at in rows
     }
     unknown = [t for t in teryts if t not in gminas]

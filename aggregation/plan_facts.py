@@ -5,7 +5,7 @@ the bytes and objects (the indicators' names, units and values make up most of a
 from __future__ import annotations
 
 from collections import Counter
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from tenants.plans.models import DocumentKind
 from tenants.plans.snapshot import (
@@ -56,7 +56,31 @@ def _adopting_resolution(plan: PlanSnapshot) -> DocumentSnapshot | None:
                 None)  # fmt: skip
 
 
+def legacy_completed(plan: Any) -> Any:
+    """A plan (snapshot or facts) stored before plans had days, kinds and acts (plans.0007):
+    completed as the migration completes the tenant data — the period by the day from its years,
+    an adopting act for an adopted plan — so that past answers read from old records keep their
+    meaning (then, only an adopted plan could be in force). Current ones are returned as they are."""
+    if "acts" in plan:
+        return plan
+    done = dict(plan)
+    done.setdefault("kind", "lprusid")
+    done.setdefault("valid_from", f"{plan['period_start']}-01-01")
+    done.setdefault("valid_until", f"{plan['period_end']}-12-31")
+    act, frozen = plan.get("act"), plan.get("frozen_version")
+    done["acts"] = (
+        [{"kind": "adoption", "number": act["number"], "date": act["date"], "in_force_from": act["in_force_from"],
+          "valid_from": done["valid_from"], "valid_until": done["valid_until"],
+          "version": frozen["number"] if frozen else None, "version_sha256": frozen["sha256"] if frozen else None,
+          "document": None}]
+        if act is not None and plan.get("status") == "adopted"
+        else []
+    )  # fmt: skip
+    return done
+
+
 def plan_facts(plan: PlanSnapshot) -> PlanFacts:
+    plan = legacy_completed(plan)
     resolution = _adopting_resolution(plan)
     return {
         "id": plan["id"],

@@ -461,3 +461,31 @@ def test_results_as_of_a_day_and_a_moment_are_computed_from_the_records(operator
     assert before_anything["total"] == 0
     exported = operator.get(f"{CALLS}/FEPZ.06.19/results", format="csv", on="2026-03-02", eligible="true")
     assert exported.content.decode("utf-8-sig").splitlines()[1].startswith(KOSZALIN)
+
+
+def test_records_kept_before_plans_had_days_and_acts_still_answer(operator: Api) -> None:
+    """A snapshot recorded before plans.0007 (no kind, days or acts) reads as the migration
+    completes tenant data: an adopted plan in force over its years from its act's entry into force."""
+    old: dict[str, Any] = {
+        "id": 1, "title": "Plan 1", "status": "adopted", "version": 3, "period_start": 2024, "period_end": 2030,
+        "areas": ["seniors"], "act": {"kind": "council_resolution", "number": "1/2024", "date": "2024-06-01",
+                                      "in_force_from": "2024-06-01"},
+        "programme_areas": [], "services": [], "funding": [], "indicators": [], "latest_report_year": None,
+        "yearly_report_years": [], "frozen_version": {"number": 1, "sha256": "a" * 64}, "documents": [],
+        "findings": [],
+    }  # fmt: skip
+    given_snapshot(timezone.make_aware(datetime(2025, 1, 10, 12)), [old])
+    # ...and the compact facts stored beside the snapshot in their earlier shape too.
+    from aggregation.models import GminaSnapshot
+
+    snapshot = GminaSnapshot.objects.get(gmina_id=TRZEBIEL)
+    earlier = [{k: v for k, v in f.items() if k not in ("kind", "valid_from", "valid_until", "acts")}
+               for f in snapshot.plan_facts]  # fmt: skip
+    GminaSnapshot.objects.filter(pk=snapshot.pk).update(plan_facts=earlier)
+
+    answer = operator.get(f"/api/v1/eligibility/{TRZEBIEL}", area="seniors", on="2025-03-01").json()
+
+    assert answer["eligible"] is True
+    assert answer["evidence"]["version_sha256"] == "a" * 64
+    before = operator.get(f"/api/v1/eligibility/{TRZEBIEL}", area="seniors", on="2024-05-31").json()
+    assert before["eligible"] is False
