@@ -88,10 +88,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch, database(env, "archive") as db:
         env = {**db, "ARCHIVE_STAGING_DIR": str(Path(scratch) / "staging")}
         document = Path(scratch) / "plan.pdf"
-        with open(document, "wb") as out:  # incompressible, as a scanned PDF is
-            out.write(b"%PDF-1.7\n")
-            out.write(os.urandom(size - 16))
-            out.write(b"\n%%EOF\n")
+        with open(document, "wb") as out:  # incompressible, as a scanned PDF's image stream is
+            body = size - 100
+            out.write(b"%%PDF-1.7\n1 0 obj<</Type/XObject/Subtype/Image/Length %d>>stream\n" % body)
+            out.write(os.urandom(body))
+            out.write(b"\nendstream endobj\ntrailer<<>>\n%%EOF\n")
         cli(env, "migrate", "--verbosity", "0")
         cli(env, "load_demo")
         token = cli(env, "issue_token", "demo-trzebiel-admin")[0].strip().splitlines()[-1]

@@ -76,6 +76,17 @@ def test_accepted_types_are_recognised_by_content(data: bytes, expected: Documen
     assert kind_of(data, "application/octet-stream") is expected
 
 
+def test_a_scanned_page_whose_image_bytes_spell_names_is_accepted() -> None:
+    """Bytes inside a stream body are an image's, not the file's syntax: `/JS` or `/Launch`
+    there (any bytes can appear in a scan) must not refuse a resolution."""
+    image = b"\xff\xd8 /JS /Launch /JavaScript " + bytes(range(256)) * 4096 + b" stream\n /JS"
+    scanned = MINIMAL_PDF.replace(
+        b"trailer", b"4 0 obj<</Type/XObject/Subtype/Image/Length %d>>stream\n" % len(image) + image
+        + b"\nendstream endobj\ntrailer"
+    )  # fmt: skip
+    assert kind_of(scanned) is DocumentType.PDF
+
+
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
