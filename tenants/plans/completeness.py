@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tenants.plans.models import Indicator, Plan
-from tenants.plans.numbering import last_ordinal, numbering_gap
+from tenants.plans.numbering import last_ordinal, missing_numbers, numbering_gap
 from tenants.plans.programme import Programme, programme_of
 
 
@@ -29,15 +29,16 @@ class Finding:
     message_en: str
 
 
-def _gap_finding(path: str, labels: list[str]) -> Finding:
+def _gap_finding(path: str, labels: list[str], *, may_continue_from: int = 0) -> Finding:
     shown = ", ".join(labels)
-    return Finding(
-        path,
-        Severity.WARNING,
-        "numbering_gap",
-        f"Numeracja nie jest ciągła: {shown}.",
-        f"The numbering is not consecutive: {shown}.",
-    )
+    missing = ", ".join(missing_numbers(labels, may_continue_from=may_continue_from))
+    if missing:
+        return Finding(path, Severity.WARNING, "numbering_gap",
+                       f"Numeracja nie jest ciągła: brak {missing} (jest: {shown}).",
+                       f"The numbering is not consecutive: {missing} missing (present: {shown}).")  # fmt: skip
+    # Nothing missing, yet out of order (a number repeated or going back).
+    return Finding(path, Severity.WARNING, "numbering_gap",
+                   f"Numeracja nie jest ciągła: {shown}.", f"The numbering is not consecutive: {shown}.")  # fmt: skip
 
 
 def completeness_check(*, plan: Plan) -> list[Finding]:
@@ -73,7 +74,7 @@ def _structure(programme: Programme) -> Iterable[Finding]:
             labels = [s.number for s in goal.specific_goals]
             gap = numbering_gap(labels, may_continue_from=last_specific)
             if gap:
-                yield _gap_finding(f"{goal_path}.specific_goals", gap)
+                yield _gap_finding(f"{goal_path}.specific_goals", gap, may_continue_from=last_specific)
             last_specific = last_ordinal(labels)
             for s, specific in enumerate(goal.specific_goals):
                 specific_path = f"{goal_path}.specific_goals[{s}]"

@@ -68,3 +68,35 @@ def last_ordinal(labels: list[str]) -> int:
     """The ordinal of the last label (0 when there is none or it is unreadable)."""
     number = number_of(labels[-1]) if labels else None
     return number.ordinal if number else 0
+
+
+_ROMAN_NUMERALS = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+                   (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]  # fmt: skip
+
+
+def _spelled(style: str, parent: tuple[int, ...], ordinal: int) -> str:
+    if style == "decimal":
+        return ".".join(map(str, (*parent, ordinal)))
+    if style == "letter":
+        return f"{chr(ord('a') + ordinal - 1)})" if ordinal <= 26 else str(ordinal)
+    if style == "paragraph":
+        return f"§ {ordinal}"
+    roman, rest = "", ordinal
+    for value, numeral in _ROMAN_NUMERALS:
+        while rest >= value:
+            roman, rest = roman + numeral, rest - value
+    return roman
+
+
+def missing_numbers(labels: Iterable[str], *, may_continue_from: int = 0) -> list[str]:
+    """The numbers missing among siblings, spelled in their style (`1.1.3`, `c)`, `III`)."""
+    numbers = [number_of(label) for label in labels]
+    groups: dict[tuple[str, tuple[int, ...]], list[int]] = {}
+    for n in numbers:
+        if n is not None:
+            groups.setdefault((n.style, n.parent), []).append(n.ordinal)
+    missing = []
+    for (style, parent), ordinals in groups.items():
+        first = may_continue_from + 1 if not parent and ordinals[0] == may_continue_from + 1 else 1
+        missing += [_spelled(style, parent, o) for o in range(first, max(ordinals)) if o not in set(ordinals)]
+    return missing

@@ -110,6 +110,7 @@ def test_hierarchical_numbering_raises_no_warning_and_real_gaps_stay(
     demo_findings = trzebiel_admin.get(f"{plans}/{demo['id']}/completeness").json()["findings"]
     gaps = {f["path"]: f["message_pl"] for f in demo_findings if f["code"] == "numbering_gap"}
     assert "areas[3].indicators" in gaps  # Trzebiel's family indicators go 1, 2, 4, 5...
+    assert gaps["areas[3].indicators"].startswith("Numeracja nie jest ciągła: brak 3 ")  # names what is missing
     assert not any(message.startswith("Numeracja nie jest ciągła: 1, 1") for message in gaps.values())
 
 
@@ -154,3 +155,20 @@ def test_outsiders_see_adopted_plans_and_counts_reviewers_submitted_ones(demo_vi
     zielona = next(r for r in reviewer.get("/api/v1/regions/08/gminas", limit=500).json()["items"]
                    if r["teryt"] == ZIELONA_GORA)  # fmt: skip
     assert zielona["status"] == ""
+
+
+@pytest.mark.parametrize(
+    ("labels", "missing"),
+    [
+        pytest.param(["1", "2", "4", "5"], ["3"], id="plain"),
+        pytest.param(["1.1.1", "1.1.3"], ["1.1.2"], id="hierarchical"),
+        pytest.param(["a)", "c)"], ["b)"], id="letters"),
+        pytest.param(["I.", "III."], ["II"], id="roman"),
+        pytest.param(["§ 1", "§ 3"], ["§ 2"], id="paragraphs"),
+        pytest.param(["2", "3"], ["1"], id="not-from-one"),
+    ],
+)
+def test_a_gap_is_reported_by_the_numbers_missing(labels: list[str], missing: list[str]) -> None:
+    from tenants.plans.numbering import missing_numbers
+
+    assert missing_numbers(labels) == missing
