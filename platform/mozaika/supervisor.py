@@ -5,8 +5,10 @@ children is written to a small file that `/readyz` reads, so a restart shows the
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import time
 from collections import deque
@@ -54,9 +56,14 @@ class Supervisor:
         self.status_path = status_path
         self.say = say
 
+    def _spawn(self, child: Child) -> None:
+        # Each child leads a process group of its own: gunicorn and dramatiq fork workers, and a
+        # parent killed with -9 would leave them running, orphaned. The group goes with it.
+        child.process = subprocess.Popen(child.command, env=self.env, start_new_session=True)
+
     def start(self) -> None:
         for child in self.children.values():
-            child.process = subprocess.Popen(child.command, env=self.env)
+            self._spawn(child)
         self._write_status()
 
     def tend(self, now: float | None = None) -> None:
@@ -67,6 +74,7 @@ class Supervisor:
         for child in self.children.values():
             if child.restart_at is None and child.process is not None and child.process.poll() is not None:
                 child.last_exit = child.process.returncode
+                _signal_group(child.process, signal.SIGKILL)  # what it forked must not outlive it
                 child.crashes.append(now)
                 while child.crashes and now - child.crashes[0] > CRASH_WINDOW:
                     child.crashes.popleft()
@@ -80,7 +88,7 @@ class Supervisor:
                 self.say(f"{child.name} exited with status {child.last_exit}; starting it again in {delay:.0f} s.")
                 changed = True
             elif child.restart_at is not None and now >= child.restart_at:
-                child.process = subprocess.Popen(child.command, env=self.env)
+                self._spawn(child)
                 child.restart_at = None
                 child.restarts += 1
                 changed = True
@@ -88,16 +96,17 @@ class Supervisor:
             self._write_status()
 
     def stop(self, timeout: float = 15.0) -> None:
-        running = [c.process for c in self.children.values() if c.process is not None and c.process.poll() is None]
-        for process in running:
-            process.terminate()
+        processes = [c.process for c in self.children.values() if c.process is not None]
+        for process in processes:
+            _signal_group(process, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        for process in running:
+        for process in processes:
             try:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+            _signal_group(process, signal.SIGKILL)  # anything of the group still there
         self.status_path.unlink(missing_ok=True)
 
     def _write_status(self) -> None:
@@ -111,6 +120,12 @@ class Supervisor:
         temporary = self.status_path.with_suffix(".tmp")
         temporary.write_text(json.dumps(status))
         temporary.replace(self.status_path)
+
+
+def _signal_group(process: subprocess.Popen[bytes], signum: int) -> None:
+    """Signal the process group `process` leads (it was started in a session of its own)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signum)
 
 
 def supervised_processes(data_dir: Path) -> dict[str, Any] | None:

@@ -32,13 +32,15 @@ def data_dir() -> Iterator[Path]:
 
 
 def runtime_processes(data_dir: Path) -> list[psutil.Process]:
-    """Every process whose command line names the data folder or that runs in it (the embedded
-    Redis runs in its folder, its socket elsewhere)."""
+    """Every process whose command line names the data folder, that runs in it (the embedded
+    Redis runs in its folder, its socket elsewhere) or that was given it in its environment (the
+    API's and the worker's forked processes)."""
     found = []
     for process in psutil.process_iter(["cmdline"]):
         try:
             named = any(str(data_dir) in part for part in process.info["cmdline"] or [])
-            if named or Path(process.cwd()).is_relative_to(data_dir):
+            given = process.environ().get("MOZAIKA_DATA_DIR") == str(data_dir)
+            if named or given or Path(process.cwd()).is_relative_to(data_dir):
                 found.append(process)
         except (psutil.Error, OSError):
             continue
@@ -65,6 +67,7 @@ def test_a_killed_worker_comes_back_and_ctrl_c_leaves_nothing_behind(data_dir: P
 
         wait_until(ready, timeout=240, what="make run to be ready")
         worker = next(c for c in psutil.Process(serve.pid).children() if "dramatiq" in " ".join(c.cmdline()))
+        forked = worker.children(recursive=True)  # dramatiq's worker processes
         worker.send_signal(signal.SIGKILL)
 
         def restarted() -> dict[str, Any] | None:
@@ -74,6 +77,8 @@ def test_a_killed_worker_comes_back_and_ctrl_c_leaves_nothing_behind(data_dir: P
 
         assert wait_until(restarted, timeout=60, what="the worker's restart")["processes"]["worker"] == {
             "state": "running", "restarts": 1, "last_exit": -9}  # fmt: skip
+        assert forked
+        assert not any(p.is_running() and p.status() != psutil.STATUS_ZOMBIE for p in forked)  # not orphaned
         # CLI commands attach to the same embedded servers.
         for command in (["events", "dead-letters"], ["tenants", "migrate"]):
             cli = subprocess.run([sys.executable, "-m", "mozaika", *command], env=env, capture_output=True, timeout=120)
