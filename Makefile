@@ -4,15 +4,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test lint test-servers bench clean
+.PHONY: help run test lint lock test-servers bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# Exact versions and hashes from the lock (`make lock` renews it after a change to pyproject.toml).
+$(STAMP): pyproject.toml requirements/development.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements/development.txt
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 run: $(STAMP) ## serve the API on http://127.0.0.1:8000 with a worker (embedded PostgreSQL, Redis, archive)
@@ -21,9 +23,10 @@ run: $(STAMP) ## serve the API on http://127.0.0.1:8000 with a worker (embedded 
 test: $(STAMP) lint ## lint, then the whole test suite on the embedded runtime (or the configured servers)
 	$(PY) -m pytest
 
-lint: $(STAMP) ## ruff, mypy and a migrations check
+lint: $(STAMP) ## ruff, the import flow, mypy and a migrations check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	PYTHONPATH=platform:. $(VENV)/bin/lint-imports --no-cache
 	# A configured DATABASE_URL keeps mypy's settings import from starting the embedded server.
 	DATABASE_URL=postgres://lint@127.0.0.1/lint BROKER_URL=redis://127.0.0.1:1 $(VENV)/bin/mypy
 	$(PY) -m mozaika makemigrations --check --dry-run --verbosity 0
@@ -32,6 +35,10 @@ test-servers: $(STAMP) ## the suite against PostgreSQL and RabbitMQ on 127.0.0.1
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/mozaika \
 	BROKER_URL=amqp://guest:guest@127.0.0.1:5672/%2F \
 	$(PY) -m pytest
+
+lock: $(STAMP) ## renew the locked versions (development: embedded + dev extras; production: the image's)
+	$(VENV)/bin/uv pip compile pyproject.toml --extra embedded --extra dev --python-version 3.11 --generate-hashes --quiet -o requirements/development.txt
+	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet -o requirements/production.txt
 
 clean: ## remove the virtualenv and the embedded data
 	rm -rf $(VENV) .mozaika

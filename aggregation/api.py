@@ -33,14 +33,13 @@ from aggregation.selectors import (
 from mozaika.exports import ExportFormat, table_response
 from mozaika.identity.authz import Action, Decision, Visibility, authorize_region
 from mozaika.pagination import MAX_OFFSET
-from mozaika.tenancy import VOIVODESHIP_PATTERN
+from mozaika.tenancy import TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
 from tenants.models import TENANT_GMINA_KINDS
 from tenants.plans.content_models import ServiceType
 from tenants.plans.models import InterventionArea, PlanStatus
 
 router = Router(tags=["regions, nation"])
 
-POWIAT_PATTERN = r"^[0-9]{4}$"
 SORT_PATTERN = "^-?(" + "|".join(s.value for s in GminaSort) + ")$"
 GMINA_KIND_PATTERN = "^(" + "|".join(k.value for k in TENANT_GMINA_KINDS) + ")$"
 MAX_PAGE = 500
@@ -183,7 +182,7 @@ def _region(request: HttpRequest, voivodeship: str | None, action: Action = Acti
 
 
 Voivodeship = Path(..., pattern=VOIVODESHIP_PATTERN, description="two-digit TERC code, e.g. 08")
-Powiat = Query(None, pattern=POWIAT_PATTERN, description="four-digit TERC code, e.g. 0811")
+Powiat = Query(None, pattern=TERYT_POWIAT_PATTERN, description="four-digit TERC code, e.g. 0811")
 Kind = Query(None, pattern=GMINA_KIND_PATTERN, description="gmina kind: urban, rural, urban_rural")
 Format = Query(ExportFormat.JSON, alias="format", description="json, or a csv/xlsx file")
 

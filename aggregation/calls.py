@@ -30,7 +30,7 @@ from mozaika.audit.log import Actor, audit_record, changes_between
 from mozaika.broker import TENANT_SCHEMA_OPTION
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
 from mozaika.events.bus import event_record, events_public
-from mozaika.tenancy import PUBLIC_SCHEMA
+from mozaika.tenancy import PUBLIC_SCHEMA, Teryt
 from tenants.models import Gmina, Voivodeship
 from tenants.registry import gminas_in_scope
 
@@ -216,7 +216,7 @@ def call_scope(call: Call) -> Any:
 
 def applicant_kind_of(teryt: str) -> ApplicantKind:
     # TERC powiat codes 61 and above are cities with powiat rights.
-    return ApplicantKind.CITY_WITH_POWIAT_RIGHTS if int(teryt[2:4]) >= 61 else ApplicantKind.GMINA
+    return ApplicantKind.CITY_WITH_POWIAT_RIGHTS if Teryt(teryt).is_city_with_powiat_rights else ApplicantKind.GMINA
 
 
 def applicant(teryt: str, name: str) -> Applicant:
@@ -328,7 +328,7 @@ def call_evaluate_all(*, code: str, today: date | None = None) -> CallEvaluation
 
 def calls_concerning(teryt: str, today: date) -> list[Call]:
     """The calls still open to applications (deadline not passed) whose scope has the gmina."""
-    concerning = Q(voivodeship__isnull=True) | Q(voivodeship_id=teryt[:2])
+    concerning = Q(voivodeship__isnull=True) | Q(voivodeship_id=Teryt(teryt).voivodeship)
     return list(Call.objects.filter(concerning, deadline__gte=today))
 
 

@@ -28,7 +28,7 @@ from mozaika.errors import FieldError, PermissionDenied, ValidationFailed
 from mozaika.exports import ExportFormat, table_response
 from mozaika.identity.authz import Action, authorize_gmina, authorize_platform, authorize_region
 from mozaika.pagination import MAX_OFFSET
-from mozaika.tenancy import TERYT_GMINA_PATTERN, VOIVODESHIP_PATTERN
+from mozaika.tenancy import TERYT_GMINA_PATTERN, TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
 from tenants.plans.models import InterventionArea
 
 router = Router(tags=["funding calls, eligibility"])
@@ -212,7 +212,7 @@ class CallResultsOut(Schema):
 
 class ResultParams(Schema):
     eligible: bool | None = None
-    powiat: str | None = Field(None, pattern=r"^[0-9]{4}$")
+    powiat: str | None = Field(None, pattern=TERYT_POWIAT_PATTERN)
     min_points: int | None = Field(None, ge=0)
     sort: str = Field("teryt", pattern=RESULT_SORT_PATTERN, description="teryt, name or points; '-' descending")
     limit: int = Field(100, ge=1, le=500)

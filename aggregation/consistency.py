@@ -25,6 +25,7 @@ from aggregation.services import (
     snapshot_row,
     snapshots_store,
 )
+from mozaika.tenancy import Teryt
 from tenants.models import Tenant, TenantKind
 from tenants.plans.snapshot import gmina_snapshots
 from tenants.plans.versions import structural_diff
@@ -114,7 +115,9 @@ def _rebuild_rollups(
     """Rebuild: each rollup recomputed from the stored snapshots under its lock (they are the
     newest, an event may have refreshed one meanwhile). Verify: from the fresh facts in memory,
     so it needs no writes. One voivodeship's rebuild touches its own rollup and the nation's."""
-    regions = [voivodeship] if voivodeship else sorted({t[:2] for t in fresh_facts} | set(_stored_regions()))
+    regions = (
+        [voivodeship] if voivodeship else sorted({Teryt(t).voivodeship for t in fresh_facts} | set(_stored_regions()))
+    )
     scopes = [*(voivodeship_scope(code) for code in regions), NATIONAL_SCOPE]
     if not verify:
         for scope in scopes:
@@ -127,7 +130,11 @@ def _rebuild_rollups(
     ]
     stored = dict(Rollup.objects.filter(scope__in=scopes).values_list("scope", "data"))
     for scope in scopes:
-        scope_rows = rows if scope == NATIONAL_SCOPE else [r for r in rows if voivodeship_scope(r.teryt[:2]) == scope]
+        scope_rows = (
+            rows
+            if scope == NATIONAL_SCOPE
+            else [r for r in rows if voivodeship_scope(Teryt(r.teryt).voivodeship) == scope]
+        )
         fresh = rollup_compute(scope_rows)
         drift.checked_rollups += 1
         # No stored rollup where no gmina has a snapshot is no drift: reads compute it then.

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from aggregation.plan_facts import PlanFacts
 from mozaika.errors import FieldError
+from mozaika.tenancy import Teryt
 from tenants.plans.content_models import ServiceType
 from tenants.plans.labels import area_label, label
 from tenants.plans.models import AdoptingActKind, InterventionArea, PlanKind
@@ -267,7 +268,7 @@ class NoParams(Params):
 @rule("applicant_kind", NoParams, "The applicant is of a kind the call admits, in the call's voivodeship.")
 def applicant_kind(situation: Situation, params: NoParams) -> Outcome:
     applicant, call = situation.applicant, situation.call
-    if call.voivodeship is not None and applicant.teryt[:2] != call.voivodeship:
+    if call.voivodeship is not None and Teryt(applicant.teryt).voivodeship != call.voivodeship:
         return _fail(
             f"Nabór jest dla wnioskodawców z województwa {call.voivodeship}.",
             f"The call admits applicants from voivodeship {call.voivodeship} only.",

@@ -21,6 +21,7 @@ from aggregation.calls import gmina_evaluations_refresh
 from aggregation.models import NATIONAL_SCOPE, GminaSnapshot, Rollup, SnapshotRecord, StaleRollup, voivodeship_scope
 from aggregation.plan_facts import gmina_plan_facts
 from aggregation.rollups import GminaRow, RollupData, gmina_facts, rollup_compute
+from mozaika.tenancy import Teryt
 from tenants.plans.snapshot import GminaSnapshotData, gmina_snapshot
 from tenants.registry import gminas_in_scope
 
@@ -44,7 +45,7 @@ def scope_of(voivodeship: str | None) -> str:
 
 
 def scopes_of(teryt: str) -> list[str]:
-    return [voivodeship_scope(teryt[:2]), NATIONAL_SCOPE]
+    return [voivodeship_scope(Teryt(teryt).voivodeship), NATIONAL_SCOPE]
 
 
 def snapshot_row(*, teryt: str, data: GminaSnapshotData, read_at: datetime, today: date) -> GminaSnapshot:
@@ -52,7 +53,7 @@ def snapshot_row(*, teryt: str, data: GminaSnapshotData, read_at: datetime, toda
     facts = gmina_facts(data, today=today)
     return GminaSnapshot(
         gmina_id=teryt,
-        voivodeship=teryt[:2],
+        voivodeship=Teryt(teryt).voivodeship,
         status=facts["status"],
         in_force=facts["in_force"],
         period_start=facts["period_start"],

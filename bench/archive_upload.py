@@ -96,7 +96,7 @@ def main() -> None:
         cli(env, "migrate", "--verbosity", "0")
         cli(env, "load_demo")
         token = cli(env, "issue_token", "demo-trzebiel-admin")[0].strip().splitlines()[-1]
-        worker = subprocess.Popen([sys.executable, "-m", "dramatiq", "mozaika.worker", "--processes", "1",
+        worker = subprocess.Popen([sys.executable, "-m", "dramatiq", "mozaika.site.worker", "--processes", "1",
                                    "--threads", "2"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)  # fmt: skip
         try:

@@ -10,7 +10,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 django.setup()
 
-from mozaika.tenancy import schema_name_for  # noqa: E402
+from mozaika.tenancy import Teryt  # noqa: E402
 from tenants.models import Gmina, Tenant, TenantKind  # noqa: E402
 
 for code in sys.argv[1:]:
@@ -20,7 +20,7 @@ for code in sys.argv[1:]:
         kind=TenantKind.GMINA,
         name=gmina.name,
         voivodeship_id=gmina.voivodeship_id,
-        schema_name=schema_name_for(code),
+        schema_name=Teryt(code).schema_name,
     )
     tenant.auto_create_schema = True  # the library's own path, instead of Mozaika's replay
     started = time.perf_counter()

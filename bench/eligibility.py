@@ -170,7 +170,7 @@ def main() -> None:
                         "print(' '.join(S.objects.values_list('gmina_id', flat=True)))")  # fmt: skip
         teryts = listed.strip().splitlines()[-1].split()
         worker = subprocess.Popen(
-            [sys.executable, "-m", "dramatiq", "mozaika.worker", "--processes", "1", "--threads", "2"],
+            [sys.executable, "-m", "dramatiq", "mozaika.site.worker", "--processes", "1", "--threads", "2"],
             env=db, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:

@@ -68,7 +68,7 @@ def main() -> None:
         cli(db, "load_demo")
         cli(db, "tenants", "provision", "--all")
         url = db["DATABASE_URL"]
-        worker = subprocess.Popen([sys.executable, "-m", "dramatiq", "mozaika.worker", "--processes", "1",
+        worker = subprocess.Popen([sys.executable, "-m", "dramatiq", "mozaika.site.worker", "--processes", "1",
                                    "--threads", "2"], env=db, cwd=ROOT, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)  # fmt: skip
         relay = subprocess.Popen([sys.executable, "-m", "mozaika", "events", "relay", "--loop"], env=db, cwd=ROOT,
@@ -119,7 +119,7 @@ def main() -> None:
             subprocess.run([sys.executable, "-m", "mozaika", "shell", "-c",
                             LOADER.format(interval=0, count=args.burst)],
                            env=db, cwd=ROOT, check=True)  # fmt: skip
-            worker = subprocess.Popen([sys.executable, "-m", "dramatiq", "mozaika.worker", "--processes", "1",
+            worker = subprocess.Popen([sys.executable, "-m", "dramatiq", "mozaika.site.worker", "--processes", "1",
                                        "--threads", "2"], env=db, cwd=ROOT, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL)  # fmt: skip
             started = time.monotonic()

@@ -88,7 +88,7 @@ def api_server(env: dict[str, str], workers: int = 1) -> Iterator[str]:
             PYTHON,
             "-m",
             "gunicorn",
-            "mozaika.wsgi:application",
+            "mozaika.site.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

@@ -14,8 +14,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
-from django_tenants.utils import schema_context
 
+from mozaika.tenancy import in_gmina
 from tenants.models import Tenant, TenantKind
 from tenants.plans.content_models import (
     FundingSource,
@@ -123,7 +123,7 @@ def main() -> None:
     tenants = list(Tenant.objects.filter(kind=TenantKind.GMINA).order_by("code").values_list("code", flat=True))
     started = time.perf_counter()
     for done, code in enumerate(tenants, start=1):
-        with schema_context("g" + code):
+        with in_gmina(code):
             if not Plan.objects.exists():
                 seed_gmina(code)
         if done % 200 == 0:

@@ -63,7 +63,7 @@ from aggregation.models import GminaSnapshot
 from bench.snapshot_orm import snapshot_by_orm
 codes = random.Random(7).sample(list(GminaSnapshot.objects.values_list("gmina_id", flat=True)), 50)
 for code in codes:
-    with schema_context("g" + code):
+    with in_gmina(code):
         assert GminaSnapshot.objects.get(gmina_id=code).data == snapshot_by_orm(teryt=code), code
 print(len(codes))
 """

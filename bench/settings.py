@@ -3,8 +3,8 @@
 
 import os
 
-from mozaika.settings import *  # noqa: F403
-from mozaika.settings import SHARED_APPS, TENANT_APPS
+from mozaika.site.settings import *  # noqa: F403
+from mozaika.site.settings import SHARED_APPS, TENANT_APPS
 
 TENANT_APPS = [*TENANT_APPS, "bench.benchapp"]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django_tenants.utils import tenant_context
 from ninja import Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -30,7 +29,7 @@ from mozaika.events.models import Event
 from mozaika.exports import XLSX_CONTENT_TYPE
 from mozaika.identity.authz import Action, Decision, authorize_gmina, authorize_platform
 from mozaika.pagination import BoundedPageNumberPagination
-from mozaika.tenancy import TERYT_GMINA_PATTERN, TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
+from mozaika.tenancy import TERYT_GMINA_PATTERN, TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN, in_gmina
 from tenants.models import Gmina, Tenant
 from tenants.plans import selectors as plan_selectors
 from tenants.plans import services as plan_services
@@ -69,7 +68,7 @@ def gmina_scope(request: HttpRequest, teryt: str, action: Action) -> Iterator[tu
             # The path read, of any length (an object id column has a width, a path none).
             changes={"path": [None, request.path]},
         )
-    with tenant_context(tenant):
+    with in_gmina(tenant.code):
         yield tenant, decision
 
 

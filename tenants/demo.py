@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django_tenants.utils import tenant_context
 
 from mozaika.audit.log import Actor
 from mozaika.identity.models import ApiClient, Role, RoleGrant, Scope
 from mozaika.identity.tokens import api_client_create
+from mozaika.tenancy import in_gmina
 from tenants.demo_seeds import seed_plans_load
 from tenants.demo_trzebiel import TRZEBIEL_PROGRAMME
 from tenants.models import Tenant
@@ -184,7 +184,7 @@ def _demo_users() -> int:
 
 
 def _trzebiel_plan(trzebiel: Tenant) -> int:
-    with tenant_context(trzebiel):
+    with in_gmina(trzebiel.code):
         if Plan.objects.filter(title=TRZEBIEL_PLAN_TITLE).exists():
             return 0
         plan = plan_create(

@@ -8,9 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django_tenants.utils import tenant_context
-
 from mozaika.audit.log import Actor
+from mozaika.tenancy import in_gmina
 from tenants.models import Tenant
 from tenants.plans.acts import ActSpec, plan_register_adopted
 from tenants.plans.models import AdoptingActKind, InterventionArea, Plan, PlanKind
@@ -259,7 +258,7 @@ def seed_plans_load(tenants: dict[str, Tenant], actor: Actor) -> int:
          _koszalin_programme, []),
     ]  # fmt: skip
     for code, title, kind, first_day, last_day, programme, indicators in specs:
-        with tenant_context(tenants[code]):
+        with in_gmina(code):
             if Plan.objects.filter(title=title).exists():
                 continue
             value = programme()

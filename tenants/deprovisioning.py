@@ -12,13 +12,12 @@ from django.conf import settings
 from django.core import serializers
 from django.db import connection, transaction
 from django.utils import timezone
-from django_tenants.utils import tenant_context
 
 from mozaika.archive import get_archive
 from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import Conflict
 from mozaika.events.bus import event_record
-from mozaika.tenancy import quoted_schema
+from mozaika.tenancy import in_gmina, quoted_schema
 from tenants.models import Tenant, TenantExport
 
 
@@ -33,7 +32,7 @@ def tenant_export(*, tenant: Tenant, actor: Actor) -> TenantExport:
     rows = 0
     with tempfile.TemporaryFile() as spool:
         text = _TextToBytes(spool)
-        with tenant_context(tenant):
+        with in_gmina(tenant.code):
             text.write("[")
             first = True
             for model in _tenant_models():

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 
+from mozaika.tenancy import Teryt
+
 
 class Voivodeship(models.Model):
     """Województwo (`WW`)."""
@@ -36,7 +38,7 @@ class Powiat(models.Model):
 
     @property
     def is_city_with_powiat_rights(self) -> bool:
-        return int(self.code[2:4]) >= 61
+        return Teryt(self.code).is_city_with_powiat_rights
 
 
 class GminaKind(models.TextChoices):
@@ -95,7 +97,7 @@ class TenantKind(models.TextChoices):
 
 class Tenant(TenantMixin):
     """A gmina or powiat with its own PostgreSQL schema, named from its TERYT code
-    (`mozaika.tenancy.schema_name_for`). Schemas are created by `tenants.provisioning`, which
+    (`mozaika.tenancy.Teryt.schema_name`). Schemas are created by `tenants.provisioning`, which
     replays the tenant DDL, hence `auto_create_schema = False`."""
 
     code = models.CharField(max_length=7, unique=True)

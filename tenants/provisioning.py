@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import Conflict, NotFound
 from mozaika.events.bus import event_record
-from mozaika.tenancy import quoted_schema, schema_name_for
+from mozaika.tenancy import Teryt, quoted_schema
 from tenants.ddl import DdlNotReplayable, DdlScript, schema_create_from_script, schema_is_complete, tenant_ddl_script
 from tenants.models import TENANT_GMINA_KINDS, Gmina, Powiat, Tenant, TenantKind
 
@@ -82,7 +82,7 @@ def _lock(code: str) -> None:
 def tenant_provision(*, code: str, actor: Actor, ddl: DdlScript | None = None) -> tuple[Tenant, Outcome]:
     """Create the tenant `code` (a 7-digit gmina or 4-digit powiat TERYT code) if needed."""
     unit = tenant_unit(code)
-    schema_name = schema_name_for(code)
+    schema_name = Teryt(code).schema_name
     try:
         ddl = ddl or tenant_ddl_script()
     except DdlNotReplayable:

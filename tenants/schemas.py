@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import Field
 
+from mozaika.tenancy import TERYT_PATTERN
 from tenants.models import Gmina, GminaKind, TenantKind
 from tenants.plans.acts import act_facts
 from tenants.plans.models import (
@@ -56,9 +57,7 @@ class GminaOut(Schema):
 
 
 class TenantIn(Schema):
-    code: str = Field(
-        pattern=r"^([0-9]{7}|[0-9]{4})$", description="TERYT of a gmina (7 digits) or a powiat (4 digits)"
-    )
+    code: str = Field(pattern=TERYT_PATTERN, description="TERYT of a gmina (7 digits) or a powiat (4 digits)")
 
 
 class TenantOut(Schema):

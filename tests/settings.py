@@ -6,7 +6,7 @@ from pathlib import Path
 
 os.environ.setdefault("MOZAIKA_DATA_DIR", str(Path(__file__).resolve().parents[1] / ".mozaika" / "test"))
 
-from mozaika.settings import *  # noqa: F403
+from mozaika.site.settings import *  # noqa: F403
 
 # Each test defines its own calls under the same codes: no call rules kept between requests
 # (`tests/aggregation/test_calls.py` tests the cache with its own setting).

@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from mozaika.identity.tokens import api_token_issue
+from mozaika.tenancy import in_gmina
 
 T = TypeVar("T")
 
@@ -181,7 +182,7 @@ def product_env(database: str, **extra: str) -> dict[str, str]:
     """The environment for the product's own processes against `database` and the tests' broker."""
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "mozaika.settings",
+        "DJANGO_SETTINGS_MODULE": "mozaika.site.settings",
         "DATABASE_URL": server_url(database),
         "BROKER_URL": settings.BROKER_URL,
         "MOZAIKA_DATA_DIR": str(settings.DATA_DIR),
@@ -278,7 +279,6 @@ def koszalin_local_plan() -> None:
     """Koszalin's demo plan is a CUS programme (ended 2026-09-30), not the local plan (LPRUSiD)
     calls and rollups count. Give it one, in force through 2026 with the same programme, adopted
     before it came into force. Its snapshot is not refreshed here."""
-    from django_tenants.utils import schema_context
 
     from mozaika.audit.log import Actor
     from tenants.demo_seeds import _koszalin_programme
@@ -288,7 +288,7 @@ def koszalin_local_plan() -> None:
 
     programme = _koszalin_programme().model_copy(update={"funding": []})  # its funding lines are for 2023
     actor = Actor.system("test")
-    with schema_context("g" + KOSZALIN):
+    with in_gmina(KOSZALIN):
         plan = plan_create(teryt=KOSZALIN, title="LPRUSiD Koszalina", period_start=2026, period_end=2026,
                            areas=[a.code for a in programme.areas if a.code], indicators=[], actor=actor)  # fmt: skip
         plan_programme_replace(teryt=KOSZALIN, plan_id=plan.pk, programme=programme, expected_version=plan.version,

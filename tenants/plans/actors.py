@@ -13,7 +13,7 @@ from mozaika.audit.log import Actor
 from mozaika.broker import TENANT_SCHEMA_OPTION
 from mozaika.events.bus import EventEnvelope, event_consumer, event_record
 from mozaika.scheduling import periodic
-from mozaika.tenancy import schema_name_for
+from mozaika.tenancy import Teryt
 from tenants.models import Tenant
 from tenants.plans.acts import PLAN_ACT_EVENTS, plans_expire
 from tenants.plans.archive_check import archive_verify, pending_documents
@@ -40,7 +40,7 @@ def expire_ended(teryt: str) -> None:
 def schedule_expiry() -> int:
     codes = list(Tenant.objects.filter(is_active=True, schema_dropped_at__isnull=True).values_list("code", flat=True))
     for code in codes:
-        options: dict[str, Any] = {TENANT_SCHEMA_OPTION: schema_name_for(code)}
+        options: dict[str, Any] = {TENANT_SCHEMA_OPTION: Teryt(code).schema_name}
         expire_ended.send_with_options(args=(code,), **options)
     return len(codes)
 
@@ -57,7 +57,7 @@ def schedule_pending_archiving() -> int:
     tried again every five minutes, until the archive answers."""
     pending = pending_documents()
     for document in pending:
-        options: dict[str, Any] = {TENANT_SCHEMA_OPTION: schema_name_for(document.teryt)}
+        options: dict[str, Any] = {TENANT_SCHEMA_OPTION: Teryt(document.teryt).schema_name}
         archive_document.send_with_options(args=(document.teryt, document.document_id), **options)
     return len(pending)
 

@@ -23,7 +23,7 @@ from mozaika.audit.log import Actor, audit_record, changes_between
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
 from mozaika.events.bus import events_public
 from tenants.plans.documents import ReceivedDocument, discarded_on_failure, document_record
-from tenants.plans.lifecycle import Transition, plan_event, transition_to
+from tenants.plans.lifecycle import Transition, plan_event, plan_locked, transition_to
 from tenants.plans.models import (
     ADOPTED_STATUSES,
     AdoptingActKind,
@@ -84,13 +84,6 @@ def _checked(spec: ActSpec, *, today: date, not_before: date | None = None, fiel
         errors.append(FieldError(field, f"must not be before the plan's adoption ({not_before.isoformat()})"))
     if errors:
         raise ValidationFailed("The act cannot be recorded.", errors=errors)
-
-
-def _locked(plan_id: int, teryt: str) -> Plan:
-    plan = Plan.objects.select_for_update().filter(pk=plan_id).first()
-    if plan is None:
-        raise NotFound(f"Plan {plan_id} does not exist in gmina {teryt}.")
-    return plan
 
 
 def _audited(plan: Plan) -> dict[str, object]:
@@ -230,7 +223,7 @@ def plan_adopt(
     with discarded_on_failure(resolution):
         _checked(spec, today=today)
         with transaction.atomic():
-            plan = _locked(plan_id, teryt)
+            plan = plan_locked(teryt=teryt, plan_id=plan_id)
             transition_to(plan, Transition.ADOPT)
             return _enact(teryt=teryt, plan=plan, kind=ActKind.ADOPTION, act_kind=act_kind, spec=spec,
                           resolution=resolution, actor=actor, today=today)  # fmt: skip
@@ -250,7 +243,7 @@ def plan_register_adopted(
     today = timezone.localdate()
     _checked(spec, today=today)
     with transaction.atomic():
-        plan = _locked(plan_id, teryt)
+        plan = plan_locked(teryt=teryt, plan_id=plan_id)
         if plan.status != PlanStatus.DRAFT:
             raise Conflict(f"Only a draft can be registered as adopted; this plan is {plan.status}.",
                            errors=[FieldError("status", "only a draft can be registered as adopted")])  # fmt: skip
@@ -288,7 +281,7 @@ def plan_amend(
     from the resolution's entry into force; it may change the title and the programme period."""
     today = timezone.localdate()
     with discarded_on_failure(document), transaction.atomic():
-        plan = _locked(plan_id, teryt)
+        plan = plan_locked(teryt=teryt, plan_id=plan_id)
         adoption = _adoption_of(plan)
         if plan.status in (PlanStatus.REPEALED, PlanStatus.ANNULLED, PlanStatus.SUPERSEDED):
             raise Conflict(f"A {plan.status} plan cannot be amended.",
@@ -327,7 +320,7 @@ def _ending_act(
     """A repeal or an annulment: the act with its document, on an adopted plan, then the labels."""
     today = timezone.localdate()
     with discarded_on_failure(document), transaction.atomic():
-        plan = _locked(plan_id, teryt)
+        plan = plan_locked(teryt=teryt, plan_id=plan_id)
         adoption = _adoption_of(plan)
         if plan.status in refused_from:
             raise Conflict(f"A {plan.status} plan cannot take a {kind.label}.",
@@ -372,7 +365,7 @@ def act_withdraw(*, teryt: str, plan_id: int, act_id: int, reason: str, actor: A
         raise ValidationFailed("A withdrawal needs a reason.", errors=[FieldError("reason", "must not be empty")])
     today = timezone.localdate()
     with transaction.atomic():
-        plan = _locked(plan_id, teryt)
+        plan = plan_locked(teryt=teryt, plan_id=plan_id)
         act = PlanAct.objects.select_for_update().filter(pk=act_id, plan=plan).first()
         if act is None:
             raise NotFound(f"Act {act_id} of plan {plan_id} does not exist in gmina {teryt}.")
@@ -396,7 +389,7 @@ def act_withdraw(*, teryt: str, plan_id: int, act_id: int, reason: str, actor: A
         act.refresh_from_db()
         for effect in act.effects.select_for_update().filter(withdrawn_at__isnull=True):
             PlanAct.objects.filter(pk=effect.pk).update(**withdrawn)
-            predecessor = _locked(effect.plan_id, teryt)
+            predecessor = plan_locked(teryt=teryt, plan_id=effect.plan_id)
             predecessor_before = _audited(predecessor)
             _plan_sync(predecessor, today=today)
             _save(predecessor)

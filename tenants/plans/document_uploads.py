@@ -9,17 +9,15 @@ from django.db import transaction
 from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import NotFound
 from tenants.plans.documents import ReceivedDocument, discarded_on_failure, document_record
-from tenants.plans.lifecycle import plan_event
-from tenants.plans.models import DocumentKind, Plan, PlanDocument
+from tenants.plans.lifecycle import plan_event, plan_locked
+from tenants.plans.models import DocumentKind, PlanDocument
 
 
 def document_upload(
     *, teryt: str, plan_id: int, kind: DocumentKind, received: ReceivedDocument, corrects: int | None, actor: Actor
 ) -> PlanDocument:
     with discarded_on_failure(received), transaction.atomic():
-        plan = Plan.objects.filter(pk=plan_id).first()
-        if plan is None:
-            raise NotFound(f"Plan {plan_id} does not exist in gmina {teryt}.")
+        plan = plan_locked(teryt=teryt, plan_id=plan_id)
         corrected = None
         if corrects is not None:
             corrected = PlanDocument.objects.filter(pk=corrects, plan=plan).first()

@@ -13,6 +13,7 @@ from django.db import transaction
 from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
 from mozaika.events.bus import event_record
+from mozaika.tenancy import assert_in_gmina
 from tenants.plans.completeness import Severity, completeness_check
 from tenants.plans.models import Plan, PlanStatus, PlanVersion, ReviewComment
 from tenants.plans.versions import canonical_json, plan_document, sha256_of
@@ -55,6 +56,8 @@ def transition_to(plan: Plan, transition: Transition) -> PlanStatus:
 
 
 def plan_locked(*, teryt: str, plan_id: int) -> Plan:
+    """The plan, locked for the rest of the transaction: every write to a plan starts here."""
+    assert_in_gmina(teryt)
     plan = Plan.objects.select_for_update().filter(pk=plan_id).first()
     if plan is None:
         raise NotFound(f"Plan {plan_id} does not exist in gmina {teryt}.")
@@ -70,6 +73,29 @@ def plan_at_version(*, teryt: str, plan_id: int, expected_version: int) -> Plan:
             errors=[FieldError("If-Match", f"current version is {plan.version}")],
         )
     return plan
+
+
+def plan_editable(*, teryt: str, plan_id: int, expected_version: int) -> Plan:
+    """The plan, locked at the version the writer read, if its content may change: a draft or a
+    returned plan. Anything later changes only by the acts of its life (409 otherwise)."""
+    plan = plan_at_version(teryt=teryt, plan_id=plan_id, expected_version=expected_version)
+    if plan.status not in EDITABLE:
+        allowed = ", ".join(sorted(s.value for s in EDITABLE))
+        raise Conflict(
+            f"A {plan.status} plan cannot be edited (editable: {allowed}); a new plan starts a new version.",
+            errors=[FieldError("status", f"editable statuses: {allowed}")],
+        )
+    return plan
+
+
+def plan_edited(plan: Plan, *, teryt: str, actor: Actor, part: str, fields: tuple[str, ...] = ()) -> None:
+    """After any edit of a plan's content: a returned plan starts its next draft, the version
+    moves on and `plan.updated` (naming the part edited) enters the plan's history."""
+    plan.status = PlanStatus.DRAFT
+    plan.version += 1
+    plan.save(update_fields=[*fields, "status", "version", "updated_at"])
+    plan_event(plan, type="plan.updated", teryt=teryt, actor=actor,
+               payload={"plan_id": plan.pk, "areas": plan.areas, "part": part})  # fmt: skip
 
 
 def plan_event(plan: Plan, *, type: str, teryt: str, actor: Actor, payload: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
-from tenants.plans.lifecycle import EDITABLE, plan_at_version, plan_event
+from tenants.plans.lifecycle import plan_editable, plan_edited, plan_event, plan_locked
 from tenants.plans.models import (
     DiagnosticSection,
     ImplementationReport,
@@ -80,9 +80,7 @@ def report_file(
 ) -> ImplementationReport:
     """File a report; it fixes the indicator values of its year as they stand now."""
     with transaction.atomic():
-        plan = Plan.objects.select_for_update().filter(pk=plan_id).first()
-        if plan is None:
-            raise NotFound(f"Plan {plan_id} does not exist in gmina {teryt}.")
+        plan = plan_locked(teryt=teryt, plan_id=plan_id)
         if plan.status not in (PlanStatus.ADOPTED, PlanStatus.EXPIRED, PlanStatus.SUPERSEDED):
             raise Conflict(f"Reports are filed for adopted plans; this one is {plan.status}.")
         if not plan.period_start <= year <= plan.period_end:
@@ -136,9 +134,7 @@ def diagnosis_replace(
     actor: Actor,
 ) -> Plan:
     with transaction.atomic():
-        plan = plan_at_version(teryt=teryt, plan_id=plan_id, expected_version=expected_version)
-        if plan.status not in EDITABLE:
-            raise Conflict(f"A {plan.status} plan cannot be edited.")
+        plan = plan_editable(teryt=teryt, plan_id=plan_id, expected_version=expected_version)
         plan.diagnostic_sections.all().delete()
         plan.key_figures.all().delete()
         DiagnosticSection.objects.bulk_create(
@@ -148,8 +144,7 @@ def diagnosis_replace(
             KeyFigure(plan=plan, position=i, name=f.name, value=f.value, unit=f.unit, year=f.year, source=f.source)
             for i, f in enumerate(figures)
         )
-        plan.version += 1
-        plan.save(update_fields=["version", "updated_at"])
+        plan_edited(plan, teryt=teryt, actor=actor, part="diagnosis")
         audit_record(
             actor=actor,
             action="plan.diagnosis.replace",

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from mozaika.archive import ArchiveIntegrityError, get_archive
 from mozaika.audit.log import Actor, audit_record, changes_between
-from mozaika.errors import Conflict, FieldError, ValidationFailed
+from mozaika.errors import FieldError, ValidationFailed
 from tenants.plans.content_models import (
     EuProject,
     GeneralGoal,
@@ -24,11 +24,7 @@ from tenants.plans.content_models import (
     SpecificGoal,
 )
 from tenants.plans.document_protection import adopted_document_retention
-from tenants.plans.lifecycle import (
-    EDITABLE,
-    plan_at_version,
-    plan_event,
-)
+from tenants.plans.lifecycle import plan_editable, plan_edited, plan_event
 from tenants.plans.models import (
     ArchiveStatus,
     Indicator,
@@ -38,7 +34,6 @@ from tenants.plans.models import (
     Plan,
     PlanDocument,
     PlanKind,
-    PlanStatus,
 )
 from tenants.plans.programme import Programme
 from tenants.plans.spreadsheet import ImportedPlan
@@ -246,27 +241,12 @@ def plan_programme_replace(
     """Replace the programme part of a draft. `expected_version` is the version the writer read:
     if the plan changed since, the write is refused (409) and nothing is lost."""
     with transaction.atomic():
-        plan = plan_at_version(teryt=teryt, plan_id=plan_id, expected_version=expected_version)
-        if plan.status not in EDITABLE:
-            allowed = ", ".join(sorted(s.value for s in EDITABLE))
-            raise Conflict(
-                f"A {plan.status} plan cannot be edited (editable: {allowed}); a new plan starts a new version.",
-                errors=[FieldError("status", f"editable statuses: {allowed}")],
-            )
+        plan = plan_editable(teryt=teryt, plan_id=plan_id, expected_version=expected_version)
         _validate_programme(programme, plan)
         before = {"areas": list(plan.areas), "version": plan.version}
         _programme_write(plan, programme)
         plan.areas = [area.code.value for area in programme.areas if area.code is not None]
-        plan.status = PlanStatus.DRAFT  # editing a returned plan starts its next draft version
-        plan.version += 1
-        plan.save(update_fields=["areas", "status", "version", "updated_at"])
-        plan_event(
-            plan,
-            type="plan.updated",
-            teryt=teryt,
-            actor=actor,
-            payload={"plan_id": plan.pk, "areas": plan.areas},
-        )
+        plan_edited(plan, teryt=teryt, actor=actor, part="programme", fields=("areas",))
         audit_record(
             actor=actor,
             action="plan.programme.replace",

@@ -14,9 +14,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TypedDict
 
 from django.db import connection
-from django_tenants.utils import schema_context
 
-from mozaika.tenancy import many_schema_cursor, schema_name_for, union_over_gminas
+from mozaika.tenancy import in_gmina, many_schema_cursor, union_over_gminas
 from tenants.plans.completeness import completeness_check
 from tenants.plans.content_models import GeneralGoal, PlanAction, PlanArea, PlanFunding, PlanService, SpecificGoal
 from tenants.plans.models import (
@@ -198,8 +197,8 @@ def _act(row: tuple[Any, ...]) -> ActFacts:
     return act_facts_of(*row[1:])
 
 
-def _findings(schema: str, plan_id: int) -> list[FindingSnapshot]:
-    with schema_context(schema):
+def _findings(teryt: str, plan_id: int) -> list[FindingSnapshot]:
+    with in_gmina(teryt):
         plan = Plan.objects.get(pk=plan_id)
         return [
             {
@@ -320,7 +319,7 @@ def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
                     {"id": doc_id, "kind": kind, "sha256": sha256, "status": doc_status, "archive_key": archive_key}
                     for doc_id, kind, sha256, doc_status, archive_key in documents.get(key, [])
                 ],
-                "findings": _findings(schema_name_for(teryt), plan_id) if status == PlanStatus.SUBMITTED else [],
+                "findings": _findings(teryt, plan_id) if status == PlanStatus.SUBMITTED else [],
             }
         )
     return snapshots

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from django_tenants.utils import schema_context
 from openpyxl import load_workbook
 
 from aggregation.calls import call_evaluate_all, call_rules, calls_evaluate_open
@@ -24,6 +23,7 @@ from mozaika.events.models import Event
 from mozaika.identity.authz import Action
 from mozaika.identity.models import Scope
 from mozaika.identity.tokens import api_client_create
+from mozaika.tenancy import in_gmina
 from tenants.demo import OPERATOR_USERNAME
 from tenants.plans.models import PlanDocument
 from tenants.plans.services import document_archive
@@ -68,7 +68,7 @@ def call_body(**overrides: Any) -> dict[str, Any]:
 
 def refresh(teryt: str) -> None:
     """What the worker does for a gmina's event."""
-    with schema_context("g" + teryt):
+    with in_gmina(teryt):
         snapshot_refresh(teryt=teryt)
 
 
@@ -423,7 +423,7 @@ def test_the_link_in_an_answer_downloads_the_resolution_and_is_audited(
     operator: Api, trzebiel_admin: Api, accepted_plan: dict[str, Any]
 ) -> None:
     trzebiel_admin.post_form(f"/api/v1/gminas/{TRZEBIEL}/plans/{accepted_plan['id']}/adoption", adoption_form())
-    with schema_context("g" + TRZEBIEL):
+    with in_gmina(TRZEBIEL):
         document = PlanDocument.objects.get()
         document_archive(teryt=TRZEBIEL, document_id=document.pk, actor=Actor.system("test"))  # the worker's job
     refresh(TRZEBIEL)

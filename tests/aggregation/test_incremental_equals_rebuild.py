@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django_tenants.utils import schema_context
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +23,7 @@ from aggregation.services import rollups_refresh_stale
 from mozaika.audit.log import Actor
 from mozaika.errors import MozaikaError
 from mozaika.events.models import Event
+from mozaika.tenancy import in_gmina
 from tenants.plans.acts import ActSpec, plan_register_adopted
 from tenants.plans.models import AdoptingActKind, Indicator, InterventionArea, Plan
 from tenants.plans.reporting import indicator_value_report
@@ -79,7 +79,7 @@ steps = st.lists(
 
 def apply(step: Any) -> None:
     teryt = GMINAS[step.gmina]
-    with schema_context("g" + teryt):
+    with in_gmina(teryt):
         newest = Plan.objects.order_by("-id").first()
         try:
             if isinstance(step, CreatePlan):
@@ -106,7 +106,7 @@ def apply(step: Any) -> None:
 def consume(after_seq: int) -> int:
     """Deliver every event recorded since `after_seq` to the aggregation consumer, in order."""
     for event in Event.objects.filter(seq__gt=after_seq).order_by("seq"):
-        with schema_context("g" + event.teryt):
+        with in_gmina(event.teryt):
             refresh_views.fn(str(event.id))
         after_seq = event.seq
     return after_seq

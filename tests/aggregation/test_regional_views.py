@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django_tenants.utils import schema_context
 from openpyxl import load_workbook
 
 from aggregation.consistency import views_rebuild
 from aggregation.models import GminaSnapshot, Rollup, StaleRollup
 from aggregation.services import rollup_refresh, snapshot_refresh
 from bench.snapshot_orm import snapshot_by_orm
+from mozaika.tenancy import in_gmina
 from tenants.models import Gmina
 from tenants.plans.snapshot import gmina_snapshots
 from tests.support import KOSZALIN, KRAKOW, TRZEBIEL, ZIELONA_GORA, Api, adoption_form, koszalin_local_plan
@@ -27,7 +27,7 @@ DEMO = [TRZEBIEL, ZIELONA_GORA, KRAKOW, KOSZALIN]
 
 def refresh(teryt: str) -> None:
     """What the worker does for an event in the gmina: its snapshot, then the stale rollups."""
-    with schema_context("g" + teryt):
+    with in_gmina(teryt):
         snapshot_refresh(teryt=teryt)
     for scope in ("voivodeship:" + teryt[:2], "national"):
         rollup_refresh(scope=scope)
@@ -43,7 +43,7 @@ def test_the_batched_reader_gives_what_plain_orm_reading_gives(db: None) -> None
     batched = gmina_snapshots(DEMO)
 
     for teryt in DEMO:
-        with schema_context("g" + teryt):
+        with in_gmina(teryt):
             assert batched[teryt] == snapshot_by_orm(teryt=teryt)
     trzebiel = batched[TRZEBIEL]["plans"][0]
     assert [(a["code"], a["general_goals"], a["actions"]) for a in trzebiel["programme_areas"]] == [
@@ -54,9 +54,9 @@ def test_the_batched_reader_gives_what_plain_orm_reading_gives(db: None) -> None
 
 def test_an_event_refreshes_its_gmina_and_marks_only_its_region_and_the_nation(views: None) -> None:
     before = dict(Rollup.objects.values_list("scope", "refreshed_at"))
-    with schema_context("g" + TRZEBIEL):
+    with in_gmina(TRZEBIEL):
         snapshot_refresh(teryt=TRZEBIEL)
-    with schema_context("g" + ZIELONA_GORA):
+    with in_gmina(ZIELONA_GORA):
         snapshot_refresh(teryt=ZIELONA_GORA)
 
     assert sorted(StaleRollup.objects.values_list("scope", flat=True)) == ["national", "voivodeship:08"]

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django_tenants.utils import schema_context
-
 from aggregation.models import GminaSnapshot, Rollup
 from aggregation.services import gmina_views_refresh
+from mozaika.tenancy import in_gmina
 from tests.support import KRAKOW, TRZEBIEL, Api, adoption_form
 
 
@@ -20,7 +19,7 @@ def test_refresh_after_adoption_counts_the_plan_in_its_region_and_the_nation(
     )
     assert adopted.status_code == 200, adopted.content
 
-    with schema_context("g" + TRZEBIEL):
+    with in_gmina(TRZEBIEL):
         gmina_views_refresh(teryt=TRZEBIEL)
 
     snapshot = GminaSnapshot.objects.get(gmina_id=TRZEBIEL)
@@ -55,7 +54,7 @@ def test_an_unknown_voivodeship_is_404_and_a_malformed_one_422(operator: Api) ->
 
 
 def test_refreshing_one_gmina_leaves_other_regions_alone(created_plan: dict[str, Any]) -> None:
-    with schema_context("g" + KRAKOW):
+    with in_gmina(KRAKOW):
         gmina_views_refresh(teryt=KRAKOW)
 
     assert set(Rollup.objects.values_list("scope", flat=True)) == {"voivodeship:12", "national"}

@@ -84,8 +84,8 @@ def test_an_api_dying_between_commit_and_publish_is_covered_by_the_relay(product
     # A second API process that dies right after committing, before it can publish.
     port = free_port()
     faulty = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "mozaika.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--no-control-socket"],
+        [sys.executable, "-m", "gunicorn", "mozaika.site.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", "1", "--no-control-socket"],
         env={**product.env, "MOZAIKA_FAULT_INJECTION": "crash_before_publish"},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -122,7 +122,7 @@ APPLIED = (
 
 def start_worker(env: dict[str, str], log: Any) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "dramatiq", "mozaika.worker", "--processes", "1", "--threads", "2"],
+        [sys.executable, "-m", "dramatiq", "mozaika.site.worker", "--processes", "1", "--threads", "2"],
         env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
 

@@ -50,7 +50,7 @@ def runtime_processes(data_dir: Path) -> list[psutil.Process]:
 def test_a_killed_worker_comes_back_and_ctrl_c_leaves_nothing_behind(data_dir: Path, tmp_path: Path) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "BROKER_URL", "DJANGO_SETTINGS_MODULE")}
-    env |= {"MOZAIKA_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "mozaika.settings"}
+    env |= {"MOZAIKA_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "mozaika.site.settings"}
     log = (tmp_path / "serve.log").open("wb")
     serve = subprocess.Popen([sys.executable, "-m", "mozaika", "serve", "--port", str(port), "--no-demo"], env=env,
                              stdout=log, stderr=subprocess.STDOUT)  # fmt: skip

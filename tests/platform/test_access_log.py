@@ -50,7 +50,8 @@ def test_make_run_starts_gunicorn_with_the_redacting_logger() -> None:
     from pathlib import Path
 
     from mozaika import gunicorn_conf
+    from mozaika.site.management.commands import serve as serve_command
 
-    serve = Path(__file__).parents[2] / "platform" / "mozaika" / "management" / "commands" / "serve.py"
+    serve = Path(serve_command.__file__)
     assert "python:mozaika.gunicorn_conf" in serve.read_text()
     assert gunicorn_conf.logger_class == "mozaika.access_log.RedactingLogger"

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.management import call_command
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
 from aggregation.actors import refresh_views
 from aggregation.consistency import views_verify
@@ -19,13 +18,14 @@ from mozaika.events.models import ConsumedEvent, Event
 from mozaika.identity.models import Scope
 from mozaika.identity.tokens import api_client_create
 from mozaika.scheduling import JOBS
+from mozaika.tenancy import in_gmina
 from tests.support import KOSZALIN, KRAKOW, TRZEBIEL, Api
 
 
 def test_the_same_message_three_times_is_applied_once(db: None) -> None:
     event = event_record(type="plan.created", teryt=TRZEBIEL, aggregate="plan", aggregate_id=1, aggregate_version=1,
                          actor="test", payload={})  # fmt: skip
-    with schema_context("g" + TRZEBIEL):
+    with in_gmina(TRZEBIEL):
         for _ in range(3):
             refresh_views.fn(str(event.id))
     assert ConsumedEvent.objects.filter(event=event).count() == 1

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django_tenants.utils import schema_context
 
 from mozaika.events.models import Event
+from mozaika.tenancy import in_gmina
 from tenants.plans.models import Plan, PlanDocument
 from tests.support import MINIMAL_PDF, TRZEBIEL, Api, plan_body
 
@@ -26,7 +26,7 @@ def assert_problem(response: Any, status: int, code: str, paths: list[str] | Non
 
 
 def counts() -> tuple[int, int, int]:
-    with schema_context("g" + TRZEBIEL):
+    with in_gmina(TRZEBIEL):
         return Plan.objects.count(), PlanDocument.objects.count(), Event.objects.count()
 
 
@@ -173,7 +173,7 @@ def test_an_unknown_area_is_422_and_an_unknown_call_404_naming_it(operator: Api)
 def test_every_pattern_on_input_is_ascii() -> None:
     """Pydantic's regular expressions are Unicode-aware: `\\d` takes Arabic-Indic digits, `\\w`
     any script's letters. Every pattern the API applies spells its ASCII classes out."""
-    from mozaika.api import api
+    from mozaika.site.api import api
 
     def patterns(node: Any) -> list[str]:
         if isinstance(node, dict):

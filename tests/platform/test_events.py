@@ -11,7 +11,6 @@ import dramatiq
 import pytest
 from django.db import connection
 from django.utils import timezone
-from django_tenants.utils import schema_context
 from dramatiq.middleware import Middleware
 
 from aggregation.actors import refresh_views
@@ -19,6 +18,7 @@ from aggregation.models import GminaSnapshot
 from mozaika.broker import TENANT_SCHEMA_OPTION, TenantSchemaMiddleware
 from mozaika.events.bus import event_record, events_relay
 from mozaika.events.models import ConsumedEvent, Event
+from mozaika.tenancy import Teryt, in_gmina
 from tenants.plans.actors import archive_documents
 from tests.support import TRZEBIEL
 
@@ -51,7 +51,7 @@ def record(type_: str = "plan.created") -> Event:
 def test_events_are_published_after_commit_in_the_gminas_schema(
     db: None, enqueued: EnqueuedMessages, django_capture_on_commit_callbacks: Any
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=False) as callbacks, schema_context("g" + TRZEBIEL):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, in_gmina(TRZEBIEL):
         event = record("plan.adopted")
     assert enqueued.messages == []  # nothing leaves before the commit
 
@@ -60,7 +60,7 @@ def test_events_are_published_after_commit_in_the_gminas_schema(
 
     assert connection.schema_name == "public"
     assert sorted(m.actor_name for m in enqueued.messages) == ["aggregation.refresh_views", "plans.archive_documents"]
-    assert {m.options[TENANT_SCHEMA_OPTION] for m in enqueued.messages} == {"g" + TRZEBIEL}
+    assert {m.options[TENANT_SCHEMA_OPTION] for m in enqueued.messages} == {Teryt(TRZEBIEL).schema_name}
     assert {m.args for m in enqueued.messages} == {(str(event.id),)}
     event.refresh_from_db()
     assert event.published_at is not None
@@ -83,7 +83,7 @@ def test_the_relay_republishes_only_old_unpublished_events(db: None, enqueued: E
 
 def test_a_redelivered_event_is_applied_once(db: None) -> None:
     event = record()
-    with schema_context("g" + TRZEBIEL):
+    with in_gmina(TRZEBIEL):
         refresh_views.fn(str(event.id))
         first = GminaSnapshot.objects.get(gmina_id=TRZEBIEL).refreshed_at
         refresh_views.fn(str(event.id))
@@ -106,11 +106,15 @@ def test_the_worker_middleware_activates_the_gmina_and_always_returns_to_public(
     middleware = TenantSchemaMiddleware()
     broker = dramatiq.get_broker()
     message: dramatiq.Message[Any] = dramatiq.Message(
-        queue_name="events", actor_name="x", args=(), kwargs={}, options={TENANT_SCHEMA_OPTION: "g" + TRZEBIEL}
+        queue_name="events",
+        actor_name="x",
+        args=(),
+        kwargs={},
+        options={TENANT_SCHEMA_OPTION: Teryt(TRZEBIEL).schema_name},
     )
 
     middleware.before_process_message(broker, message)
-    assert connection.schema_name == "g" + TRZEBIEL
+    assert connection.schema_name == Teryt(TRZEBIEL).schema_name
     if outcome == "skipped":
         middleware.after_skip_message(broker, message)
     else:

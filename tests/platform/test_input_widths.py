@@ -9,7 +9,7 @@ from typing import Any
 
 from django.apps import apps
 
-from mozaika.api import api
+from mozaika.site.api import api
 
 # (schema, field) -> "app.Model.field" where it is stored, or None: not stored as such (a code
 # checked against a list, a number, a password that is hashed, text kept without a limit).

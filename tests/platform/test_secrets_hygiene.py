@@ -60,7 +60,7 @@ def test_no_secret_reaches_logs_bodies_or_the_audit_log(
 def test_check_deploy_passes_in_the_production_profile(db: None) -> None:
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "mozaika.settings",
+        "DJANGO_SETTINGS_MODULE": "mozaika.site.settings",
         "MOZAIKA_ENV": "production",
         "SECRET_KEY": "x" * 20 + "-production-secret-key-with-enough-entropy-0123456789",
         "ALLOWED_HOSTS": "mozaika.example.org",
@@ -79,7 +79,7 @@ def test_check_deploy_passes_in_the_production_profile(db: None) -> None:
 
 
 def test_production_refuses_to_start_without_its_settings() -> None:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mozaika.settings", "MOZAIKA_ENV": "production"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mozaika.site.settings", "MOZAIKA_ENV": "production"}
     for name in ("SECRET_KEY", "DATABASE_URL", "BROKER_URL", "ALLOWED_HOSTS"):
         env.pop(name, None)
     result = subprocess.run(

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django_tenants.utils import schema_context
 
 from mozaika.audit.log import Actor
+from mozaika.tenancy import in_gmina
 from tenants.plans.archive_check import pending_documents
 from tenants.plans.models import PlanDocument
 from tenants.plans.services import document_archive
@@ -40,17 +40,17 @@ def test_uploads_wait_out_an_archive_outage(
     assert readiness.json()["checks"]["archive"] == "unavailable"
 
     document_id = uploaded.json()["id"]
-    with schema_context("g" + TRZEBIEL), pytest.raises(Exception, match="Could not connect"):
+    with in_gmina(TRZEBIEL), pytest.raises(Exception, match="Could not connect"):
         document_archive(teryt=TRZEBIEL, document_id=document_id, actor=Actor.system("test"))
     assert [d.document_id for d in pending_documents()] == [document_id]
 
     monkeypatch.setenv("AWS_ENDPOINT_URL_S3", moto_s3.url)  # the archive is back
     assert Client().get("/readyz").status_code == 200
     for pending in pending_documents():
-        with schema_context("g" + pending.teryt):
+        with in_gmina(pending.teryt):
             document_archive(teryt=pending.teryt, document_id=pending.document_id, actor=Actor.system("test"))
 
-    with schema_context("g" + TRZEBIEL):
+    with in_gmina(TRZEBIEL):
         document = PlanDocument.objects.get(pk=document_id)
     assert document.status == "archived"
     stored = moto_s3.client().get_object(Bucket=settings.ARCHIVE_S3_BUCKET, Key=document.archive_key)

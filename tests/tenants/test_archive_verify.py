@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django_tenants.utils import schema_context
 
 from mozaika.audit.log import Actor
+from mozaika.tenancy import in_gmina
 from tenants.plans.models import PlanDocument
 from tenants.plans.services import document_archive
 from tests.support import MINIMAL_PDF, TRZEBIEL, Api, MotoS3, adoption_form
@@ -22,7 +22,7 @@ from tests.support import MINIMAL_PDF, TRZEBIEL, Api, MotoS3, adoption_form
 def adopt_and_archive(trzebiel_admin: Api, plan_id: int) -> PlanDocument:
     adopted = trzebiel_admin.post_form(f"/api/v1/gminas/{TRZEBIEL}/plans/{plan_id}/adoption", adoption_form())
     assert adopted.status_code == 200, adopted.content
-    with schema_context("g" + TRZEBIEL):
+    with in_gmina(TRZEBIEL):
         document = PlanDocument.objects.get()
         return document_archive(teryt=TRZEBIEL, document_id=document.pk, actor=Actor.system("test"))
 

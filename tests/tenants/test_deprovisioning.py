@@ -12,6 +12,7 @@ from django.db import connection
 
 from mozaika.audit.log import Actor
 from mozaika.errors import Conflict
+from mozaika.tenancy import Teryt
 from tenants.deprovisioning import tenant_deprovision, tenant_schema_drop
 from tenants.models import Tenant
 from tests.support import TRZEBIEL, Api
@@ -39,7 +40,7 @@ def test_deprovisioning_exports_every_row_then_deactivates(
     assert sum(1 for row in exported if row["model"] == "plans.indicator") == 29 + 1
     tenant.refresh_from_db()
     assert tenant.is_active is False
-    assert schema_exists("g" + TRZEBIEL)
+    assert schema_exists(Teryt(TRZEBIEL).schema_name)
     gone = operator.get(f"/api/v1/gminas/{TRZEBIEL}/plans")
     assert gone.status_code == 410
     assert gone.json()["code"] == "gone"
@@ -54,7 +55,7 @@ def test_the_schema_cannot_be_dropped_while_active_or_unexported(db: None) -> No
     tenant.refresh_from_db()
     with pytest.raises(Conflict, match="no export"):
         tenant_schema_drop(tenant=tenant, actor=TEST_ACTOR)
-    assert schema_exists("g" + TRZEBIEL)
+    assert schema_exists(Teryt(TRZEBIEL).schema_name)
 
 
 def test_dropping_after_deprovisioning_removes_the_schema(db: None) -> None:
@@ -64,6 +65,6 @@ def test_dropping_after_deprovisioning_removes_the_schema(db: None) -> None:
 
     tenant_schema_drop(tenant=tenant, actor=TEST_ACTOR)
 
-    assert not schema_exists("g" + TRZEBIEL)
+    assert not schema_exists(Teryt(TRZEBIEL).schema_name)
     tenant.refresh_from_db()
     assert tenant.schema_dropped_at is not None

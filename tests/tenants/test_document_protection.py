@@ -11,11 +11,11 @@ from typing import Any
 import httpx
 import pytest
 from botocore.exceptions import ClientError
-from django_tenants.utils import schema_context
 
 from mozaika.archive import LocalArchive, get_archive
 from mozaika.audit.log import Actor
 from mozaika.audit.models import AuditEntry
+from mozaika.tenancy import in_gmina
 from tenants.plans.models import PlanDocument
 from tenants.plans.services import document_archive
 from tests.support import MINIMAL_PDF, TRZEBIEL, Api, MotoS3, adoption_form
@@ -26,7 +26,7 @@ RETAINED = date(2027 + 10, 12, 31)  # plan_body's period ends in 2027; ARCHIVE_R
 def adopt_and_archive(trzebiel_admin: Api, plan_id: int) -> PlanDocument:
     adopted = trzebiel_admin.post_form(f"/api/v1/gminas/{TRZEBIEL}/plans/{plan_id}/adoption", adoption_form())
     assert adopted.status_code == 200, adopted.content
-    with schema_context("g" + TRZEBIEL):
+    with in_gmina(TRZEBIEL):
         document = PlanDocument.objects.get()
         return document_archive(teryt=TRZEBIEL, document_id=document.pk, actor=Actor.system("test"))
 
@@ -112,7 +112,7 @@ def test_a_pending_document_cannot_be_protected_yet(
     trzebiel_admin: Api, accepted_plan: dict[str, Any], operator: Api
 ) -> None:
     trzebiel_admin.post_form(f"/api/v1/gminas/{TRZEBIEL}/plans/{accepted_plan['id']}/adoption", adoption_form())
-    with schema_context("g" + TRZEBIEL):
+    with in_gmina(TRZEBIEL):
         document = PlanDocument.objects.get()
 
     response = operator.put_json(f"/api/v1/gminas/{TRZEBIEL}/documents/{document.pk}/legal-hold", {"on": True})
@@ -150,7 +150,7 @@ def test_a_download_from_s3_redirects_to_a_presigned_url_with_the_same_bytes(
 
 def test_a_pending_document_is_not_downloadable_yet(trzebiel_admin: Api, accepted_plan: dict[str, Any]) -> None:
     trzebiel_admin.post_form(f"/api/v1/gminas/{TRZEBIEL}/plans/{accepted_plan['id']}/adoption", adoption_form())
-    with schema_context("g" + TRZEBIEL):
+    with in_gmina(TRZEBIEL):
         document = PlanDocument.objects.get()
 
     assert trzebiel_admin.get(f"/api/v1/gminas/{TRZEBIEL}/documents/{document.pk}/download").status_code == 409

@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django_tenants.utils import schema_context
 
 from mozaika.audit.log import Actor
 from mozaika.events.models import Event
+from mozaika.tenancy import in_gmina
 from tenants.plans.models import PlanDocument
 from tenants.plans.services import document_archive
 from tests.support import MINIMAL_PDF, TRZEBIEL, Api
@@ -27,7 +27,7 @@ def upload(api: Api, plan_id: int, data: bytes, **fields: Any) -> Any:
 
 def archive(document_id: int) -> PlanDocument:
     """What the worker does for `document.uploaded`."""
-    with schema_context("g" + TRZEBIEL):
+    with in_gmina(TRZEBIEL):
         return document_archive(teryt=TRZEBIEL, document_id=document_id, actor=Actor.system("test"))
 
 
@@ -52,7 +52,7 @@ def test_a_correction_is_a_new_document_linked_to_the_old(trzebiel_admin: Api, c
 
     assert corrected.status_code == 201, corrected.content
     assert corrected.json()["corrects_id"] == first["id"]
-    with schema_context("g" + TRZEBIEL):
+    with in_gmina(TRZEBIEL):
         old = PlanDocument.objects.get(pk=first["id"])
     assert (old.status, old.sha256, old.corrects_id) == ("archived", first["sha256"], None)
 
@@ -66,7 +66,7 @@ def test_refused_uploads_store_nothing(
     assert upload(trzebiel_admin, plan_id, MINIMAL_PDF, kind="selfie").status_code == 422
     assert upload(trzebiel_admin, 999, MINIMAL_PDF).status_code == 404
     assert upload(krakow_viewer, plan_id, MINIMAL_PDF).status_code == 403
-    with schema_context("g" + TRZEBIEL):
+    with in_gmina(TRZEBIEL):
         assert not PlanDocument.objects.exists()
     assert not (local_archive / "staging").exists() or not any((local_archive / "staging").iterdir())
 
@@ -81,7 +81,7 @@ def test_an_oversize_upload_is_refused_while_it_streams(
 
     assert response.status_code == 413, response.content
     assert response.json()["errors"][0]["path"] == "body"  # the declared length already says so
-    with schema_context("g" + TRZEBIEL):
+    with in_gmina(TRZEBIEL):
         assert not PlanDocument.objects.exists()
 
 

@@ -7,13 +7,16 @@ import hashlib
 from datetime import date
 from typing import Any
 
-from django_tenants.utils import schema_context
+import pytest
+from django.db import transaction
 
 from mozaika.audit.log import Actor
 from mozaika.events.models import Event
+from mozaika.tenancy import WrongGminaSchema, in_gmina
 from tenants.plans.acts import plans_expire
+from tenants.plans.lifecycle import plan_locked
 from tenants.plans.models import Plan, PlanStatus
-from tests.support import TRZEBIEL, Api, adoption_form, complete_programme, plan_body, put_programme
+from tests.support import KOSZALIN, TRZEBIEL, Api, adoption_form, complete_programme, plan_body, put_programme
 
 PLANS = f"/api/v1/gminas/{TRZEBIEL}/plans"
 
@@ -38,7 +41,7 @@ def test_a_submission_freezes_a_version_with_its_hash(trzebiel_admin: Api, creat
     assert submitted["number"] == 1
     assert frozen["document"]["programme"]["areas"][0]["code"] == "seniors"
     assert frozen["sha256"] == submitted["sha256"]
-    with schema_context("g" + TRZEBIEL):
+    with in_gmina(TRZEBIEL):
         canonical = Plan.objects.get(pk=created_plan["id"]).versions.get(number=1).canonical
     assert hashlib.sha256(canonical.encode()).hexdigest() == submitted["sha256"]
     assert "Więcej usług opiekuńczych" in canonical  # Polish text kept as UTF-8, not escaped
@@ -113,7 +116,38 @@ def test_a_new_adoption_supersedes_the_old_plan_and_ended_plans_expire(
     assert trzebiel_admin.get(f"{PLANS}/{accepted_plan['id']}").json()["status"] == "superseded"
     assert trzebiel_admin.get(f"{PLANS}/{newer_id}").json()["status"] == "adopted"
     assert Event.objects.filter(type="plan.superseded", aggregate_id=str(accepted_plan["id"])).exists()
-    with schema_context("g" + TRZEBIEL):
+    with in_gmina(TRZEBIEL):
         expired = plans_expire(teryt=TRZEBIEL, today=date(2029, 1, 1), actor=Actor.system("scheduler"))
         assert expired == [newer_id]
         assert Plan.objects.get(pk=newer_id).status == PlanStatus.EXPIRED
+
+
+def test_a_diagnosis_edit_returns_a_returned_plan_to_draft_and_enters_its_history(
+    trzebiel_admin: Api, lubuskie_reviewer: Api, created_plan: dict[str, Any]
+) -> None:
+    plan_id = created_plan["id"]
+    put_programme(trzebiel_admin, TRZEBIEL, plan_id, complete_programme(), created_plan["version"])
+    trzebiel_admin.post_json(f"{PLANS}/{plan_id}/submission", {})
+    comment = {"path": "diagnosis", "text": "Brak danych o DPS"}
+    lubuskie_reviewer.post_json(f"{PLANS}/{plan_id}/review", {"decision": "return", "comments": [comment]})
+    url = f"{PLANS}/{plan_id}/diagnosis"
+    etag = trzebiel_admin.get(url)["ETag"]
+    body = {"sections": [], "figures": [{"name": "Mieszkańcy DPS", "value": "14", "unit": "osoby", "year": 2023}]}
+
+    written = trzebiel_admin.client.put(
+        url,
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {trzebiel_admin.token}", "If-Match": etag},
+    )
+
+    assert written.status_code == 200, written.content
+    assert trzebiel_admin.get(f"{PLANS}/{plan_id}").json()["status"] == "draft"
+    history = trzebiel_admin.get(f"{PLANS}/{plan_id}/history").json()
+    assert [(e["type"], e["payload"].get("part")) for e in history][-1] == ("plan.updated", "diagnosis")
+
+
+def test_a_write_to_one_gminas_plan_refuses_to_run_in_another_gminas_schema(trzebiel_admin: Api) -> None:
+    [demo] = trzebiel_admin.get(PLANS).json()
+    with in_gmina(KOSZALIN), transaction.atomic(), pytest.raises(WrongGminaSchema):
+        plan_locked(teryt=TRZEBIEL, plan_id=demo["id"])

@@ -10,11 +10,11 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
 from aggregation.services import rollup_refresh, snapshot_refresh
 from mozaika.audit.log import Actor
 from mozaika.audit.models import AuditEntry
+from mozaika.tenancy import in_gmina
 from tenants.plans.acts import ActSpec, plan_register_adopted
 from tenants.plans.models import AdoptingActKind, InterventionArea, PlanKind
 from tenants.plans.services import plan_create
@@ -25,7 +25,7 @@ PLANS = f"/api/v1/gminas/{TRZEBIEL}/plans"
 
 def refresh() -> None:
     """What the worker does after the gmina's event."""
-    with schema_context("g" + TRZEBIEL):
+    with in_gmina(TRZEBIEL):
         snapshot_refresh(teryt=TRZEBIEL)
     for scope in ("voivodeship:08", "national"):
         rollup_refresh(scope=scope)
@@ -96,7 +96,7 @@ def test_vacatio_legis_adopted_not_yet_in_force_shows_apart_in_the_rollup(
     trzebiel_admin: Api, created_plan: dict[str, Any], operator: Api
 ) -> None:
     today = timezone.localdate()
-    with schema_context("g" + TRZEBIEL):
+    with in_gmina(TRZEBIEL):
         plan = plan_create(teryt=TRZEBIEL, title="Plan od przyszłego roku", period_start=today.year,
                            period_end=today.year + 3, areas=[InterventionArea.SENIORS], indicators=[],
                            actor=Actor.system("test"))  # fmt: skip
@@ -197,7 +197,7 @@ def test_a_successor_of_the_same_kind_supersedes_from_its_first_day_another_kind
     plan_id = accepted_plan["id"]
     assert adopt(trzebiel_admin, plan_id, act_date="2024-11-20").status_code == 200
     actor = Actor.system("test")
-    with schema_context("g" + TRZEBIEL):
+    with in_gmina(TRZEBIEL):
         cus = plan_create(teryt=TRZEBIEL, title="Program usług społecznych", kind=PlanKind.CUS_PROGRAMME,
                           period_start=2025, period_end=2026, areas=[InterventionArea.SENIORS], indicators=[],
                           actor=actor)  # fmt: skip

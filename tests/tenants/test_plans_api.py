@@ -5,9 +5,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django_tenants.utils import schema_context
-
 from mozaika.events.models import Event
+from mozaika.tenancy import in_gmina
 from tenants.plans.models import ArchiveStatus, Plan, PlanDocument
 from tests.support import MINIMAL_PDF, TRZEBIEL, Api, adoption_form
 
@@ -79,7 +78,7 @@ def test_adopting_an_adopted_plan_is_a_conflict_and_stages_nothing(
     assert response.json()["code"] == "conflict"
     assert response.json()["errors"] == [{"path": "status", "message": "allowed transitions: expire, supersede"}]
     assert len(list((local_archive / "staging").iterdir())) == 1
-    with schema_context("g" + TRZEBIEL):
+    with in_gmina(TRZEBIEL):
         assert Plan.objects.get(pk=created_plan["id"]).act_number == "XII/84/2024"
         assert PlanDocument.objects.filter(plan_id=created_plan["id"]).count() == 1
 

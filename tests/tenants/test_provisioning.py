@@ -10,7 +10,7 @@ from django.db import connection
 
 from mozaika.audit.log import Actor
 from mozaika.errors import Conflict, NotFound
-from mozaika.tenancy import quoted_schema, schema_name_for
+from mozaika.tenancy import Teryt, quoted_schema
 from tenants.ddl import expected_migrations, tenant_ddl_script
 from tenants.models import Tenant, TenantKind
 from tenants.provisioning import Outcome, _schema_create_by_migrating, tenant_provision
@@ -47,9 +47,9 @@ def catalog(schema: str) -> dict[str, Any]:
 
 def test_a_replayed_schema_equals_a_migrated_one(db: None) -> None:
     tenant_provision(code=LEKNICA, actor=TEST_ACTOR)
-    _schema_create_by_migrating(schema_name_for(BRODY))
+    _schema_create_by_migrating(Teryt(BRODY).schema_name)
 
-    replayed, migrated = catalog(schema_name_for(LEKNICA)), catalog(schema_name_for(BRODY))
+    replayed, migrated = catalog(Teryt(LEKNICA).schema_name), catalog(Teryt(BRODY).schema_name)
 
     assert replayed["ddl"] == migrated["ddl"]
     assert replayed["migrations"] == migrated["migrations"]
@@ -108,7 +108,7 @@ def test_only_whole_registered_gminas_and_powiats_become_tenants(db: None, code:
 @pytest.mark.parametrize("code", ['0811082"; DROP SCHEMA public; --', "08110820", "081108", "", "g0811082"])
 def test_schema_names_come_only_from_valid_codes(code: str) -> None:
     with pytest.raises(ValueError, match="TERYT"):
-        schema_name_for(code)
+        Teryt(code)
 
 
 @pytest.mark.parametrize("name", ['g0811082"; --', "public", "pg_catalog", "g081108"])

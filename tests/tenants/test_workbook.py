@@ -7,9 +7,9 @@ import io
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django_tenants.utils import schema_context
 from openpyxl import load_workbook
 
+from mozaika.tenancy import in_gmina
 from tenants.plans.models import Plan
 from tenants.plans.programme import programme_of
 from tenants.plans.versions import plan_document
@@ -40,7 +40,7 @@ def test_export_then_import_gives_the_same_plan(trzebiel_admin: Api, created_pla
         imported = upload(trzebiel_admin, export(trzebiel_admin, source_id))
 
         assert imported.status_code == 201, imported.content
-        with schema_context("g" + TRZEBIEL):
+        with in_gmina(TRZEBIEL):
             original = Plan.objects.get(pk=source_id)
             copy = Plan.objects.get(pk=imported.json()["id"])
             assert plan_document(copy) == plan_document(original)

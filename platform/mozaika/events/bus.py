@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from mozaika.broker import TENANT_SCHEMA_OPTION
 from mozaika.events.models import ConsumedEvent, Event
-from mozaika.tenancy import PUBLIC_SCHEMA, schema_name_for
+from mozaika.tenancy import PUBLIC_SCHEMA, Teryt
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def event_record(
 
 
 def publish_event(event: Event) -> None:
-    schema = schema_name_for(event.teryt) if event.teryt else PUBLIC_SCHEMA
+    schema = Teryt(event.teryt).schema_name if event.teryt else PUBLIC_SCHEMA
     for consumer in _subscribers.get(event.type, []):
         # The UUID, not the seq: a message can never name another database's event.
         options: dict[str, Any] = {TENANT_SCHEMA_OPTION: schema}

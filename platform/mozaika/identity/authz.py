@@ -26,6 +26,7 @@ from enum import StrEnum
 from mozaika.errors import NotAuthenticated, PermissionDenied
 from mozaika.identity.models import Role, Scope
 from mozaika.identity.principal import Principal, PrincipalKind
+from mozaika.tenancy import Teryt
 
 
 class Action(StrEnum):
@@ -129,13 +130,13 @@ def authorize_gmina(*, principal: Principal | None, teryt: str, action: Action) 
     who = _require(principal)
     if who.kind is PrincipalKind.CLIENT:
         scope_action = {a: s for s, a in _SCOPE_ACTIONS.items()}.get(action)
-        if scope_action in who.scopes and (who.voivodeships is None or teryt[:2] in who.voivodeships):
+        if scope_action in who.scopes and (who.voivodeships is None or Teryt(teryt).voivodeship in who.voivodeships):
             return Decision(who, f"scope:{scope_action}", Visibility.ADOPTED)
         raise _deny(action, f"in {teryt}")
     for role in (Role.GMINA_ADMIN, Role.GMINA_EDITOR, Role.GMINA_VIEWER):
         if who.has_role(role, teryt) and action in _GMINA_ROLE_ACTIONS[role]:
             return Decision(who, role.value)
-    if who.has_role(Role.REGIONAL_REVIEWER, teryt[:2]) and action in _REVIEWER_GMINA_ACTIONS:
+    if who.has_role(Role.REGIONAL_REVIEWER, Teryt(teryt).voivodeship) and action in _REVIEWER_GMINA_ACTIONS:
         return Decision(who, Role.REGIONAL_REVIEWER.value, Visibility.SUBMITTED)
     if who.has_role(Role.NATIONAL_ANALYST) and action in _ANALYST_ACTIONS:
         return Decision(who, Role.NATIONAL_ANALYST.value, Visibility.ADOPTED)

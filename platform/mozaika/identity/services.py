@@ -16,16 +16,17 @@ from mozaika.errors import Conflict, FieldError, LockedOut, NotAuthenticated, No
 from mozaika.identity.models import GMINA_ROLES, LoginThrottle, Role, RoleGrant
 from mozaika.identity.ratelimit import rate_limit_retry_after
 from mozaika.identity.tokens import api_token_issue
+from mozaika.tenancy import TERYT_GMINA_PATTERN, VOIVODESHIP_PATTERN
 
 _SCOPE_RULES = {
     Role.OPERATOR: (r"", "must be empty"),
     Role.NATIONAL_ANALYST: (r"", "must be empty"),
-    Role.REGIONAL_REVIEWER: (r"^[0-9]{2}$", "must be a voivodeship code (2 digits)"),
+    Role.REGIONAL_REVIEWER: (VOIVODESHIP_PATTERN, "must be a voivodeship code (2 digits)"),
 }
 
 
 def _check_scope(role: Role, scope: str) -> None:
-    pattern, message = _SCOPE_RULES.get(role, (r"^[0-9]{7}$", "must be a gmina TERYT code (7 digits)"))
+    pattern, message = _SCOPE_RULES.get(role, (TERYT_GMINA_PATTERN, "must be a gmina TERYT code (7 digits)"))
     if (pattern == "" and scope) or (pattern and not re.match(pattern, scope)):
         raise ValidationFailed("The role's scope is not valid.", errors=[FieldError("scope", message)])
 

@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from mozaika.audit.log import Actor
 from mozaika.errors import MozaikaError
-from mozaika.tenancy import TERYT_GMINA_PATTERN, TERYT_POWIAT_PATTERN
+from mozaika.tenancy import TERYT_PATTERN
 from tenants.deprovisioning import tenant_deprovision, tenant_schema_drop
 from tenants.models import Tenant
 from tenants.provisioning import Outcome, provisionable_codes, tenants_provision
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         import re
 
         for code in teryt or []:
-            if not (re.match(TERYT_GMINA_PATTERN, code) or re.match(TERYT_POWIAT_PATTERN, code)):
+            if not re.match(TERYT_PATTERN, code):
                 raise CommandError(f"not a gmina or powiat TERYT code: {code!r}")
         codes = provisionable_codes(voivodeship=voivodeship, teryt=teryt)
         with tqdm(total=len(codes), unit="tenant", file=sys.stderr, disable=None) as bar:

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import path
 
-from mozaika.api import api
 from mozaika.health import healthz, readyz
 from mozaika.metrics import metrics
+from mozaika.site.api import api
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

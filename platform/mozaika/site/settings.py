@@ -17,7 +17,7 @@ env = environ.Env()
 MOZAIKA_ENV = env.str("MOZAIKA_ENV", default="development")
 PRODUCTION = MOZAIKA_ENV == "production"
 # The checkout's `.mozaika/` (with an editable install), whatever the current directory is.
-_CHECKOUT = Path(__file__).resolve().parents[2]
+_CHECKOUT = Path(__file__).resolve().parents[3]
 _DEFAULT_DATA_DIR = _CHECKOUT / ".mozaika" if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd() / ".mozaika"
 DATA_DIR = Path(env.str("MOZAIKA_DATA_DIR", default=str(_DEFAULT_DATA_DIR))).resolve()
 
@@ -80,6 +80,7 @@ SHARED_APPS = [
     "mozaika.events",
     "tenants",
     "aggregation",
+    "mozaika.site",
 ]
 TENANT_APPS = [
     "tenants.plans",
@@ -97,8 +98,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
-ROOT_URLCONF = "mozaika.urls"
-WSGI_APPLICATION = "mozaika.wsgi.application"
+ROOT_URLCONF = "mozaika.site.urls"
+WSGI_APPLICATION = "mozaika.site.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
