@@ -26,7 +26,8 @@ def test_powiat_numbers_from_61_are_cities_with_powiat_rights() -> None:
     assert koszalin.is_city_with_powiat_rights
     assert koszalin.kind == "urban"
     assert Teryt("0811").schema_name == "p0811"
-    assert not Teryt("0811").is_gmina and Teryt("0811").kind is None
+    assert not Teryt("0811").is_gmina
+    assert Teryt("0811").kind is None
 
 
 @pytest.mark.parametrize("code", ["081108", "08110820", "08a1082", "", " 0811082", "g0811082"])
