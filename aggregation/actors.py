@@ -10,28 +10,20 @@ from django.db import transaction
 
 from aggregation.calls import call_evaluate_all, calls_evaluate_open
 from aggregation.consistency import views_verify
+from aggregation.events import CALL_CHANGED, CALL_DEFINED
 from aggregation.services import rollup_refresh, rollups_refresh_stale, scopes_of, snapshot_refresh
 from mozaika.broker import TENANT_SCHEMA_OPTION
 from mozaika.events.bus import EventEnvelope, event_consumer
+from mozaika.events.catalogue import snapshot_changing
 from mozaika.scheduling import periodic
 from mozaika.tenancy import PUBLIC_SCHEMA
-from tenants.plans.acts import PLAN_ACT_EVENTS
+from tenants import events as tenancy_events  # noqa: F401  (their declarations complete the catalogue)
+from tenants.plans import events as plan_events  # noqa: F401
 
 logger = logging.getLogger(__name__)
 
-# Every event that changes what a gmina's snapshot holds.
-VIEW_EVENTS = (
-    "plan.created",
-    "plan.updated",
-    "plan.submitted",
-    "plan.returned",
-    "plan.accepted",
-    *PLAN_ACT_EVENTS,
-    "indicator.reported",
-    "indicator.corrected",
-    "report.filed",
-    "document.archived",
-)
+# Every event that changes what a gmina's snapshot holds, as the catalogue says.
+VIEW_EVENTS = tuple(snapshot_changing())
 
 
 @dramatiq.actor(actor_name="aggregation.refresh_rollup", queue_name="rollups", max_retries=20)
@@ -66,8 +58,13 @@ def sweep_stale_rollups() -> None:
         logger.info("swept stale rollups: %s", ", ".join(refreshed))
 
 
-@dramatiq.actor(actor_name="aggregation.evaluate_call", queue_name="evaluations", max_retries=20, time_limit=600_000)
-def evaluate_call(code: str) -> None:
+@event_consumer(
+    CALL_DEFINED, CALL_CHANGED, name="aggregation.evaluate_call", transactional=False, queue_name="evaluations"
+)
+def evaluate_call(event: EventEnvelope) -> None:
+    # Batches commit one by one under the call's lock, and evaluating again gives the same
+    # results: safe to repeat if the worker dies before the event is marked consumed.
+    code = event.payload["code"]
     run = call_evaluate_all(code=code)
     logger.info("call %s evaluated: %d gminas, %d decisions changed", code, run.evaluated, run.changed)
 

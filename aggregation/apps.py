@@ -7,4 +7,4 @@ class AggregationConfig(AppConfig):
     verbose_name = "Regional and national views"
 
     def ready(self) -> None:
-        from aggregation import actors  # noqa: F401  (declares the snapshot consumer)
+        from aggregation import actors, events  # noqa: F401  (its events, the views' and calls' consumers)

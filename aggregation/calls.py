@@ -24,20 +24,19 @@ from django.utils import timezone
 
 from aggregation.compliance import Criterion, CriterionType, EvaluationResult, call_criteria, evaluate
 from aggregation.criteria import Applicant, ApplicantKind, CallTerms, Situation, criterion_params_errors
+from aggregation.events import CALL_CHANGED, CALL_DEFINED, ELIGIBILITY_CHANGED
 from aggregation.models import Call, CallEvaluation, GminaSnapshot
 from aggregation.plan_facts import PlanFacts, legacy_completed
 from mozaika.audit.log import Actor, audit_record, changes_between
-from mozaika.broker import TENANT_SCHEMA_OPTION
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
-from mozaika.events.bus import event_record, events_public
-from mozaika.tenancy import PUBLIC_SCHEMA, Teryt
+from mozaika.events.bus import event_record
+from mozaika.tenancy import Teryt
 from tenants.models import Gmina, Voivodeship
 from tenants.registry import gminas_in_scope
 
 EVALUATION_BATCH = 500
 
 # Funding systems follow this event to learn that an answer changed.
-(ELIGIBILITY_CHANGED,) = events_public("eligibility.changed")
 
 
 @dataclass(frozen=True)
@@ -108,11 +107,16 @@ def _audited(call: Call) -> dict[str, Any]:
     }
 
 
-def _evaluate_later(call: Call) -> None:
-    from aggregation.actors import evaluate_call  # actors import services, not the other way
-
-    transaction.on_commit(
-        lambda: evaluate_call.send_with_options(args=(call.code,), **{TENANT_SCHEMA_OPTION: PUBLIC_SCHEMA})  # type: ignore[arg-type]
+def _evaluate_later(call: Call, *, actor: Actor, defined: bool) -> None:
+    """The evaluation of the call's whole scope follows its event (`aggregation.actors`)."""
+    event_record(
+        type=CALL_DEFINED if defined else CALL_CHANGED,
+        teryt="",
+        aggregate="call",
+        aggregate_id=call.code,
+        aggregate_version=call.version,
+        actor=actor.name,
+        payload={"code": call.code, "version": call.version},
     )
 
 
@@ -129,7 +133,7 @@ def call_define(*, definition: CallDefinition, actor: Actor) -> Call:
         _forget_rules(call.code)  # a call of this code deleted earlier may still be kept
         audit_record(actor=actor, action="call.define", object_type="call", object_id=call.code,
                      changes=changes_between({}, _audited(call)))  # fmt: skip
-        _evaluate_later(call)
+        _evaluate_later(call, actor=actor, defined=True)
     return call
 
 
@@ -152,7 +156,7 @@ def call_change(*, definition: CallDefinition, actor: Actor) -> Call:
         CallEvaluation.objects.filter(call=call).exclude(gmina__in=call_scope(call)).delete()
         audit_record(actor=actor, action="call.change", object_type="call", object_id=call.code,
                      changes=changes_between(before, _audited(call)))  # fmt: skip
-        _evaluate_later(call)
+        _evaluate_later(call, actor=actor, defined=False)
     return call
 
 

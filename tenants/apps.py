@@ -5,3 +5,6 @@ class TenantsConfig(AppConfig):
     name = "tenants"
     label = "tenants"
     verbose_name = "Gminas (tenants) and the territorial registry"
+
+    def ready(self) -> None:
+        from tenants import events  # noqa: F401  (declares the tenancy's events)

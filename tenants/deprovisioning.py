@@ -18,6 +18,7 @@ from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import Conflict
 from mozaika.events.bus import event_record
 from mozaika.tenancy import in_gmina, quoted_schema
+from tenants.events import TENANT_DEPROVISIONED, TENANT_SCHEMA_DROPPED
 from tenants.models import Tenant, TenantExport
 
 
@@ -75,7 +76,7 @@ def tenant_deprovision(*, tenant: Tenant, actor: Actor) -> TenantExport:
     with transaction.atomic():
         Tenant.objects.filter(pk=tenant.pk).update(is_active=False, deactivated_at=timezone.now())
         event_record(
-            type="tenant.deprovisioned",
+            type=TENANT_DEPROVISIONED,
             teryt=tenant.code,
             aggregate="tenant",
             aggregate_id=tenant.code,
@@ -105,7 +106,7 @@ def tenant_schema_drop(*, tenant: Tenant, actor: Actor) -> None:
             cursor.execute(f"DROP SCHEMA IF EXISTS {quoted_schema(tenant.schema_name)} CASCADE")
         Tenant.objects.filter(pk=tenant.pk).update(schema_dropped_at=timezone.now())
         event_record(
-            type="tenant.schema_dropped",
+            type=TENANT_SCHEMA_DROPPED,
             teryt=tenant.code,
             aggregate="tenant",
             aggregate_id=tenant.code,

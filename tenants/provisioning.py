@@ -22,6 +22,7 @@ from mozaika.errors import Conflict, NotFound
 from mozaika.events.bus import event_record
 from mozaika.tenancy import Teryt, quoted_schema
 from tenants.ddl import DdlNotReplayable, DdlScript, schema_create_from_script, schema_is_complete, tenant_ddl_script
+from tenants.events import TENANT_PROVISIONED
 from tenants.models import TENANT_GMINA_KINDS, Gmina, Powiat, Tenant, TenantKind
 
 logger = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ def tenant_provision(*, code: str, actor: Actor, ddl: DdlScript | None = None) -
         else:
             _schema_create_by_migrating(schema_name)
         event_record(
-            type="tenant.provisioned",
+            type=TENANT_PROVISIONED,
             teryt=code,
             aggregate="tenant",
             aggregate_id=code,

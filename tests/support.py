@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from mozaika.events.catalogue import EventType
 from mozaika.identity.tokens import api_token_issue
 from mozaika.tenancy import in_gmina
 
@@ -296,3 +297,9 @@ def koszalin_local_plan() -> None:
         spec = ActSpec(KOSZALIN_LOCAL_ACT, date(2025, 12, 15), date(2026, 1, 1))
         plan_register_adopted(teryt=KOSZALIN, plan_id=plan.pk, act_kind=AdoptingActKind.COUNCIL_RESOLUTION,
                               spec=spec, actor=actor)  # fmt: skip
+
+
+def payload_for(event_type: EventType, **given: Any) -> dict[str, Any]:
+    """A payload with every key the event's TypedDict requires (None where a test of the event
+    machinery does not care), and what the test gives."""
+    return {key: None for key in event_type.payload.__required_keys__} | given

@@ -15,8 +15,9 @@ from mozaika.events.bus import EventEnvelope, event_consumer, event_record
 from mozaika.scheduling import periodic
 from mozaika.tenancy import Teryt
 from tenants.models import Tenant
-from tenants.plans.acts import PLAN_ACT_EVENTS, plans_expire
+from tenants.plans.acts import plans_expire
 from tenants.plans.archive_check import archive_verify, pending_documents
+from tenants.plans.events import DOCUMENT_UPLOADED, PLAN_ACT_EVENTS, REPORTING_REMINDER
 from tenants.plans.services import document_archive
 
 logger = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ WORKER_ACTOR = Actor.system("worker:archive")
 SCHEDULER = Actor.system("scheduler")
 
 
-@event_consumer(*PLAN_ACT_EVENTS, "document.uploaded", name="plans.archive_documents")
+@event_consumer(*PLAN_ACT_EVENTS, DOCUMENT_UPLOADED, name="plans.archive_documents")
 def archive_documents(event: EventEnvelope) -> None:
     for document in event.payload.get("documents", []):
         document_archive(teryt=event.teryt, document_id=document["id"], actor=WORKER_ACTOR)
@@ -85,6 +86,6 @@ def reporting_reminders() -> int:
     codes = list(Tenant.objects.filter(is_active=True, schema_dropped_at__isnull=True).values_list("code", flat=True))
     with transaction.atomic():
         for code in codes:
-            event_record(type="reporting.reminder", teryt=code, aggregate="tenant", aggregate_id=code,
+            event_record(type=REPORTING_REMINDER, teryt=code, aggregate="tenant", aggregate_id=code,
                          aggregate_version=0, actor=SCHEDULER.name, payload={"year": year})  # fmt: skip
     return len(codes)

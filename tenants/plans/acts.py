@@ -21,8 +21,17 @@ from django.utils import timezone
 
 from mozaika.audit.log import Actor, audit_record, changes_between
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
-from mozaika.events.bus import events_public
+from mozaika.events.catalogue import EventType
 from tenants.plans.documents import ReceivedDocument, discarded_on_failure, document_record
+from tenants.plans.events import (
+    PLAN_ACT_WITHDRAWN,
+    PLAN_ADOPTED,
+    PLAN_AMENDED,
+    PLAN_ANNULLED,
+    PLAN_EXPIRED,
+    PLAN_REPEALED,
+    PLAN_SUPERSEDED,
+)
 from tenants.plans.lifecycle import Transition, plan_event, plan_locked, transition_to
 from tenants.plans.models import (
     ADOPTED_STATUSES,
@@ -36,18 +45,6 @@ from tenants.plans.models import (
 )
 from tenants.plans.validity import ENACTING, ActFacts, ActKind, ForceState, act_facts_of, force_on
 from tenants.plans.versions import canonical_json, plan_document, sha256_of
-
-# Events of a plan's acts: each changes whether the plan is in force, and may carry documents
-# to archive (`payload["documents"]`).
-PLAN_ACT_EVENTS = events_public(
-    "plan.adopted",
-    "plan.amended",
-    "plan.repealed",
-    "plan.superseded",
-    "plan.annulled",
-    "plan.act_withdrawn",
-    "plan.expired",
-)
 
 
 @dataclass(frozen=True)
@@ -138,7 +135,7 @@ def _save(plan: Plan) -> None:
     plan.save()
 
 
-def _record(plan: Plan, *, teryt: str, type: str, action: str, actor: Actor, act: PlanAct,
+def _record(plan: Plan, *, teryt: str, type: EventType, action: str, actor: Actor, act: PlanAct,
             before: dict[str, object], documents: Sequence[PlanDocument] = (), **extra: Any) -> None:  # fmt: skip
     payload: dict[str, Any] = {
         "plan_id": plan.pk,
@@ -172,7 +169,7 @@ def _supersede_predecessors(plan: Plan, adoption: PlanAct, *, teryt: str, actor:
                                      caused_by=adoption, recorded_by=actor.name)  # fmt: skip
         _plan_sync(older, today=today)
         _save(older)
-        _record(older, teryt=teryt, type="plan.superseded", action="plan.supersede", actor=actor, act=act,
+        _record(older, teryt=teryt, type=PLAN_SUPERSEDED, action="plan.supersede", actor=actor, act=act,
                 before=before, superseded_by=plan.pk)  # fmt: skip
 
 
@@ -200,7 +197,7 @@ def _enact(
     _plan_sync(plan, today=today)
     _save(plan)
     registered = kind is ActKind.REGISTRATION
-    _record(plan, teryt=teryt, type="plan.adopted", action="plan.register_adopted" if registered else "plan.adopt",
+    _record(plan, teryt=teryt, type=PLAN_ADOPTED, action="plan.register_adopted" if registered else "plan.adopt",
             actor=actor, act=act, before=before, documents=[document] if document else [],
             **({"registered": True} if registered else {}))  # fmt: skip
     _supersede_predecessors(plan, act, teryt=teryt, actor=actor, today=today)
@@ -302,7 +299,7 @@ def plan_amend(
                                      recorded_by=actor.name)  # fmt: skip
         _plan_sync(plan, today=today)
         _save(plan)
-        _record(plan, teryt=teryt, type="plan.amended", action="plan.amend", actor=actor, act=act,
+        _record(plan, teryt=teryt, type=PLAN_AMENDED, action="plan.amend", actor=actor, act=act,
                 before=before, documents=[stored])  # fmt: skip
         return plan
 
@@ -336,7 +333,7 @@ def _ending_act(
                                      in_force_from=in_force_from, document=stored, recorded_by=actor.name)  # fmt: skip
         _plan_sync(plan, today=today)
         _save(plan)
-        event, action = ("plan.annulled", "plan.annul") if annulment else ("plan.repealed", "plan.repeal")
+        event, action = (PLAN_ANNULLED, "plan.annul") if annulment else (PLAN_REPEALED, "plan.repeal")
         _record(plan, teryt=teryt, type=event, action=action, actor=actor, act=act, before=before,
                 documents=[stored])  # fmt: skip
         return plan
@@ -393,13 +390,13 @@ def act_withdraw(*, teryt: str, plan_id: int, act_id: int, reason: str, actor: A
             predecessor_before = _audited(predecessor)
             _plan_sync(predecessor, today=today)
             _save(predecessor)
-            _record(predecessor, teryt=teryt, type="plan.act_withdrawn", action="plan.act.withdraw", actor=actor,
+            _record(predecessor, teryt=teryt, type=PLAN_ACT_WITHDRAWN, action="plan.act.withdraw", actor=actor,
                     act=effect, before=predecessor_before, reason=reason)  # fmt: skip
         if act.kind in ENACTING:
             _restore_period(plan)
         _plan_sync(plan, today=today)
         _save(plan)
-        _record(plan, teryt=teryt, type="plan.act_withdrawn", action="plan.act.withdraw", actor=actor, act=act,
+        _record(plan, teryt=teryt, type=PLAN_ACT_WITHDRAWN, action="plan.act.withdraw", actor=actor, act=act,
                 before=before, reason=reason)  # fmt: skip
         return plan
 
@@ -424,7 +421,7 @@ def plans_expire(*, teryt: str, today: date, actor: Actor) -> list[int]:
             before = _audited(plan)
             plan.status = transition_to(plan, Transition.EXPIRE)
             _save(plan)
-            plan_event(plan, type="plan.expired", teryt=teryt, actor=actor,
+            plan_event(plan, type=PLAN_EXPIRED, teryt=teryt, actor=actor,
                        payload={"plan_id": plan.pk, "status": plan.status,
                                 "valid_until": plan.valid_until.isoformat()})  # fmt: skip
             audit_record(actor=actor, action="plan.expired", object_type="plan", object_id=plan.pk, teryt=teryt,

@@ -7,4 +7,4 @@ class PlansConfig(AppConfig):
     verbose_name = "Local plans (LPRUSiD)"
 
     def ready(self) -> None:
-        from tenants.plans import actors  # noqa: F401  (declares the archive consumer)
+        from tenants.plans import actors, events  # noqa: F401  (the plan's events, the archive consumer)

@@ -9,6 +9,7 @@ from django.db import transaction
 from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import NotFound
 from tenants.plans.documents import ReceivedDocument, discarded_on_failure, document_record
+from tenants.plans.events import DOCUMENT_UPLOADED
 from tenants.plans.lifecycle import plan_event, plan_locked
 from tenants.plans.models import DocumentKind, PlanDocument
 
@@ -26,7 +27,7 @@ def document_upload(
         document = document_record(plan=plan, received=received, kind=kind, uploaded_by=actor.name,
                                    corrects=corrected)  # fmt: skip
         summary = {"id": document.pk, "kind": kind, "sha256": document.sha256, "corrects": corrects}
-        plan_event(plan, type="document.uploaded", teryt=teryt, actor=actor,
+        plan_event(plan, type=DOCUMENT_UPLOADED, teryt=teryt, actor=actor,
                    payload={"plan_id": plan.pk, "documents": [summary]})  # fmt: skip
         changes: dict[str, list[object]] = {"kind": [None, kind], "sha256": [None, document.sha256],
                                             "corrects": [None, corrects]}  # fmt: skip

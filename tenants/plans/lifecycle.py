@@ -13,8 +13,10 @@ from django.db import transaction
 from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
 from mozaika.events.bus import event_record
+from mozaika.events.catalogue import EventType
 from mozaika.tenancy import assert_in_gmina
 from tenants.plans.completeness import Severity, completeness_check
+from tenants.plans.events import PLAN_ACCEPTED, PLAN_RETURNED, PLAN_SUBMITTED, PLAN_UPDATED
 from tenants.plans.models import Plan, PlanStatus, PlanVersion, ReviewComment
 from tenants.plans.versions import canonical_json, plan_document, sha256_of
 
@@ -94,11 +96,11 @@ def plan_edited(plan: Plan, *, teryt: str, actor: Actor, part: str, fields: tupl
     plan.status = PlanStatus.DRAFT
     plan.version += 1
     plan.save(update_fields=[*fields, "status", "version", "updated_at"])
-    plan_event(plan, type="plan.updated", teryt=teryt, actor=actor,
+    plan_event(plan, type=PLAN_UPDATED, teryt=teryt, actor=actor,
                payload={"plan_id": plan.pk, "areas": plan.areas, "part": part})  # fmt: skip
 
 
-def plan_event(plan: Plan, *, type: str, teryt: str, actor: Actor, payload: dict[str, Any]) -> None:
+def plan_event(plan: Plan, *, type: EventType, teryt: str, actor: Actor, payload: dict[str, Any]) -> None:
     """Record an event about `plan` at its current version (published after commit)."""
     event_record(
         type=type,
@@ -111,7 +113,7 @@ def plan_event(plan: Plan, *, type: str, teryt: str, actor: Actor, payload: dict
     )
 
 
-def _record(plan: Plan, *, teryt: str, type: str, actor: Actor, before: str, payload: dict[str, object]) -> None:
+def _record(plan: Plan, *, teryt: str, type: EventType, actor: Actor, before: str, payload: dict[str, object]) -> None:
     plan_event(
         plan,
         type=type,
@@ -121,7 +123,7 @@ def _record(plan: Plan, *, teryt: str, type: str, actor: Actor, before: str, pay
     )
     audit_record(
         actor=actor,
-        action=type,
+        action=type.name,
         object_type="plan",
         object_id=plan.pk,
         teryt=teryt,
@@ -152,7 +154,7 @@ def plan_submit(*, teryt: str, plan_id: int, actor: Actor) -> PlanVersion:
         before, plan.status = plan.status, target
         plan.version += 1
         plan.save(update_fields=["status", "version", "updated_at"])
-        _record(plan, teryt=teryt, type="plan.submitted", actor=actor, before=before,
+        _record(plan, teryt=teryt, type=PLAN_SUBMITTED, actor=actor, before=before,
                 payload={"version_number": version.number, "sha256": version.sha256})  # fmt: skip
     return version
 
@@ -188,7 +190,7 @@ def plan_review(
         before, plan.status = plan.status, target
         plan.version += 1
         plan.save(update_fields=["status", "version", "updated_at"])
-        _record(plan, teryt=teryt, type=f"plan.{'returned' if decision is ReviewDecision.RETURN else 'accepted'}",
+        _record(plan, teryt=teryt, type=PLAN_RETURNED if decision is ReviewDecision.RETURN else PLAN_ACCEPTED,
                 actor=actor, before=before,
                 payload={"version_number": version_number, "comments": len(comments)})  # fmt: skip
     return plan

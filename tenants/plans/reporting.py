@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
+from tenants.plans.events import INDICATOR_CORRECTED, INDICATOR_REPORTED, REPORT_FILED
 from tenants.plans.lifecycle import plan_editable, plan_edited, plan_event, plan_locked
 from tenants.plans.models import (
     DiagnosticSection,
@@ -51,7 +52,7 @@ def indicator_value_report(
         reported = IndicatorValue.objects.create(
             indicator=indicator, year=year, value=value, reported_by=actor.name, note=note
         )
-        kind = "indicator.corrected" if previous else "indicator.reported"
+        kind = INDICATOR_CORRECTED if previous else INDICATOR_REPORTED
         plan_event(
             plan,
             type=kind,
@@ -66,7 +67,7 @@ def indicator_value_report(
         )
         audit_record(
             actor=actor,
-            action=kind,
+            action=kind.name,
             object_type="indicator",
             object_id=indicator.pk,
             teryt=teryt,
@@ -100,7 +101,7 @@ def report_file(
         )
         plan_event(
             plan,
-            type="report.filed",
+            type=REPORT_FILED,
             teryt=teryt,
             actor=actor,
             payload={"report_id": report.pk, "kind": kind.value, "year": year},

@@ -24,6 +24,7 @@ from tenants.plans.content_models import (
     SpecificGoal,
 )
 from tenants.plans.document_protection import adopted_document_retention
+from tenants.plans.events import DOCUMENT_ARCHIVED, PLAN_CREATED
 from tenants.plans.lifecycle import plan_editable, plan_edited, plan_event
 from tenants.plans.models import (
     ArchiveStatus,
@@ -147,7 +148,7 @@ def plan_create(
             )
         plan_event(
             plan,
-            type="plan.created",
+            type=PLAN_CREATED,
             teryt=teryt,
             actor=actor,
             payload={
@@ -205,7 +206,7 @@ def document_archive(*, teryt: str, document_id: int, actor: Actor) -> PlanDocum
     document.save(update_fields=["status", "archive_key", "staging_key", "archived_at", "retain_until"])
     plan_event(
         document.plan,
-        type="document.archived",
+        type=DOCUMENT_ARCHIVED,
         teryt=teryt,
         actor=actor,
         payload={"document_id": document.pk, "sha256": document.sha256, "key": stored.key},

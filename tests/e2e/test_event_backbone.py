@@ -48,9 +48,11 @@ def test_a_poisoned_event_ends_in_the_dead_letters_and_the_others_keep_flowing(p
     product.shell(
         "from django.db import transaction\n"
         "from mozaika.events.bus import event_record\n"
+        "from tenants.plans.events import PLAN_ADOPTED\n"
+        "payload = {key: None for key in PLAN_ADOPTED.payload.__required_keys__} | {'documents': [{'id': 999999}]}\n"
         "with transaction.atomic():\n"
-        f"    event_record(type='plan.adopted', teryt='{TRZEBIEL}', aggregate='plan', aggregate_id=1,"
-        " aggregate_version=99, actor='test', payload={'documents': [{'id': 999999}]})"
+        f"    event_record(type=PLAN_ADOPTED, teryt='{TRZEBIEL}', aggregate='plan', aggregate_id=1,"
+        " aggregate_version=99, actor='test', payload=payload)"
     )
     gmina = product.client(token(product, "demo-trzebiel-admin"))
     created = gmina.post(f"/api/v1/gminas/{TRZEBIEL}/plans", json=plan_body())

@@ -19,12 +19,13 @@ from mozaika.identity.models import Scope
 from mozaika.identity.tokens import api_client_create
 from mozaika.scheduling import JOBS
 from mozaika.tenancy import in_gmina
-from tests.support import KOSZALIN, KRAKOW, TRZEBIEL, Api
+from tenants.plans.events import INDICATOR_REPORTED, PLAN_ADOPTED, PLAN_CREATED
+from tests.support import KOSZALIN, KRAKOW, TRZEBIEL, Api, payload_for
 
 
 def test_the_same_message_three_times_is_applied_once(db: None) -> None:
-    event = event_record(type="plan.created", teryt=TRZEBIEL, aggregate="plan", aggregate_id=1, aggregate_version=1,
-                         actor="test", payload={})  # fmt: skip
+    event = event_record(type=PLAN_CREATED, teryt=TRZEBIEL, aggregate="plan", aggregate_id=1, aggregate_version=1,
+                         actor="test", payload=payload_for(PLAN_CREATED))  # fmt: skip
     with in_gmina(TRZEBIEL):
         for _ in range(3):
             refresh_views.fn(str(event.id))
@@ -46,12 +47,12 @@ def test_the_consistency_check_finds_drift_and_repairs_it(db: None) -> None:
 
 
 def test_the_feed_is_ordered_paged_and_scoped(db: None, operator: Api) -> None:
-    kinds = [("plan.created", TRZEBIEL), ("plan.adopted", KRAKOW), ("plan.adopted", TRZEBIEL),
-             ("indicator.reported", TRZEBIEL)]  # fmt: skip
+    kinds = [(PLAN_CREATED, TRZEBIEL), (PLAN_ADOPTED, KRAKOW), (PLAN_ADOPTED, TRZEBIEL),
+             (INDICATOR_REPORTED, TRZEBIEL)]  # fmt: skip
     start = Event.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
     for kind, teryt in kinds:
         event_record(type=kind, teryt=teryt, aggregate="plan", aggregate_id=1, aggregate_version=1, actor="t",
-                     payload={})  # fmt: skip
+                     payload=payload_for(kind))  # fmt: skip
     _, secret = api_client_create(name="sowa", scopes=[Scope.EVENTS_READ], voivodeships=["08"],
                                   actor=Actor.system("test"))  # fmt: skip
 
@@ -60,7 +61,7 @@ def test_the_feed_is_ordered_paged_and_scoped(db: None, operator: Api) -> None:
     lubuskie = Api(secret).get("/api/v1/events", after=start).json()
     typed = operator.get("/api/v1/events", after=start, type="indicator.reported").json()
 
-    assert [(e["type"], e["teryt"]) for e in page["events"] + rest["events"]] == kinds
+    assert [(e["type"], e["teryt"]) for e in page["events"] + rest["events"]] == [(k.name, t) for k, t in kinds]
     # A client sees its voivodeships' gminas, and of them only what concerns adopted plans.
     assert [(e["type"], e["teryt"]) for e in lubuskie["events"]] == [("plan.adopted", TRZEBIEL)]
     assert [e["type"] for e in typed["events"]] == ["indicator.reported"]

@@ -17,10 +17,12 @@ from aggregation.actors import refresh_views
 from aggregation.models import GminaSnapshot
 from mozaika.broker import TENANT_SCHEMA_OPTION, TenantSchemaMiddleware
 from mozaika.events.bus import event_record, events_relay
+from mozaika.events.catalogue import EventType
 from mozaika.events.models import ConsumedEvent, Event
 from mozaika.tenancy import Teryt, in_gmina
 from tenants.plans.actors import archive_documents
-from tests.support import TRZEBIEL
+from tenants.plans.events import PLAN_ADOPTED, PLAN_CREATED
+from tests.support import TRZEBIEL, payload_for
 
 
 class EnqueuedMessages(Middleware):
@@ -42,9 +44,15 @@ def enqueued() -> Iterator[EnqueuedMessages]:
     broker.middleware.remove(spy)
 
 
-def record(type_: str = "plan.created") -> Event:
+def record(type_: EventType = PLAN_CREATED) -> Event:
     return event_record(
-        type=type_, teryt=TRZEBIEL, aggregate="plan", aggregate_id=1, aggregate_version=1, actor="test", payload={}
+        type=type_,
+        teryt=TRZEBIEL,
+        aggregate="plan",
+        aggregate_id=1,
+        aggregate_version=1,
+        actor="test",
+        payload=payload_for(type_),
     )
 
 
@@ -52,7 +60,7 @@ def test_events_are_published_after_commit_in_the_gminas_schema(
     db: None, enqueued: EnqueuedMessages, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False) as callbacks, in_gmina(TRZEBIEL):
-        event = record("plan.adopted")
+        event = record(PLAN_ADOPTED)
     assert enqueued.messages == []  # nothing leaves before the commit
 
     for callback in callbacks:  # the commit; the schema context is long gone by now
@@ -93,7 +101,7 @@ def test_a_redelivered_event_is_applied_once(db: None) -> None:
 
 
 def test_a_consumer_ignores_events_it_does_not_subscribe_to_or_cannot_find(db: None) -> None:
-    event = record("plan.created")  # the archive consumer handles plan.adopted only
+    event = record(PLAN_CREATED)  # the archive consumer handles plan.adopted only
 
     archive_documents.fn(str(event.id))
     archive_documents.fn("00000000-0000-0000-0000-000000000000")

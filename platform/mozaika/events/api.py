@@ -1,6 +1,6 @@
 """The event feed for integrators: events in order after a cursor, scoped to what the caller
 may see (an API client sees its voivodeships' gminas, and only the public event types:
-`mozaika.events.bus.PUBLIC_EVENT_TYPES`)."""
+the catalogue's public ones: `mozaika.events.catalogue`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.params.functions import Query
 
-from mozaika.events.bus import PUBLIC_EVENT_TYPES
+from mozaika.events.catalogue import public_event_names
 from mozaika.events.models import Event
 from mozaika.identity.authz import Action, Visibility, authorize_platform
 from mozaika.identity.principal import Principal
@@ -48,7 +48,7 @@ def event_feed(
     who: Principal = request.auth  # type: ignore[attr-defined]
     events = Event.objects.filter(seq__gt=after).order_by("seq")
     if decision.visibility is not Visibility.ALL:  # outsiders: what concerns adopted plans only
-        events = events.filter(type__in=sorted(PUBLIC_EVENT_TYPES))
+        events = events.filter(type__in=public_event_names())
     if type:
         events = events.filter(type__in=type)
     if who.voivodeships is not None:

@@ -4,6 +4,7 @@
 - `publish_event` sends it to every consumer subscribed to its type, in the gmina's schema.
 - `events_relay` republishes events that stayed unpublished (a crash between commit and send).
 - `event_consumer` declares a dramatiq actor that applies an event at most once per consumer.
+Event types are members of the catalogue (`mozaika.events.catalogue`), never bare names.
 Delivery is at-least-once; effects in the database are exactly-once.
 """
 
@@ -25,6 +26,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from mozaika.broker import TENANT_SCHEMA_OPTION
+from mozaika.events.catalogue import EventType, event_type_named
 from mozaika.events.models import ConsumedEvent, Event
 from mozaika.tenancy import PUBLIC_SCHEMA, Teryt
 
@@ -70,7 +72,7 @@ _subscribers: dict[str, list[dramatiq.Actor[Any, Any]]] = defaultdict(list)
 
 def event_record(
     *,
-    type: str,
+    type: EventType,
     teryt: str,
     aggregate: str,
     aggregate_id: str | int,
@@ -79,8 +81,13 @@ def event_record(
     payload: dict[str, Any],
 ) -> Event:
     """Append an event in the current transaction; it is published once that commits."""
+    if event_type_named(type.name) is not type:
+        raise ValueError(f"event type {type.name!r} is not the catalogue's")
+    problems = type.payload_problems(payload)
+    if problems:
+        raise ValueError(f"{type.name} payload does not follow {type.payload.__name__}: {', '.join(problems)}")
     event = Event.objects.create(
-        type=type,
+        type=type.name,
         teryt=teryt,
         aggregate=aggregate,
         aggregate_id=str(aggregate_id),
@@ -131,29 +138,33 @@ def events_relay(*, older_than: timedelta, batch_size: int = 500) -> int:
             return published
 
 
-# Event types anyone with the feed's scope may read: those about adopted plans (their acts) and
-# eligibility. Everything else (drafts being written, submissions, reviews) stays inside the
-# gmina, the region and the operators. Domain packages declare theirs at import.
-PUBLIC_EVENT_TYPES: set[str] = set()
+def subscribers_of(event_type: EventType) -> list[str]:
+    """The names of the consumers subscribed to `event_type`."""
+    return [actor.actor_name for actor in _subscribers.get(event_type.name, [])]
 
 
-def events_public(*types: str) -> tuple[str, ...]:
-    PUBLIC_EVENT_TYPES.update(types)
-    return types
-
-
-def event_consumer(*event_types: str, name: str) -> Callable[[EventHandler], dramatiq.Actor[Any, Any]]:
+def event_consumer(
+    *event_types: EventType, name: str, transactional: bool = True, queue_name: str = "events"
+) -> Callable[[EventHandler], dramatiq.Actor[Any, Any]]:
     """Declare `handler` as the consumer `name` of `event_types`.
 
     The handler runs inside one transaction together with the record that it has consumed the
     event; a second delivery (or a concurrent duplicate) finds that record and changes nothing.
+    A handler that commits in steps of its own (`transactional=False`) must be idempotent: it
+    runs again if the worker dies before the record is written.
     The gmina's schema is already active (see `mozaika.broker.TenantSchemaMiddleware`)."""
+    names = frozenset(t.name for t in event_types)
 
     def declare(handler: EventHandler) -> dramatiq.Actor[Any, Any]:
         def consume(event_id: str) -> None:
             event = Event.objects.filter(id=event_id).first()
-            if event is None or event.type not in event_types:
-                logger.warning("%s: no event %s of types %s here; ignored", name, event_id, event_types)
+            if event is None or event.type not in names:
+                logger.warning("%s: no event %s of types %s here; ignored", name, event_id, sorted(names))
+                return
+            if not transactional:
+                if not ConsumedEvent.objects.filter(consumer=name, event=event).exists():
+                    handler(EventEnvelope.of(event))
+                    ConsumedEvent.objects.get_or_create(consumer=name, event=event)
                 return
             try:
                 with transaction.atomic():
@@ -170,12 +181,12 @@ def event_consumer(*event_types: str, name: str) -> Callable[[EventHandler], dra
         consume.__name__ = name
         actor: dramatiq.Actor[Any, Any] = dramatiq.actor(
             actor_name=name,
-            queue_name="events",
+            queue_name=queue_name,
             max_retries=settings.EVENT_MAX_RETRIES,
             min_backoff=settings.EVENT_MIN_BACKOFF_MS,
             max_backoff=settings.EVENT_MAX_BACKOFF_MS,
         )(consume)
-        for event_type in event_types:
+        for event_type in names:
             _subscribers[event_type].append(actor)
         return actor
 

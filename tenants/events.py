@@ -1,0 +1,37 @@
+"""The events of a gmina's tenancy (`mozaika.events.catalogue`)."""
+
+# No `from __future__ import annotations`: TypedDict reads NotRequired from real annotations.
+from typing import TypedDict
+
+from mozaika.events.catalogue import event_type
+
+
+class TenantProvisioned(TypedDict):
+    kind: str
+    name: str
+    voivodeship: str
+    outcome: str
+
+
+class TenantDeprovisioned(TypedDict):
+    export: str
+    sha256: str
+    rows: int
+
+
+class TenantSchemaDropped(TypedDict):
+    pass
+
+
+TENANT_PROVISIONED = event_type(
+    "tenant.provisioned", aggregate="tenant", payload=TenantProvisioned,
+    description="A gmina or powiat became a tenant, with its own schema.",
+)  # fmt: skip
+TENANT_DEPROVISIONED = event_type(
+    "tenant.deprovisioned", aggregate="tenant", payload=TenantDeprovisioned,
+    description="A tenant was deactivated; its data was exported to the archive first.",
+)  # fmt: skip
+TENANT_SCHEMA_DROPPED = event_type(
+    "tenant.schema_dropped", aggregate="tenant", payload=TenantSchemaDropped,
+    description="A deactivated tenant's schema was dropped after its export.",
+)  # fmt: skip
