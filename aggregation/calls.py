@@ -10,7 +10,6 @@ a gmina's decision or points is recorded as an `eligibility.changed` event."""
 from __future__ import annotations
 
 import time
-import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -30,6 +29,7 @@ from aggregation.plan_facts import PlanFacts, legacy_completed
 from mozaika.audit.log import Actor, audit_record, changes_between
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
 from mozaika.events.bus import event_record
+from mozaika.locks import advisory_xact_lock
 from mozaika.tenancy import Teryt
 from tenants.models import Gmina, Voivodeship
 from tenants.registry import gminas_in_scope
@@ -233,8 +233,7 @@ def evaluation_day(call: Call, today: date) -> date:
 
 
 def _lock(call: Call) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(f"call:{call.code}".encode())])
+    advisory_xact_lock("call", call.code)
 
 
 def _store(call: Call, results: dict[str, EvaluationResult], on: date) -> int:

@@ -30,11 +30,11 @@ from mozaika.identity.authz import Action, authorize_gmina, authorize_platform, 
 from mozaika.pagination import MAX_OFFSET
 from mozaika.tenancy import TERYT_GMINA_PATTERN, TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
 from tenants.plans.models import InterventionArea
+from tenants.plans.programme import CALL_CODE_MAX_LENGTH, CALL_CODE_PATTERN
 
 router = Router(tags=["funding calls, eligibility"])
 
 # FEPZ.06.19, FEMP.06.33, FERS.04.12-IP.01 (no slash: the code is a path segment)
-CALL_CODE_PATTERN = r"^[A-Z][A-Z0-9]{1,9}(\.[A-Z0-9]{1,4}){1,4}(-[A-Z0-9.]{1,20}){0,3}$"
 # Well-formed; whether the area exists is a 404, as for a TERYT.
 AREA_PATTERN = r"^[a-z_]{1,40}$"
 ACTION_PATTERN = r"^[0-9A-Za-z.]{1,20}$"
@@ -78,7 +78,9 @@ class CallIn(Schema):
 
 
 class CallCreateIn(CallIn):
-    code: str = Field(pattern=CALL_CODE_PATTERN, max_length=60, description="the call's number, e.g. FEPZ.06.19")
+    code: str = Field(
+        pattern=CALL_CODE_PATTERN, max_length=CALL_CODE_MAX_LENGTH, description="the call's number, e.g. FEPZ.06.19"
+    )
 
 
 class CriterionOut(Schema):
@@ -303,6 +305,7 @@ class EvidenceOut(Schema):
     document_sha256: str | None = Field(description="the archived resolution document")
     document_status: str | None
     document_key: str | None
+    document_content_type: str | None = Field(None, description="the resolution's type: a PDF or a signed XML")
 
 
 class DocumentLinkOut(Schema):

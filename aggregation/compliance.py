@@ -100,6 +100,7 @@ class PlanEvidence(TypedDict):
     document_sha256: str | None  # the adopting resolution's document
     document_status: str | None
     document_key: str | None
+    document_content_type: str | None
 
 
 class EvaluationResult(TypedDict):
@@ -145,6 +146,7 @@ def plan_evidence(plan: PlanFacts | None, on: date) -> PlanEvidence | None:
         "document_sha256": resolution["sha256"] if resolution else None,
         "document_status": resolution["status"] if resolution else None,
         "document_key": (resolution["archive_key"] or None) if resolution else None,
+        "document_content_type": resolution["content_type"] if resolution else None,
     }
 
 

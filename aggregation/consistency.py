@@ -26,7 +26,7 @@ from aggregation.services import (
     snapshots_store,
 )
 from mozaika.tenancy import Teryt
-from tenants.models import Tenant, TenantKind
+from tenants.models import Tenant
 from tenants.plans.snapshot import gmina_snapshots
 from tenants.plans.versions import structural_diff
 
@@ -77,7 +77,7 @@ def views_rebuild(
     """Recompute from the tenant schemas; store (and clear stale marks) unless `verify`, which
     only compares. `progress` is called with the number of gminas done in each batch."""
     drift = Drift(repaired=not verify)
-    tenants = Tenant.objects.filter(kind=TenantKind.GMINA, is_active=True, schema_dropped_at__isnull=True)
+    tenants = Tenant.objects.live_gminas()
     if voivodeship:
         tenants = tenants.filter(voivodeship_id=voivodeship)
     codes = list(tenants.order_by("code").values_list("code", flat=True))

@@ -26,7 +26,7 @@ from aggregation.compliance import PLAIN_CRITERIA, EvaluationResult, evaluate, p
 from aggregation.criteria import Project, Situation
 from aggregation.models import SnapshotRecord
 from aggregation.plan_facts import PlanFacts, gmina_plan_facts, legacy_completed
-from mozaika.archive import get_archive
+from mozaika.archive import extension_for, get_archive
 from mozaika.errors import FieldError, NotFound, ValidationFailed
 from tenants.models import Gmina
 from tenants.plans.models import InterventionArea
@@ -137,8 +137,10 @@ def _link(result: EvaluationResult, issued_to: str) -> DocumentLink | None:
     if evidence is None or evidence["document_key"] is None or evidence["document_status"] != "archived":
         return None
     seconds = settings.ARCHIVE_LINK_SECONDS
-    filename = f"uchwala-{evidence['act_number'] or evidence['plan_id']}.pdf".replace("/", "-")
-    url = get_archive().link(evidence["document_key"], filename=filename, issued_to=issued_to, seconds=seconds)
+    content_type = evidence.get("document_content_type") or "application/pdf"
+    filename = f"uchwala-{evidence['act_number'] or evidence['plan_id']}{extension_for(content_type)}"
+    url = get_archive().link(evidence["document_key"], filename=filename, content_type=content_type,
+                             issued_to=issued_to, seconds=seconds)  # fmt: skip
     return DocumentLink(url=url, expires_at=timezone.now() + timedelta(seconds=seconds))
 
 

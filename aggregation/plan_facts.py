@@ -22,6 +22,7 @@ class DocumentFacts(TypedDict):
     sha256: str
     status: str
     archive_key: str
+    content_type: str
 
 
 class PlanFacts(TypedDict):
@@ -108,7 +109,9 @@ def plan_facts(plan: PlanSnapshot) -> PlanFacts:
         ],
         "yearly_report_years": plan.get("yearly_report_years", []),
         "resolution": {"sha256": resolution["sha256"], "status": resolution["status"],
-                       "archive_key": resolution["archive_key"]} if resolution else None,
+                       "archive_key": resolution["archive_key"],
+                       # Snapshots stored before documents carried their type held only PDFs.
+                       "content_type": resolution.get("content_type", "application/pdf")} if resolution else None,
     }  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from aggregation.services import gmina_rows, rollup_data, scope_of
 from mozaika.errors import NotFound
 from mozaika.identity.authz import Visibility
 from tenants.models import Powiat, Voivodeship
+from tenants.plans.completeness import is_blocking
 from tenants.plans.content_models import ServiceType
 from tenants.plans.models import InterventionArea, PlanStatus
 from tenants.plans.selectors import statuses_visible
@@ -235,7 +236,7 @@ def review_queue(*, voivodeship: str) -> list[dict[str, Any]]:
                     "version": plan["version"],
                     "period_start": plan["period_start"],
                     "period_end": plan["period_end"],
-                    "blocking_findings": sum(1 for f in findings if f["severity"] == "blocking"),
+                    "blocking_findings": sum(1 for f in findings if is_blocking(f["severity"])),
                     "warnings": sum(1 for f in findings if f["severity"] == "warning"),
                     "findings": findings,
                 }

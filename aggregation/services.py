@@ -10,7 +10,6 @@ newer one."""
 from __future__ import annotations
 
 import json
-import zlib
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -21,14 +20,14 @@ from aggregation.calls import gmina_evaluations_refresh
 from aggregation.models import NATIONAL_SCOPE, GminaSnapshot, Rollup, SnapshotRecord, StaleRollup, voivodeship_scope
 from aggregation.plan_facts import gmina_plan_facts
 from aggregation.rollups import GminaRow, RollupData, gmina_facts, rollup_compute
+from mozaika.locks import advisory_xact_lock
 from mozaika.tenancy import Teryt
 from tenants.plans.snapshot import GminaSnapshotData, gmina_snapshot
 from tenants.registry import gminas_in_scope
 
 
 def _lock(name: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(name.encode())])
+    advisory_xact_lock("views", name)
 
 
 def database_now() -> datetime:

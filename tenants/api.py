@@ -13,7 +13,7 @@ from typing import IO, Any, cast
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from ninja import Router, Schema, Status
 from ninja.files import UploadedFile
@@ -21,7 +21,7 @@ from ninja.pagination import paginate
 from ninja.params.functions import File, Form, Path, Query
 from pydantic import Field
 
-from mozaika.archive import S3Archive, attachment_disposition, get_archive
+from mozaika.archive import S3Archive, attachment_response, get_archive
 from mozaika.audit.log import actor_for, audit_record
 from mozaika.errors import FieldError, PayloadTooLarge, PreconditionRequired
 from mozaika.events.history import aggregate_history
@@ -33,7 +33,7 @@ from mozaika.tenancy import TERYT_GMINA_PATTERN, TERYT_POWIAT_PATTERN, VOIVODESH
 from tenants.models import Gmina, Tenant
 from tenants.plans import selectors as plan_selectors
 from tenants.plans import services as plan_services
-from tenants.plans.completeness import Severity, completeness_check
+from tenants.plans.completeness import Severity, blocking_findings, completeness_check
 from tenants.plans.document_protection import document_legal_hold, document_retention_extend
 from tenants.plans.document_uploads import document_upload
 from tenants.plans.documents import document_receive
@@ -160,13 +160,12 @@ def download_document(request: HttpRequest, document_id: int, teryt: str = Teryt
                      object_id=document.pk, teryt=teryt)  # fmt: skip
         archive = get_archive()
         if isinstance(archive, S3Archive):
-            url = archive.link(document.archive_key, filename=document.original_name, issued_to=decision.principal.name,
+            url = archive.link(document.archive_key, filename=document.original_name,
+                               content_type=document.content_type, issued_to=decision.principal.name,
                                seconds=settings.ARCHIVE_LINK_SECONDS)  # fmt: skip
             return HttpResponseRedirect(url)
-        response = StreamingHttpResponse(archive.open(document.archive_key), content_type=document.content_type)
-        response["Content-Disposition"] = attachment_disposition(document.original_name)
-        response["Content-Length"] = str(document.size)
-        return response
+        return attachment_response(archive.open(document.archive_key), filename=document.original_name,
+                                   content_type=document.content_type, size=document.size)  # fmt: skip
 
 
 class RetentionIn(Schema):
@@ -251,7 +250,7 @@ def get_completeness(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> 
         plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
         findings = completeness_check(plan=plan)
     return CompletenessOut(
-        blocking=sum(f.severity is Severity.BLOCKING for f in findings),
+        blocking=len(blocking_findings(findings)),
         warnings=sum(f.severity is Severity.WARNING for f in findings),
         findings=[FindingOut(**vars(f)) for f in findings],
     )

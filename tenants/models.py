@@ -95,6 +95,20 @@ class TenantKind(models.TextChoices):
     POWIAT = "powiat"
 
 
+class TenantQuerySet(models.QuerySet["Tenant"]):
+    def with_schema(self) -> TenantQuerySet:
+        """Tenants whose schema exists, active or not: what migrations and the archive's checks
+        must still cover (a deactivated tenant keeps its documents until its schema is dropped)."""
+        return self.filter(schema_dropped_at__isnull=True)
+
+    def live(self) -> TenantQuerySet:
+        """Active tenants with a schema: those that report, are reminded and appear in the views."""
+        return self.with_schema().filter(is_active=True)
+
+    def live_gminas(self) -> TenantQuerySet:
+        return self.live().filter(kind=TenantKind.GMINA)
+
+
 class Tenant(TenantMixin):
     """A gmina or powiat with its own PostgreSQL schema, named from its TERYT code
     (`mozaika.tenancy.Teryt.schema_name`). Schemas are created by `tenants.provisioning`, which
@@ -108,6 +122,8 @@ class Tenant(TenantMixin):
     created_at = models.DateTimeField(auto_now_add=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
     schema_dropped_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantQuerySet.as_manager()
 
     auto_create_schema = False
     auto_drop_schema = False

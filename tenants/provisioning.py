@@ -9,7 +9,6 @@ that are complete and repairs any half-created schema left by another path (see 
 from __future__ import annotations
 
 import logging
-import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -20,6 +19,7 @@ from django.db import connection, transaction
 from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import Conflict, NotFound
 from mozaika.events.bus import event_record
+from mozaika.locks import advisory_xact_lock
 from mozaika.tenancy import Teryt, quoted_schema
 from tenants.ddl import DdlNotReplayable, DdlScript, schema_create_from_script, schema_is_complete, tenant_ddl_script
 from tenants.events import TENANT_PROVISIONED
@@ -76,8 +76,7 @@ def tenant_unit(code: str) -> TenantUnit:
 
 
 def _lock(code: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x7E7A, zlib.crc32(code.encode()) & 0x7FFFFFFF])
+    advisory_xact_lock("tenant", code)
 
 
 def tenant_provision(*, code: str, actor: Actor, ddl: DdlScript | None = None) -> tuple[Tenant, Outcome]:

@@ -115,9 +115,7 @@ def tenants_migrate(
     targets = (
         list(schemas)
         if schemas is not None
-        else list(
-            Tenant.objects.filter(schema_dropped_at__isnull=True).order_by("code").values_list("schema_name", flat=True)
-        )
+        else list(Tenant.objects.with_schema().order_by("code").values_list("schema_name", flat=True))
     )
     summary = MigrationSummary()
     behind = schemas_behind(targets, expected_migrations())

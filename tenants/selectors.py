@@ -10,7 +10,7 @@ from tenants.models import TENANT_GMINA_KINDS, Gmina, Tenant
 
 def _gminas() -> QuerySet[Gmina]:
     return Gmina.objects.select_related("powiat", "voivodeship").annotate(
-        provisioned=Exists(Tenant.objects.filter(code=OuterRef("teryt"), is_active=True))
+        provisioned=Exists(Tenant.objects.live().filter(code=OuterRef("teryt")))
     )
 
 

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import logging
+import mimetypes
 import os
 import re
 import tempfile
@@ -27,6 +28,7 @@ from typing import IO, Any, Protocol
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core import signing
+from django.http import StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
 CHUNK = 1024 * 1024
@@ -70,7 +72,7 @@ class Archive(Protocol):
     def open(self, key: str) -> Iterator[bytes]:
         """The stored bytes, in chunks."""
 
-    def link(self, key: str, *, filename: str, issued_to: str, seconds: int) -> str:
+    def link(self, key: str, *, filename: str, content_type: str, issued_to: str, seconds: int) -> str:
         """A download link valid for `seconds`: absolute (S3 presigned) or a path on this API."""
 
     def digest(self, key: str) -> str | None:
@@ -189,9 +191,10 @@ class LocalArchive:
             return None
         return _sha256_of(self.open(key))
 
-    def link(self, key: str, *, filename: str, issued_to: str, seconds: int) -> str:
+    def link(self, key: str, *, filename: str, content_type: str, issued_to: str, seconds: int) -> str:
         """A path on this API that streams the object for `seconds` (signed, so unguessable)."""
-        token = signing.TimestampSigner(salt=LINK_SALT).sign_object({"k": key, "n": filename, "by": issued_to})
+        target = {"k": key, "n": filename, "t": content_type, "by": issued_to}
+        token = signing.TimestampSigner(salt=LINK_SALT).sign_object(target)
         return f"/api/v1/archive/links/{token}"
 
     def check(self) -> None:
@@ -350,10 +353,10 @@ class S3Archive:
                 return None
             raise
 
-    def link(self, key: str, *, filename: str, issued_to: str, seconds: int) -> str:
+    def link(self, key: str, *, filename: str, content_type: str, issued_to: str, seconds: int) -> str:
         url: str = self.client.generate_presigned_url(
             "get_object",
-            Params={"Bucket": self.bucket, "Key": key,
+            Params={"Bucket": self.bucket, "Key": key, "ResponseContentType": content_type,
                     "ResponseContentDisposition": attachment_disposition(filename)},
             ExpiresIn=seconds,
         )  # fmt: skip
@@ -399,11 +402,46 @@ def _s3_client(endpoint: str) -> Any:
     return boto3.client("s3")
 
 
-def link_target(token: str, *, max_age: int) -> tuple[str, str, str]:
-    """The (key, filename, issued_to) a local link stands for; raises `signing.BadSignature`
-    (or its `SignatureExpired`) for a forged or stale one."""
+@dataclass(frozen=True)
+class LinkTarget:
+    key: str
+    filename: str
+    content_type: str
+    issued_to: str
+
+
+def link_target(token: str, *, max_age: int) -> LinkTarget:
+    """What a local link stands for; raises `signing.BadSignature` (or its `SignatureExpired`)
+    for a forged or stale one."""
     target = signing.TimestampSigner(salt=LINK_SALT).unsign_object(token, max_age=max_age)
-    return target["k"], target["n"], target["by"]
+    return LinkTarget(target["k"], target["n"], target.get("t", "application/octet-stream"), target["by"])
+
+
+# The types documents are accepted in, named explicitly: the platform's MIME tables disagree
+# (one maps application/xml to .xsl).
+_EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "application/xml": ".xml",
+    "text/xml": ".xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+}
+
+
+def extension_for(content_type: str) -> str:
+    """The file name ending a download of this type gets (`.pdf`, `.xml`; `.bin` if unknown)."""
+    return _EXTENSIONS.get(content_type) or mimetypes.guess_extension(content_type) or ".bin"
+
+
+def attachment_response(
+    chunks: Iterator[bytes], *, filename: str, content_type: str, size: int | None = None
+) -> StreamingHttpResponse:
+    """A download: the document's own type and a safe file name, whichever path serves it."""
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = attachment_disposition(filename)
+    if size is not None:
+        response["Content-Length"] = str(size)
+    return response
 
 
 def get_archive() -> Archive:

@@ -10,7 +10,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Router
 from ninja.params.functions import Path
 
-from mozaika.archive import attachment_disposition, get_archive, link_target
+from mozaika.archive import attachment_response, get_archive, link_target
 from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import Gone, NotFound
 
@@ -20,19 +20,20 @@ router = Router(tags=["archive"])
 @router.get("/archive/links/{token}", auth=None, summary="Download an archived document through a short-lived link")
 def download(request: HttpRequest, token: str = Path(..., max_length=2000)) -> StreamingHttpResponse:
     try:
-        key, filename, issued_to = link_target(token, max_age=settings.ARCHIVE_LINK_SECONDS)
+        target = link_target(token, max_age=settings.ARCHIVE_LINK_SECONDS)
     except signing.SignatureExpired as expired:
         raise Gone("This download link has expired; ask for a new answer.") from expired
     except signing.BadSignature as forged:
         raise NotFound("No such download link.") from forged
-    teryt, sha256 = key.split("/", 1)
+    teryt, sha256 = target.key.split("/", 1)
     audit_record(
-        actor=Actor(name=issued_to, kind="link", role="download link", ip=request.META.get("REMOTE_ADDR") or None),
+        actor=Actor(
+            name=target.issued_to, kind="link", role="download link", ip=request.META.get("REMOTE_ADDR") or None
+        ),
         action="document.download",
         object_type="archived_document",
         object_id=sha256,
         teryt=teryt,
     )
-    response = StreamingHttpResponse(get_archive().open(key), content_type="application/pdf")
-    response["Content-Disposition"] = attachment_disposition(filename)
-    return response
+    return attachment_response(get_archive().open(target.key), filename=target.filename,
+                               content_type=target.content_type)  # fmt: skip

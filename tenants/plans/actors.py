@@ -39,7 +39,7 @@ def expire_ended(teryt: str) -> None:
 
 @periodic(name="plans.expire", cron="30 0 * * *", description="adopted plans whose period ended become expired")
 def schedule_expiry() -> int:
-    codes = list(Tenant.objects.filter(is_active=True, schema_dropped_at__isnull=True).values_list("code", flat=True))
+    codes = list(Tenant.objects.live().values_list("code", flat=True))
     for code in codes:
         options: dict[str, Any] = {TENANT_SCHEMA_OPTION: Teryt(code).schema_name}
         expire_ended.send_with_options(args=(code,), **options)
@@ -83,7 +83,7 @@ def schedule_archive_verification() -> str:
 def reporting_reminders() -> int:
     """Each active tenant is reminded to report last year's indicator values."""
     year = timezone.localdate().year - 1
-    codes = list(Tenant.objects.filter(is_active=True, schema_dropped_at__isnull=True).values_list("code", flat=True))
+    codes = list(Tenant.objects.live().values_list("code", flat=True))
     with transaction.atomic():
         for code in codes:
             event_record(type=REPORTING_REMINDER, teryt=code, aggregate="tenant", aggregate_id=code,

@@ -59,7 +59,7 @@ def archived_documents(teryts: Iterable[str], status: ArchiveStatus = ArchiveSta
 
 
 def gmina_codes() -> list[str]:
-    tenants = Tenant.objects.filter(kind=TenantKind.GMINA, schema_dropped_at__isnull=True)
+    tenants = Tenant.objects.with_schema().filter(kind=TenantKind.GMINA)
     return list(tenants.values_list("code", flat=True))
 
 

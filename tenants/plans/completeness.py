@@ -29,6 +29,15 @@ class Finding:
     message_en: str
 
 
+def is_blocking(severity: str) -> bool:
+    """Whether a finding stops submission (also for a snapshot's copy, where it is text)."""
+    return severity == Severity.BLOCKING
+
+
+def blocking_findings(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if is_blocking(f.severity)]
+
+
 def _gap_finding(path: str, labels: list[str], *, may_continue_from: int = 0) -> Finding:
     shown = ", ".join(labels)
     missing = ", ".join(missing_numbers(labels, may_continue_from=may_continue_from))

@@ -171,7 +171,7 @@ class EuProjectStatus(models.TextChoices):
 class EuProject(models.Model):
     plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="eu_projects")
     position = models.PositiveSmallIntegerField()
-    call_code = models.CharField(max_length=30)
+    call_code = models.CharField(max_length=60)
     title = models.CharField(max_length=500)
     value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     status = models.CharField(max_length=20, choices=EuProjectStatus.choices, default=EuProjectStatus.PLANNED)

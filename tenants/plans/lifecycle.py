@@ -15,7 +15,7 @@ from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
 from mozaika.events.bus import event_record
 from mozaika.events.catalogue import EventType
 from mozaika.tenancy import assert_in_gmina
-from tenants.plans.completeness import Severity, completeness_check
+from tenants.plans.completeness import blocking_findings, completeness_check
 from tenants.plans.events import PLAN_ACCEPTED, PLAN_RETURNED, PLAN_SUBMITTED, PLAN_UPDATED
 from tenants.plans.models import Plan, PlanStatus, PlanVersion, ReviewComment
 from tenants.plans.versions import canonical_json, plan_document, sha256_of
@@ -137,7 +137,7 @@ def plan_submit(*, teryt: str, plan_id: int, actor: Actor) -> PlanVersion:
     with transaction.atomic():
         plan = plan_locked(teryt=teryt, plan_id=plan_id)
         target = transition_to(plan, Transition.SUBMIT)
-        blocking = [f for f in completeness_check(plan=plan) if f.severity is Severity.BLOCKING]
+        blocking = blocking_findings(completeness_check(plan=plan))
         if blocking:
             raise ValidationFailed(
                 f"The plan has {len(blocking)} blocking finding(s); see GET .../completeness.",

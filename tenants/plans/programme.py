@@ -79,9 +79,15 @@ class FundingValue(_Value):
     amount: Money | None = None
 
 
+# A funding call's number as the programmes write it (FEPZ.06.19, FERS.04.12-IP.01): the one
+# pattern for calls defined in Mozaika and for the calls a plan's EU projects name.
+CALL_CODE_PATTERN = r"^[A-Z][A-Z0-9]{1,9}(\.[A-Z0-9]{1,4}){1,4}(-[A-Z0-9.]{1,20}){0,3}$"
+CALL_CODE_MAX_LENGTH = 60
+
+
 class EuProjectValue(_Value):
     call_code: Annotated[
-        str, Field(pattern=r"^[A-Z]{2,6}\.[0-9]{2}\.[0-9]{2}$", max_length=30, description="e.g. FEMP.06.33")
+        str, Field(pattern=CALL_CODE_PATTERN, max_length=CALL_CODE_MAX_LENGTH, description="e.g. FEMP.06.33")
     ]
     title: Annotated[str, Field(min_length=1, max_length=500)]
     value: Money | None = None

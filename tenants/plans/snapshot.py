@@ -68,6 +68,7 @@ class DocumentSnapshot(TypedDict):
     sha256: str
     status: str
     archive_key: str
+    content_type: str
 
 
 class IndicatorSnapshot(TypedDict):
@@ -170,7 +171,7 @@ _INDICATORS = f"""
            (SELECT coalesce(json_object_agg(v.year::text, v.value::text ORDER BY v.year), '{{{{}}}}'::json)
               FROM {{s}}.{_table(IndicatorValue)} v WHERE v.indicator_id = i.id AND v.superseded_at IS NULL)
     FROM {{s}}.{_table(Indicator)} i"""
-_DOCUMENTS = f"SELECT plan_id, id, kind, sha256, status, archive_key FROM {{s}}.{_table(PlanDocument)}"
+_DOCUMENTS = f"SELECT plan_id, id, kind, sha256, status, archive_key, content_type FROM {{s}}.{_table(PlanDocument)}"
 _REPORTS = f"""
     SELECT plan_id, max(year),
            coalesce(array_agg(year ORDER BY year) FILTER (WHERE kind = '{ReportKind.YEARLY}'), '{{{{}}}}')
@@ -316,8 +317,15 @@ def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
                 if key in versions
                 else None,
                 "documents": [
-                    {"id": doc_id, "kind": kind, "sha256": sha256, "status": doc_status, "archive_key": archive_key}
-                    for doc_id, kind, sha256, doc_status, archive_key in documents.get(key, [])
+                    {
+                        "id": doc_id,
+                        "kind": kind,
+                        "sha256": sha256,
+                        "status": doc_status,
+                        "archive_key": archive_key,
+                        "content_type": content_type,
+                    }
+                    for doc_id, kind, sha256, doc_status, archive_key, content_type in documents.get(key, [])
                 ],
                 "findings": _findings(teryt, plan_id) if status == PlanStatus.SUBMITTED else [],
             }

@@ -102,7 +102,8 @@ def test_a_links_file_name_from_an_act_number_cannot_change_the_headers(db: None
     archive = get_archive()
     staged = archive.stage(io.BytesIO(MINIMAL_PDF))
     stored = archive.store(staging_key=staged, teryt=TRZEBIEL, sha256=SHA, metadata={})
-    url = archive.link(stored.key, filename=f"uchwala-{act_number}.pdf", issued_to="client:sowa", seconds=60)
+    url = archive.link(stored.key, filename=f"uchwala-{act_number}.pdf", content_type="application/pdf",
+                       issued_to="client:sowa", seconds=60)  # fmt: skip
 
     response = Client().get(url)
 
@@ -129,3 +130,24 @@ def test_an_act_number_that_is_no_act_number_is_422(trzebiel_admin: Any, accepte
                                         adoption_form(act_number=act_number))  # fmt: skip
     assert response.status_code == 422, response.content
     assert [e["path"] for e in response.json()["errors"]] == ["act_number"]
+
+
+def test_a_link_downloads_with_the_documents_own_type_and_a_matching_name(db: None) -> None:
+    """A signed XML resolution (XAdES) is served as XML, not as the PDF every link once claimed."""
+    from django.test import Client
+
+    from mozaika.archive import extension_for, get_archive
+
+    signed_xml = b'<?xml version="1.0"?><uchwala xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/>'
+    archive = get_archive()
+    stored = archive.store(staging_key=archive.stage(io.BytesIO(signed_xml)), teryt=TRZEBIEL,
+                           sha256=hashlib.sha256(signed_xml).hexdigest(), metadata={})  # fmt: skip
+    filename = f"uchwala-XII-84-2024{extension_for('application/xml')}"
+    url = archive.link(stored.key, filename=filename, content_type="application/xml", issued_to="t", seconds=60)
+
+    response = Client().get(url)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml"
+    assert response["Content-Disposition"] == 'attachment; filename="uchwala-XII-84-2024.xml"'
+    assert b"".join(response.streaming_content) == signed_xml

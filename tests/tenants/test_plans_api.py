@@ -8,7 +8,7 @@ from typing import Any
 from mozaika.events.models import Event
 from mozaika.tenancy import in_gmina
 from tenants.plans.models import ArchiveStatus, Plan, PlanDocument
-from tests.support import MINIMAL_PDF, TRZEBIEL, Api, adoption_form
+from tests.support import MINIMAL_PDF, TRZEBIEL, Api, adoption_form, complete_programme, put_programme
 
 
 def adopt(api: Api, plan_id: int, **overrides: Any) -> Any:
@@ -90,3 +90,21 @@ def test_a_draft_cannot_be_adopted_and_the_allowed_transitions_are_listed(
 
     assert response.status_code == 409
     assert response.json()["errors"] == [{"path": "status", "message": "allowed transitions: submit"}]
+
+
+def test_a_plans_eu_project_may_name_any_call_mozaika_accepts(
+    trzebiel_admin: Api, created_plan: dict[str, Any]
+) -> None:
+    programme = complete_programme()
+    project = {"call_code": "FERS.04.12-IP.01", "title": "Usługi w społeczności", "status": "planned"}
+    programme["eu_projects"] = [project]
+
+    written = put_programme(trzebiel_admin, TRZEBIEL, created_plan["id"], programme, created_plan["version"])
+    bad = put_programme(trzebiel_admin, TRZEBIEL, created_plan["id"], programme | {"eu_projects": [
+        {"call_code": "fers 04", "title": "x", "status": "planned"}]}, written.json()["version"])  # fmt: skip
+
+    assert written.status_code == 200, written.content
+    read = trzebiel_admin.get(f"/api/v1/gminas/{TRZEBIEL}/plans/{created_plan['id']}/programme").json()
+    assert read["eu_projects"] == [project | {"value": None}]
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["path"] == "eu_projects[0].call_code"

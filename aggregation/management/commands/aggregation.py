@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from aggregation.consistency import views_rebuild
-from tenants.models import Tenant, TenantKind
+from tenants.models import Tenant
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, action: str, voivodeship: str | None, verify: bool, **options: Any) -> None:
         verify = verify or action == "verify"
-        tenants = Tenant.objects.filter(kind=TenantKind.GMINA, is_active=True, schema_dropped_at__isnull=True)
+        tenants = Tenant.objects.live_gminas()
         total = (tenants.filter(voivodeship_id=voivodeship) if voivodeship else tenants).count()
         with tqdm(total=total, unit="gmina", file=sys.stderr, disable=None) as bar:
             drift = views_rebuild(voivodeship=voivodeship, verify=verify, progress=bar.update)

@@ -1,0 +1,19 @@
+"""Transaction-scoped PostgreSQL advisory locks, under one key scheme: a namespace (what is
+locked: a tenant's provisioning, a view's refresh, a call's evaluation) and a key within it,
+each hashed to 31 bits, so locks of different kinds never collide on the same number."""
+
+from __future__ import annotations
+
+import zlib
+
+from django.db import connection
+
+
+def _int31(text: str) -> int:
+    return zlib.crc32(text.encode()) & 0x7FFFFFFF
+
+
+def advisory_xact_lock(namespace: str, key: str) -> None:
+    """Wait for, then hold until the transaction ends, the lock on `key` in `namespace`."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_int31(namespace), _int31(key)])
