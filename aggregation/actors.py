@@ -8,10 +8,10 @@ import dramatiq
 from django.conf import settings
 from django.db import transaction
 
-from aggregation.calls import call_evaluate_all, calls_evaluate_open
-from aggregation.consistency import views_verify
-from aggregation.events import CALL_CHANGED, CALL_DEFINED
-from aggregation.services import rollup_refresh, rollups_refresh_stale, scopes_of, snapshot_refresh
+from aggregation.calls.events import CALL_CHANGED, CALL_DEFINED
+from aggregation.calls.services import call_evaluate_all, calls_evaluate_open
+from aggregation.views.consistency import views_verify
+from aggregation.views.refresh import rollup_refresh, rollups_refresh_stale, scopes_of, snapshot_refresh
 from mozaika.broker import TENANT_SCHEMA_OPTION
 from mozaika.events.bus import EventEnvelope, event_consumer
 from mozaika.events.catalogue import snapshot_changing

@@ -7,4 +7,5 @@ class AggregationConfig(AppConfig):
     verbose_name = "Regional and national views"
 
     def ready(self) -> None:
-        from aggregation import actors, events  # noqa: F401  (its events, the views' and calls' consumers)
+        from aggregation import actors  # noqa: F401  (the views' and calls' consumers)
+        from aggregation.calls import events  # noqa: F401  (the calls' events)

@@ -76,7 +76,7 @@ class SnapshotRecord(models.Model):
 class Call(models.Model):
     """A funding call (nabór) and its criteria, defined by an operator or a marshal's office.
     `criteria` is a list of {code, name, type, points, rule, params}, validated on save against
-    `aggregation.criteria.RULE_KINDS`."""
+    `aggregation.calls.criteria.RULE_KINDS`."""
 
     code = models.CharField(max_length=60, unique=True)
     title = models.CharField(max_length=500)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, TypedDict
 
+from tenants.plans.lifecycle.validity import ActFacts, ActKind
 from tenants.plans.models import DocumentKind
 from tenants.plans.snapshot import (
     ActSnapshot,
@@ -15,7 +16,6 @@ from tenants.plans.snapshot import (
     GminaSnapshotData,
     PlanSnapshot,
 )
-from tenants.plans.validity import ActFacts, ActKind
 
 
 class DocumentFacts(TypedDict):

@@ -33,7 +33,7 @@ from django_tenants.utils import tenant_context
 from mozaika.audit.log import Actor
 from tenants.models import Tenant
 from tenants.plans.models import InterventionArea
-from tenants.plans.services import plan_create
+from tenants.plans.programme.services import plan_create
 tenants = list(Tenant.objects.filter(kind="gmina"))
 actor = Actor.system("bench")
 interval, count = {interval}, {count}

@@ -17,16 +17,6 @@ from django.db import connection
 
 from mozaika.tenancy import in_gmina
 from tenants.models import Tenant, TenantKind
-from tenants.plans.content_models import (
-    FundingSource,
-    GeneralGoal,
-    PlanAction,
-    PlanArea,
-    PlanFunding,
-    PlanService,
-    ServiceType,
-    SpecificGoal,
-)
 from tenants.plans.models import (
     ImplementationReport,
     Indicator,
@@ -35,6 +25,16 @@ from tenants.plans.models import (
     Plan,
     PlanDocument,
     PlanStatus,
+)
+from tenants.plans.programme.models import (
+    FundingSource,
+    GeneralGoal,
+    PlanAction,
+    PlanArea,
+    PlanFunding,
+    PlanService,
+    ServiceType,
+    SpecificGoal,
 )
 
 YEARS = range(2024, 2030)

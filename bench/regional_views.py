@@ -49,7 +49,7 @@ print(f"{len(tenants)} {time.perf_counter() - started:.3f}")
 
 FAST = """
 import time
-from aggregation.consistency import views_rebuild
+from aggregation.views.consistency import views_rebuild
 started = time.perf_counter()
 drift = views_rebuild()
 elapsed = time.perf_counter() - started

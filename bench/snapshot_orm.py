@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from django.db.models import Max
 
-from tenants.plans.completeness import completeness_check
 from tenants.plans.models import Plan, PlanStatus, ReportKind
+from tenants.plans.programme.completeness import completeness_check
 from tenants.plans.snapshot import GminaSnapshotData, PlanSnapshot
 
 

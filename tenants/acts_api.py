@@ -1,5 +1,5 @@
 """The acts of a plan's life over HTTP (`/gminas/{teryt}/plans/{id}/adoption|amendments|repeal|
-annulment|acts`): authorise, receive the act's document, call `tenants.plans.acts`."""
+annulment|acts`): authorise, receive the act's document, call `tenants.plans.lifecycle.acts`."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from mozaika.audit.log import actor_for
 from mozaika.identity.authz import Action
 from tenants.api import Teryt, gmina_scope
 from tenants.plans import selectors as plan_selectors
-from tenants.plans.acts import ActSpec, act_withdraw, plan_adopt, plan_amend, plan_annul, plan_repeal
-from tenants.plans.documents import ReceivedDocument, document_receive
+from tenants.plans.documents.intake import ReceivedDocument, document_receive
+from tenants.plans.lifecycle.acts import ActSpec, act_withdraw, plan_adopt, plan_amend, plan_annul, plan_repeal
+from tenants.plans.lifecycle.validity import ActKind
 from tenants.plans.models import AdoptingActKind, PlanAct
-from tenants.plans.validity import ActKind
 from tenants.schemas import ACT_NUMBER_PATTERN, PlanOut
 
 router = Router(tags=["plan acts"])

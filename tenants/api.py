@@ -32,20 +32,20 @@ from mozaika.pagination import BoundedPageNumberPagination
 from mozaika.tenancy import TERYT_GMINA_PATTERN, TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN, in_gmina
 from tenants.models import Gmina, Tenant
 from tenants.plans import selectors as plan_selectors
-from tenants.plans import services as plan_services
-from tenants.plans.completeness import Severity, blocking_findings, completeness_check
-from tenants.plans.document_protection import document_legal_hold, document_retention_extend
-from tenants.plans.document_uploads import document_upload
-from tenants.plans.documents import document_receive
-from tenants.plans.lifecycle import CommentSpec, ReviewDecision, plan_review, plan_submit
+from tenants.plans.documents.intake import document_receive
+from tenants.plans.documents.protection import document_legal_hold, document_retention_extend
+from tenants.plans.documents.uploads import document_upload
+from tenants.plans.lifecycle.review import CommentSpec, ReviewDecision, plan_review, plan_submit
+from tenants.plans.lifecycle.versions import Change, structural_diff
 from tenants.plans.models import DocumentKind, PlanVersion, ReportKind, ReviewComment
-from tenants.plans.programme import Programme, programme_of
+from tenants.plans.programme import services as plan_services
+from tenants.plans.programme.completeness import Severity, blocking_findings, completeness_check
+from tenants.plans.programme.values import Programme, programme_of
 from tenants.plans.reporting import FigureSpec, SectionSpec, diagnosis_replace, indicator_value_report, report_file
 from tenants.plans.spreadsheet import plan_workbook, workbook_plan
-from tenants.plans.versions import Change, structural_diff
-from tenants.provisioning import Outcome, tenant_provision
+from tenants.registry.selectors import gmina_get, gmina_search, tenant_get
 from tenants.schemas import DocumentOut, GminaOut, PlanIn, PlanOut, TenantIn, TenantOut
-from tenants.selectors import gmina_get, gmina_search, tenant_get
+from tenants.tenancy.provisioning import Outcome, tenant_provision
 
 router = Router(tags=["gminas"])
 

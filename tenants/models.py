@@ -111,7 +111,7 @@ class TenantQuerySet(models.QuerySet["Tenant"]):
 
 class Tenant(TenantMixin):
     """A gmina or powiat with its own PostgreSQL schema, named from its TERYT code
-    (`mozaika.tenancy.Teryt.schema_name`). Schemas are created by `tenants.provisioning`, which
+    (`mozaika.tenancy.Teryt.schema_name`). Schemas are created by `tenants.tenancy.provisioning`, which
     replays the tenant DDL, hence `auto_create_schema = False`."""
 
     code = models.CharField(max_length=7, unique=True)

@@ -12,7 +12,8 @@ from pydantic import Field
 
 from mozaika.tenancy import TERYT_PATTERN
 from tenants.models import Gmina, GminaKind, TenantKind
-from tenants.plans.acts import act_facts
+from tenants.plans.lifecycle.acts import act_facts
+from tenants.plans.lifecycle.validity import ForceState, force_on
 from tenants.plans.models import (
     AdoptingActKind,
     ArchiveStatus,
@@ -22,7 +23,6 @@ from tenants.plans.models import (
     PlanKind,
     PlanStatus,
 )
-from tenants.plans.validity import ForceState, force_on
 
 Amount = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]
 Year = Annotated[int, Field(ge=1990, le=2100)]

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 
 from mozaika.identity.models import Role, RoleGrant
 from mozaika.identity.tokens import api_token_issue
-from tenants.demo import OPERATOR_USERNAME, TRZEBIEL_ADMIN_USERNAME, demo_load
+from tenants.demo.loader import OPERATOR_USERNAME, TRZEBIEL_ADMIN_USERNAME, demo_load
 from tests.support import (
     KRAKOW,
     TRZEBIEL,

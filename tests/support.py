@@ -282,10 +282,10 @@ def koszalin_local_plan() -> None:
     before it came into force. Its snapshot is not refreshed here."""
 
     from mozaika.audit.log import Actor
-    from tenants.demo_seeds import _koszalin_programme
-    from tenants.plans.acts import ActSpec, plan_register_adopted
+    from tenants.demo.seeds import _koszalin_programme
+    from tenants.plans.lifecycle.acts import ActSpec, plan_register_adopted
     from tenants.plans.models import AdoptingActKind
-    from tenants.plans.services import plan_create, plan_programme_replace
+    from tenants.plans.programme.services import plan_create, plan_programme_replace
 
     programme = _koszalin_programme().model_copy(update={"funding": []})  # its funding lines are for 2023
     actor = Actor.system("test")

@@ -15,10 +15,10 @@ from mozaika.events.bus import EventEnvelope, event_consumer, event_record
 from mozaika.scheduling import periodic
 from mozaika.tenancy import Teryt
 from tenants.models import Tenant
-from tenants.plans.acts import plans_expire
-from tenants.plans.archive_check import archive_verify, pending_documents
+from tenants.plans.documents.archive_check import archive_verify, pending_documents
 from tenants.plans.events import DOCUMENT_UPLOADED, PLAN_ACT_EVENTS, REPORTING_REMINDER
-from tenants.plans.services import document_archive
+from tenants.plans.lifecycle.acts import plans_expire
+from tenants.plans.programme.services import document_archive
 
 logger = logging.getLogger(__name__)
 WORKER_ACTOR = Actor.system("worker:archive")

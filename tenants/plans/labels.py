@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.db import models
 
 from tenants.models import GminaKind
-from tenants.plans.content_models import FundingSource, Institution, ServiceType
+from tenants.plans.lifecycle.validity import ActKind
 from tenants.plans.models import InterventionArea, PlanKind, PlanStatus
-from tenants.plans.validity import ActKind
+from tenants.plans.programme.models import FundingSource, Institution, ServiceType
 
 
 def _labels(*choices: type[models.TextChoices]) -> dict[str, dict[str, str]]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
-from tenants.plans.validity import ActKind
+from tenants.plans.lifecycle.validity import ActKind
 
 
 class InterventionArea(models.TextChoices):
@@ -29,7 +29,7 @@ class PlanStatus(models.TextChoices):
 
 
 # Statuses a plan reaches only through an adopting act. A status is a label for lists: whether a
-# plan is in force on a day is decided by `tenants.plans.validity` from its period and acts.
+# plan is in force on a day is decided by `tenants.plans.lifecycle.validity` from its period and acts.
 ADOPTED_STATUSES = (
     PlanStatus.ADOPTED,
     PlanStatus.EXPIRED,
@@ -327,7 +327,7 @@ class PlanAct(models.Model):
 
 
 # The programme part's models live in their own module to keep this one readable.
-from tenants.plans.content_models import (  # noqa: E402
+from tenants.plans.programme.models import (  # noqa: E402
     EuProject,
     GeneralGoal,
     PlanAction,

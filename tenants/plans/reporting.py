@@ -12,7 +12,7 @@ from django.utils import timezone
 from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tenants.plans.events import INDICATOR_CORRECTED, INDICATOR_REPORTED, REPORT_FILED
-from tenants.plans.lifecycle import plan_editable, plan_edited, plan_event, plan_locked
+from tenants.plans.lifecycle.review import plan_editable, plan_edited, plan_event, plan_locked
 from tenants.plans.models import (
     DiagnosticSection,
     ImplementationReport,

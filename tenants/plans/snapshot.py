@@ -16,8 +16,7 @@ from typing import Any, TypedDict
 from django.db import connection
 
 from mozaika.tenancy import in_gmina, many_schema_cursor, union_over_gminas
-from tenants.plans.completeness import completeness_check
-from tenants.plans.content_models import GeneralGoal, PlanAction, PlanArea, PlanFunding, PlanService, SpecificGoal
+from tenants.plans.lifecycle.validity import ActFacts, act_facts_of
 from tenants.plans.models import (
     ImplementationReport,
     Indicator,
@@ -29,7 +28,8 @@ from tenants.plans.models import (
     PlanVersion,
     ReportKind,
 )
-from tenants.plans.validity import ActFacts, act_facts_of
+from tenants.plans.programme.completeness import completeness_check
+from tenants.plans.programme.models import GeneralGoal, PlanAction, PlanArea, PlanFunding, PlanService, SpecificGoal
 
 
 class ActSnapshot(TypedDict):
@@ -110,7 +110,7 @@ class PlanSnapshot(TypedDict):
     valid_until: str
     areas: list[str]
     act: ActSnapshot | None
-    # The acts of the plan's life (withdrawn ones left out): what `tenants.plans.validity` reads.
+    # The acts of the plan's life (withdrawn ones left out): what `tenants.plans.lifecycle.validity` reads.
     acts: list[ActFacts]
     programme_areas: list[AreaSnapshot]
     services: list[ServiceSnapshot]

@@ -16,9 +16,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import BaseModel, ValidationError
 
 from mozaika.errors import FieldError, UnsupportedMediaType, ValidationFailed
-from tenants.plans.inspection import workbook_checked
+from tenants.plans.documents.inspection import workbook_checked
 from tenants.plans.models import IndicatorDirection, InterventionArea, Plan
-from tenants.plans.programme import (
+from tenants.plans.programme.values import (
     ActionValue,
     AreaValue,
     EuProjectValue,

@@ -13,10 +13,10 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from aggregation.calls import call_evaluate_all, call_rules, calls_evaluate_open
-from aggregation.demo_calls import demo_calls_load
+from aggregation.calls.demo import demo_calls_load
+from aggregation.calls.services import call_evaluate_all, call_rules, calls_evaluate_open
 from aggregation.models import Call, CallEvaluation
-from aggregation.services import snapshot_refresh, snapshot_row, snapshots_store
+from aggregation.views.refresh import snapshot_refresh, snapshot_row, snapshots_store
 from mozaika.audit.log import Actor
 from mozaika.audit.models import AuditEntry
 from mozaika.events.models import Event
@@ -24,10 +24,10 @@ from mozaika.identity.authz import Action
 from mozaika.identity.models import Scope
 from mozaika.identity.tokens import api_client_create
 from mozaika.tenancy import in_gmina
-from tenants.demo import OPERATOR_USERNAME
+from tenants.demo.loader import OPERATOR_USERNAME
 from tenants.plans.models import PlanDocument
-from tenants.plans.services import document_archive
-from tenants.registry import gminas_in_scope
+from tenants.plans.programme.services import document_archive
+from tenants.registry.terc import gminas_in_scope
 from tests.support import (
     KOSZALIN,
     KOSZALIN_LOCAL_ACT,

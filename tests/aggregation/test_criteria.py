@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from aggregation.compliance import Criterion, CriterionType, call_criteria, evaluate
-from aggregation.criteria import (
+from aggregation.calls.compliance import Criterion, CriterionType, call_criteria, evaluate
+from aggregation.calls.criteria import (
     RULE_KINDS,
     Applicant,
     ApplicantKind,

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from aggregation.eligibility import EligibilityAnswer, EligibilityQuestion, eligibility_answer
-from aggregation.services import snapshot_row, snapshots_store
+from aggregation.calls.eligibility import EligibilityAnswer, EligibilityQuestion, eligibility_answer
+from aggregation.views.refresh import snapshot_row, snapshots_store
 from tests.support import TRZEBIEL, Api, with_acts
 
 SHA = "ab" * 32

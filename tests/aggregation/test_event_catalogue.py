@@ -20,9 +20,9 @@ from mozaika.events.catalogue import catalogue, event_type_named, snapshot_chang
 from mozaika.events.models import Event
 from mozaika.tenancy import in_gmina
 from tenants.plans.models import ArchiveStatus, PlanDocument
-from tenants.plans.services import document_archive
+from tenants.plans.programme.services import document_archive
 from tenants.plans.snapshot import gmina_snapshot
-from tenants.registry import gminas_in_scope
+from tenants.registry.terc import gminas_in_scope
 from tests.aggregation.test_calls import call_body
 from tests.support import MINIMAL_PDF, TRZEBIEL, Api, adoption_form, complete_programme, put_programme
 

@@ -18,16 +18,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aggregation.actors import refresh_views
-from aggregation.consistency import views_rebuild
-from aggregation.services import rollups_refresh_stale
+from aggregation.views.consistency import views_rebuild
+from aggregation.views.refresh import rollups_refresh_stale
 from mozaika.audit.log import Actor
 from mozaika.errors import MozaikaError
 from mozaika.events.models import Event
 from mozaika.tenancy import in_gmina
-from tenants.plans.acts import ActSpec, plan_register_adopted
+from tenants.plans.lifecycle.acts import ActSpec, plan_register_adopted
 from tenants.plans.models import AdoptingActKind, Indicator, InterventionArea, Plan
+from tenants.plans.programme.services import IndicatorSpec, plan_create
 from tenants.plans.reporting import indicator_value_report
-from tenants.plans.services import IndicatorSpec, plan_create
 from tests.support import TRZEBIEL, ZIELONA_GORA
 
 ACTOR = Actor.system("property-test")

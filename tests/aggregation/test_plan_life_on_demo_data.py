@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from aggregation.consistency import views_rebuild
-from aggregation.demo_calls import demo_calls_load
+from aggregation.calls.demo import demo_calls_load
+from aggregation.views.consistency import views_rebuild
 from mozaika.audit.log import Actor
-from tenants.plans.numbering import numbering_gap
+from tenants.plans.programme.numbering import numbering_gap
 from tests.support import KOSZALIN, KRAKOW, TRZEBIEL, Api, complete_programme, put_programme
 
 
@@ -169,6 +169,6 @@ def test_outsiders_see_adopted_plans_and_counts_reviewers_submitted_ones(demo_vi
     ],
 )
 def test_a_gap_is_reported_by_the_numbers_missing(labels: list[str], missing: list[str]) -> None:
-    from tenants.plans.numbering import missing_numbers
+    from tenants.plans.programme.numbering import missing_numbers
 
     assert missing_numbers(labels) == missing

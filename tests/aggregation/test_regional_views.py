@@ -13,9 +13,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from aggregation.consistency import views_rebuild
 from aggregation.models import GminaSnapshot, Rollup, StaleRollup
-from aggregation.services import rollup_refresh, snapshot_refresh
+from aggregation.views.consistency import views_rebuild
+from aggregation.views.refresh import rollup_refresh, snapshot_refresh
 from bench.snapshot_orm import snapshot_by_orm
 from mozaika.tenancy import in_gmina
 from tenants.models import Gmina

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from aggregation.rollups import GminaFacts, GminaRow, gmina_facts, rollup_compute, white_spots
+from aggregation.views.rollups import GminaFacts, GminaRow, gmina_facts, rollup_compute, white_spots
 from tests.support import with_acts
 
 TODAY = date(2026, 11, 23)

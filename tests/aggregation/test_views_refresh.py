@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from aggregation.models import GminaSnapshot, Rollup
-from aggregation.services import gmina_views_refresh
+from aggregation.views.refresh import gmina_views_refresh
 from mozaika.tenancy import in_gmina
 from tests.support import KRAKOW, TRZEBIEL, Api, adoption_form
 

@@ -16,8 +16,8 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from aggregation.calls import call_define
-from aggregation.calls_api import CallIn
+from aggregation.calls.api import CallIn
+from aggregation.calls.services import call_define
 from mozaika.audit.log import Actor
 from mozaika.identity.models import ApiClient, ApiClientSecret, Role, RoleGrant, Scope
 from mozaika.identity.tokens import api_client_create, api_token_issue

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from aggregation.actors import refresh_views
-from aggregation.consistency import views_verify
 from aggregation.models import GminaSnapshot, Rollup
+from aggregation.views.consistency import views_verify
 from mozaika.audit.log import Actor
 from mozaika.events.bus import event_record
 from mozaika.events.models import ConsumedEvent, Event
@@ -71,7 +71,12 @@ def test_the_feed_is_ordered_paged_and_scoped(db: None, operator: Api) -> None:
 def test_scheduled_jobs_are_registered_and_runnable(db: None, settings: Any) -> None:
     out = StringIO()
     call_command("scheduler", "--list", stdout=out)
-    assert {"plans.expire", "plans.reporting_reminders", "aggregation.consistency", "plans.verify_archive"} <= set(JOBS)
+    assert {
+        "plans.expire",
+        "plans.reporting_reminders",
+        "aggregation.consistency",
+        "plans.verify_archive",
+    } <= set(JOBS)
     assert "0 9 15 1 *" in out.getvalue()
 
     reminded = JOBS["plans.reporting_reminders"].run()

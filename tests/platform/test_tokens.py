@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from mozaika.identity.models import ApiToken
 from mozaika.identity.tokens import api_token_issue, credential_revoke
-from tenants.demo import OPERATOR_USERNAME
+from tenants.demo.loader import OPERATOR_USERNAME
 from tests.support import Api
 
 

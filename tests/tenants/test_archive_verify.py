@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from mozaika.audit.log import Actor
 from mozaika.tenancy import in_gmina
 from tenants.plans.models import PlanDocument
-from tenants.plans.services import document_archive
+from tenants.plans.programme.services import document_archive
 from tests.support import MINIMAL_PDF, TRZEBIEL, Api, MotoS3, adoption_form
 
 

@@ -13,8 +13,8 @@ from django.db import connection
 from mozaika.audit.log import Actor
 from mozaika.errors import Conflict
 from mozaika.tenancy import Teryt
-from tenants.deprovisioning import tenant_deprovision, tenant_schema_drop
 from tenants.models import Tenant
+from tenants.tenancy.deprovisioning import tenant_deprovision, tenant_schema_drop
 from tests.support import TRZEBIEL, Api
 
 TEST_ACTOR = Actor.system("test")

@@ -12,8 +12,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mozaika.errors import UnsupportedMediaType, ValidationFailed
-from tenants.plans.documents import document_name
-from tenants.plans.inspection import DocumentType, document_type
+from tenants.plans.documents.inspection import DocumentType, document_type
+from tenants.plans.documents.intake import document_name
 from tests.support import MINIMAL_PDF, TRZEBIEL, Api
 
 

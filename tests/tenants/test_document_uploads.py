@@ -12,7 +12,7 @@ from mozaika.audit.log import Actor
 from mozaika.events.models import Event
 from mozaika.tenancy import in_gmina
 from tenants.plans.models import PlanDocument
-from tenants.plans.services import document_archive
+from tenants.plans.programme.services import document_archive
 from tests.support import MINIMAL_PDF, TRZEBIEL, Api
 from tests.tenants.test_document_inspection import DOCX
 

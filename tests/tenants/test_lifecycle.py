@@ -13,8 +13,8 @@ from django.db import transaction
 from mozaika.audit.log import Actor
 from mozaika.events.models import Event
 from mozaika.tenancy import WrongGminaSchema, in_gmina
-from tenants.plans.acts import plans_expire
-from tenants.plans.lifecycle import plan_locked
+from tenants.plans.lifecycle.acts import plans_expire
+from tenants.plans.lifecycle.review import plan_locked
 from tenants.plans.models import Plan, PlanStatus
 from tests.support import KOSZALIN, TRZEBIEL, Api, adoption_form, complete_programme, plan_body, put_programme
 

@@ -11,13 +11,13 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from aggregation.services import rollup_refresh, snapshot_refresh
+from aggregation.views.refresh import rollup_refresh, snapshot_refresh
 from mozaika.audit.log import Actor
 from mozaika.audit.models import AuditEntry
 from mozaika.tenancy import in_gmina
-from tenants.plans.acts import ActSpec, plan_register_adopted
+from tenants.plans.lifecycle.acts import ActSpec, plan_register_adopted
 from tenants.plans.models import AdoptingActKind, InterventionArea, PlanKind
-from tenants.plans.services import plan_create
+from tenants.plans.programme.services import plan_create
 from tests.support import MINIMAL_PDF, TRZEBIEL, Api, adoption_form
 
 PLANS = f"/api/v1/gminas/{TRZEBIEL}/plans"

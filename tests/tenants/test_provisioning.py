@@ -11,9 +11,9 @@ from django.db import connection
 from mozaika.audit.log import Actor
 from mozaika.errors import Conflict, NotFound
 from mozaika.tenancy import Teryt, quoted_schema
-from tenants.ddl import expected_migrations, tenant_ddl_script
 from tenants.models import Tenant, TenantKind
-from tenants.provisioning import Outcome, _schema_create_by_migrating, tenant_provision
+from tenants.tenancy.ddl import expected_migrations, tenant_ddl_script
+from tenants.tenancy.provisioning import Outcome, _schema_create_by_migrating, tenant_provision
 
 TEST_ACTOR = Actor.system("test")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tenants.models import Gmina, GminaKind, Powiat, Voivodeship
-from tenants.registry import RegistryImportError, registry_import
+from tenants.registry.terc import RegistryImportError, registry_import
 
 HEADER = "WOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA\n"
 CHANGE_HEADER = "ZMIANA;WOJ;POW;GMI;RODZ;NAZWA;NAZWA_DOD;STAN_NA\n"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.db import connection
 
 from mozaika.tenancy import quoted_schema
-from tenants.ddl import expected_migrations
-from tenants.schema_migrations import schemas_behind, tenants_migrate
+from tenants.tenancy.ddl import expected_migrations
+from tenants.tenancy.schema_migrations import schemas_behind, tenants_migrate
 
 BEHIND = ["g0811082", "g0862011"]
 CURRENT = ["g1261011", "g3261011"]

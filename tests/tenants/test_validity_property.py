@@ -1,6 +1,6 @@
 """Property test: for random timelines of plans and acts (adoption with its entry into force,
 amendments moving the period's end, repeal, supersession, annulment) and random days, "in force"
-(`tenants.plans.validity`) and the plain eligibility answer equal an oracle written plainly here
+(`tenants.plans.lifecycle.validity`) and the plain eligibility answer equal an oracle written plainly here
 from the timeline, as sets of days."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aggregation.compliance import PLAIN_CRITERIA, evaluate, plain_terms
-from aggregation.criteria import Applicant, ApplicantKind, Project, Situation
+from aggregation.calls.compliance import PLAIN_CRITERIA, evaluate, plain_terms
+from aggregation.calls.criteria import Applicant, ApplicantKind, Project, Situation
 from aggregation.plan_facts import plan_facts
-from tenants.plans.validity import force_begins, force_ends, in_force_on, in_force_spans
+from tenants.plans.lifecycle.validity import force_begins, force_ends, in_force_on, in_force_spans
 
 START = date(2023, 1, 1)
 HORIZON = 4 * 366

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from mozaika.tenancy import in_gmina
+from tenants.plans.lifecycle.versions import plan_document
 from tenants.plans.models import Plan
-from tenants.plans.programme import programme_of
-from tenants.plans.versions import plan_document
+from tenants.plans.programme.values import programme_of
 from tests.support import TRZEBIEL, Api
 
 PLANS = f"/api/v1/gminas/{TRZEBIEL}/plans"

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from aggregation.consistency import views_rebuild
+from aggregation.views.consistency import views_rebuild
 from tenants.models import Tenant
 
 

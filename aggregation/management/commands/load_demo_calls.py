@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from aggregation.demo_calls import demo_calls_load
+from aggregation.calls.demo import demo_calls_load
 from mozaika.audit.log import Actor
 
 

@@ -20,8 +20,8 @@ from mozaika.identity.auth import BearerTokenAuth
 
 
 def build_api() -> NinjaAPI:
-    from aggregation.api import router as aggregation_router
-    from aggregation.calls_api import router as calls_router
+    from aggregation.calls.api import router as calls_router
+    from aggregation.views.api import router as aggregation_router
     from mozaika.archive_api import router as archive_router
     from mozaika.audit.api import router as audit_router
     from mozaika.events.api import router as events_router

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from mozaika.tenancy import TERYT_GMINA_PATTERN
-from tenants.plans.archive_check import archive_verify
+from tenants.plans.documents.archive_check import archive_verify
 
 
 class Command(BaseCommand):

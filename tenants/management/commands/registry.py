@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tenants.registry import TERC_2020, RegistryImportError, registry_import
+from tenants.registry.terc import TERC_2020, RegistryImportError, registry_import
 
 
 class Command(BaseCommand):

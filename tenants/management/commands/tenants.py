@@ -11,11 +11,11 @@ from tqdm import tqdm
 from mozaika.audit.log import Actor
 from mozaika.errors import MozaikaError
 from mozaika.tenancy import TERYT_PATTERN
-from tenants.deprovisioning import tenant_deprovision, tenant_schema_drop
 from tenants.models import Tenant
-from tenants.provisioning import Outcome, provisionable_codes, tenants_provision
-from tenants.schema_migrations import tenants_migrate
-from tenants.selectors import tenant_get
+from tenants.registry.selectors import tenant_get
+from tenants.tenancy.deprovisioning import tenant_deprovision, tenant_schema_drop
+from tenants.tenancy.provisioning import Outcome, provisionable_codes, tenants_provision
+from tenants.tenancy.schema_migrations import tenants_migrate
 
 CLI_ACTOR = Actor.system("cli")
 

@@ -1,0 +1,1 @@
+"""Funding calls: their criteria as data, every gmina's evaluation, eligibility answers."""

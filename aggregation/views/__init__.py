@@ -1,0 +1,1 @@
+"""Regional and national views: gmina snapshots rolled up per voivodeship and nation."""

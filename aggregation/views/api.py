@@ -1,0 +1,368 @@
+"""Regional and national paths: authorise, call a selector, shape the answer.
+Lists and reports answer JSON, or a CSV/XLSX file with `?format=csv|xlsx`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.params.functions import Path, Query
+from pydantic import Field
+
+from aggregation.views.exports import (
+    GMINA_COLUMNS,
+    REVIEW_QUEUE_COLUMNS,
+    TIME_SERIES_COLUMNS,
+    VOIVODESHIP_COLUMNS,
+    WHITE_SPOT_COLUMNS,
+)
+from aggregation.views.selectors import (
+    GminaListQuery,
+    GminaSort,
+    RegionFilter,
+    RollupView,
+    gmina_list,
+    review_queue,
+    rollup_get,
+    time_series,
+    voivodeship_comparison,
+    white_spot_report,
+)
+from mozaika.exports import ExportFormat, table_response
+from mozaika.identity.authz import Action, Decision, Visibility, authorize_region
+from mozaika.pagination import MAX_OFFSET
+from mozaika.tenancy import TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
+from tenants.models import TENANT_GMINA_KINDS
+from tenants.plans.models import InterventionArea, PlanStatus
+from tenants.plans.programme.models import ServiceType
+
+router = Router(tags=["regions, nation"])
+
+SORT_PATTERN = "^-?(" + "|".join(s.value for s in GminaSort) + ")$"
+GMINA_KIND_PATTERN = "^(" + "|".join(k.value for k in TENANT_GMINA_KINDS) + ")$"
+MAX_PAGE = 500
+
+
+class CoverageOut(Schema):
+    gminas: int
+    share: float
+
+
+class ServiceCoverageOut(Schema):
+    gminas: int
+    capacity: float | None
+    white_spot_gminas: int
+    white_spot_powiats: int
+
+
+class IndicatorYearOut(Schema):
+    gminas: int
+    sum: float
+    median: float
+
+
+class IndicatorRollupOut(Schema):
+    years: dict[str, IndicatorYearOut]
+    gminas_with_target: int
+    baseline_sum: float
+    target_sum: float
+    latest_sum: float
+    progress: float | None
+
+
+class YearOut(Schema):
+    gminas_with_adopted_plan: int
+    funding: float
+    gminas_reporting_indicators: int
+
+
+class RollupOut(Schema):
+    scope: str
+    name: str
+    gminas: int
+    gminas_with_snapshot: int
+    plans_by_status: dict[str, int]
+    gminas_by_current_status: dict[str, int]
+    gminas_with_plan_in_force: int
+    share_with_plan_in_force: float
+    population_share_with_plan_in_force: float | None
+    gminas_with_plan_adopted_not_yet_in_force: int = Field(
+        0, description="adopted plans whose entry into force or period lies ahead (vacatio legis)"
+    )
+    areas: dict[str, CoverageOut]
+    services: dict[str, ServiceCoverageOut]
+    indicators: dict[str, IndicatorRollupOut]
+    funding: dict[str, dict[str, float]] = Field(
+        description="plans in force: funding source -> year ('unspecified' when the plan gives none) -> zł"
+    )
+    funding_not_yet_in_force: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="the same for adopted plans not yet in force"
+    )
+    years: dict[str, YearOut]
+    refreshed_at: datetime | None
+
+    @staticmethod
+    def from_view(view: RollupView) -> RollupOut:
+        return RollupOut.model_validate(
+            {"scope": view.scope, "name": view.name, "refreshed_at": view.refreshed_at, **view.data}
+        )
+
+
+class GminaRowOut(Schema):
+    teryt: str
+    name: str
+    kind: str
+    powiat: str
+    powiat_name: str
+    status: str
+    in_force: bool
+    period_start: int | None
+    period_end: int | None
+    areas_in_force: list[str]
+    latest_report_year: int | None
+
+
+class GminaPageOut(Schema):
+    total: int
+    items: list[GminaRowOut]
+
+
+class WhiteSpotOut(Schema):
+    service_type: str
+    level: str
+    code: str
+    name: str
+    powiat: str
+
+
+class YearRowOut(YearOut):
+    year: int
+
+
+class VoivodeshipRowOut(Schema):
+    voivodeship: str
+    name: str
+    gminas: int
+    gminas_with_plan_in_force: int
+    share_with_plan_in_force: float
+    population_share_with_plan_in_force: float | None
+    submitted_plans: int
+    area_seniors: int
+    area_disability: int
+    area_mental_health: int
+    area_family: int
+    area_homelessness: int
+
+
+class FindingOut(Schema):
+    path: str
+    severity: str
+    code: str
+    message_pl: str
+    message_en: str
+
+
+class QueueItemOut(Schema):
+    teryt: str
+    gmina: str
+    plan_id: int
+    title: str
+    version: int
+    period_start: int
+    period_end: int
+    blocking_findings: int
+    warnings: int
+    findings: list[FindingOut]
+
+
+def _region(request: HttpRequest, voivodeship: str | None, action: Action = Action.ROLLUP_READ) -> Decision:
+    return authorize_region(principal=request.auth, voivodeship=voivodeship or "", action=action)  # type: ignore[attr-defined]
+
+
+Voivodeship = Path(..., pattern=VOIVODESHIP_PATTERN, description="two-digit TERC code, e.g. 08")
+Powiat = Query(None, pattern=TERYT_POWIAT_PATTERN, description="four-digit TERC code, e.g. 0811")
+Kind = Query(None, pattern=GMINA_KIND_PATTERN, description="gmina kind: urban, rural, urban_rural")
+Format = Query(ExportFormat.JSON, alias="format", description="json, or a csv/xlsx file")
+
+
+# Rollups
+
+
+@router.get("/regions/{voivodeship}/rollup", response=RollupOut, summary="A voivodeship's rollup")
+def region_rollup(
+    request: HttpRequest, voivodeship: str = Voivodeship, powiat: str | None = Powiat, kind: str | None = Kind
+) -> RollupOut:
+    _region(request, voivodeship)
+    return RollupOut.from_view(rollup_get(RegionFilter(voivodeship, powiat, kind)))
+
+
+@router.get("/national/rollup", response=RollupOut, summary="The national rollup")
+def national_rollup(request: HttpRequest, kind: str | None = Kind) -> RollupOut:
+    _region(request, None)
+    return RollupOut.from_view(rollup_get(RegionFilter(None, None, kind)))
+
+
+# Gmina lists
+
+
+class GminaListParams(Schema):
+    """The gmina lists' filters, order and page (the same regionally and nationally)."""
+
+    status: PlanStatus | None = Field(None, description="the current plan's status")
+    in_force: bool | None = None
+    area: InterventionArea | None = Field(None, description="covered by the plan in force")
+    sort: str = Field("teryt", pattern=SORT_PATTERN, description="a column, '-' for descending")
+    limit: int = Field(100, ge=1, le=MAX_PAGE)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+    def query(self) -> GminaListQuery:
+        return GminaListQuery(
+            self.status, self.in_force, self.area, GminaSort(self.sort.lstrip("-")), self.sort.startswith("-")
+        )
+
+
+def _gmina_page(
+    where: RegionFilter, params: GminaListParams, export: ExportFormat, name: str, visibility: Visibility
+) -> Any:
+    if export is ExportFormat.JSON:
+        total, rows = gmina_list(where, params.query(), limit=params.limit, offset=params.offset, visibility=visibility)
+        return {"total": total, "items": rows}
+    _, rows = gmina_list(where, params.query(), limit=None, visibility=visibility)
+    return table_response(GMINA_COLUMNS, rows, export=export, name=name)
+
+
+@router.get(
+    "/regions/{voivodeship}/gminas",
+    response=GminaPageOut,
+    summary="The voivodeship's gminas with their plan's state (filter, sort, page; CSV/XLSX)",
+)
+def region_gminas(
+    request: HttpRequest,
+    voivodeship: str = Voivodeship,
+    powiat: str | None = Powiat,
+    kind: str | None = Kind,
+    params: GminaListParams = Query(...),
+    export: ExportFormat = Format,
+) -> Any:
+    decision = _region(request, voivodeship)
+    where = RegionFilter(voivodeship, powiat, kind)
+    return _gmina_page(where, params, export, f"gminy-{voivodeship}", decision.visibility)
+
+
+@router.get(
+    "/national/gminas",
+    response=GminaPageOut,
+    summary="Every gmina with its plan's state (filter, sort, page; CSV/XLSX)",
+)
+def national_gminas(
+    request: HttpRequest,
+    voivodeship: str | None = Query(None, pattern=VOIVODESHIP_PATTERN),
+    kind: str | None = Kind,
+    params: GminaListParams = Query(...),
+    export: ExportFormat = Format,
+) -> Any:
+    decision = _region(request, None)
+    return _gmina_page(RegionFilter(voivodeship, None, kind), params, export, "gminy-polska", decision.visibility)
+
+
+# White spots
+
+
+def _white_spots(where: RegionFilter, service_type: ServiceType | None, export: ExportFormat, name: str) -> Any:
+    spots = white_spot_report(where, service_type=service_type)
+    if export is ExportFormat.JSON:
+        return spots
+    return table_response(WHITE_SPOT_COLUMNS, [vars(s) for s in spots], export=export, name=name)
+
+
+@router.get(
+    "/regions/{voivodeship}/white-spots",
+    response=list[WhiteSpotOut],
+    summary="Powiats and gminas with no planned service of a type (CSV/XLSX)",
+)
+def region_white_spots(
+    request: HttpRequest,
+    voivodeship: str = Voivodeship,
+    service_type: ServiceType | None = Query(None),
+    powiat: str | None = Powiat,
+    kind: str | None = Kind,
+    export: ExportFormat = Format,
+) -> Any:
+    _region(request, voivodeship)
+    return _white_spots(RegionFilter(voivodeship, powiat, kind), service_type, export, f"biale-plamy-{voivodeship}")
+
+
+@router.get(
+    "/national/white-spots",
+    response=list[WhiteSpotOut],
+    summary="Powiats and gminas with no planned service of a type, nationwide (CSV/XLSX)",
+)
+def national_white_spots(
+    request: HttpRequest,
+    service_type: ServiceType | None = Query(None),
+    kind: str | None = Kind,
+    export: ExportFormat = Format,
+) -> Any:
+    _region(request, None)
+    return _white_spots(RegionFilter(None, None, kind), service_type, export, "biale-plamy-polska")
+
+
+# Time series and comparison
+
+
+def _time_series(where: RegionFilter, export: ExportFormat, name: str) -> Any:
+    rows = time_series(where)
+    if export is ExportFormat.JSON:
+        return rows
+    return table_response(TIME_SERIES_COLUMNS, rows, export=export, name=name)
+
+
+@router.get(
+    "/regions/{voivodeship}/time-series", response=list[YearRowOut], summary="The voivodeship by year (CSV/XLSX)"
+)
+def region_time_series(
+    request: HttpRequest,
+    voivodeship: str = Voivodeship,
+    powiat: str | None = Powiat,
+    kind: str | None = Kind,
+    export: ExportFormat = Format,
+) -> Any:
+    _region(request, voivodeship)
+    return _time_series(RegionFilter(voivodeship, powiat, kind), export, f"szereg-czasowy-{voivodeship}")
+
+
+@router.get("/national/time-series", response=list[YearRowOut], summary="The nation by year (CSV/XLSX)")
+def national_time_series(request: HttpRequest, kind: str | None = Kind, export: ExportFormat = Format) -> Any:
+    _region(request, None)
+    return _time_series(RegionFilter(None, None, kind), export, "szereg-czasowy-polska")
+
+
+@router.get(
+    "/national/voivodeships",
+    response=list[VoivodeshipRowOut],
+    summary="The 16 voivodeships side by side (CSV/XLSX)",
+)
+def national_comparison(request: HttpRequest, export: ExportFormat = Format) -> Any:
+    _region(request, None)
+    rows = voivodeship_comparison()
+    if export is ExportFormat.JSON:
+        return rows
+    return table_response(VOIVODESHIP_COLUMNS, rows, export=export, name="wojewodztwa")
+
+
+# Review
+
+
+@router.get(
+    "/regions/{voivodeship}/review-queue",
+    response=list[QueueItemOut],
+    summary="Submitted plans awaiting review, with their completeness findings (CSV/XLSX)",
+)
+def region_review_queue(request: HttpRequest, voivodeship: str = Voivodeship, export: ExportFormat = Format) -> Any:
+    _region(request, voivodeship, Action.REVIEW_DECIDE)
+    queue = review_queue(voivodeship=voivodeship)
+    if export is ExportFormat.JSON:
+        return queue
+    return table_response(REVIEW_QUEUE_COLUMNS, queue, export=export, name=f"kolejka-ocen-{voivodeship}")

@@ -1,0 +1,193 @@
+"""Keeping snapshots and rollups current.
+
+An event refreshes its gmina's snapshot and marks the gmina's voivodeship and the nation stale
+in the same transaction; rollup refreshes (sent with a short delay) recompute only stale scopes,
+so a burst of events in one voivodeship costs one recomputation of it and of the nation. Every
+refresh recomputes from the source under a transaction-scoped advisory lock, so concurrent or
+repeated refreshes converge on the newest state and an older computation never overwrites a
+newer one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from aggregation.models import NATIONAL_SCOPE, GminaSnapshot, Rollup, SnapshotRecord, StaleRollup, voivodeship_scope
+from aggregation.plan_facts import PlanFacts, gmina_plan_facts
+from aggregation.views.rollups import GminaRow, RollupData, gmina_facts, rollup_compute
+from mozaika.locks import advisory_xact_lock
+from mozaika.tenancy import Teryt
+from tenants.plans.snapshot import GminaSnapshotData, gmina_snapshot
+from tenants.registry.terc import gminas_in_scope
+
+
+def _lock(name: str) -> None:
+    advisory_xact_lock("views", name)
+
+
+def database_now() -> datetime:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT clock_timestamp()")
+        row = cursor.fetchone()
+    assert row is not None
+    moment: datetime = row[0]
+    return moment
+
+
+def scope_of(voivodeship: str | None) -> str:
+    return NATIONAL_SCOPE if voivodeship is None else voivodeship_scope(voivodeship)
+
+
+def scopes_of(teryt: str) -> list[str]:
+    return [voivodeship_scope(Teryt(teryt).voivodeship), NATIONAL_SCOPE]
+
+
+def snapshot_row(*, teryt: str, data: GminaSnapshotData, read_at: datetime, today: date) -> GminaSnapshot:
+    """The stored form of a snapshot: the data, its facts and the list columns."""
+    facts = gmina_facts(data, today=today)
+    return GminaSnapshot(
+        gmina_id=teryt,
+        voivodeship=Teryt(teryt).voivodeship,
+        status=facts["status"],
+        in_force=facts["in_force"],
+        period_start=facts["period_start"],
+        period_end=facts["period_end"],
+        latest_report_year=facts["latest_report_year"],
+        data=data,
+        facts=facts,
+        plan_facts=gmina_plan_facts(data),
+        refreshed_at=read_at,
+    )
+
+
+_SNAPSHOT_COLUMNS = ("teryt", "voivodeship", "status", "in_force", "period_start", "period_end",
+                     "latest_report_year", "data", "facts", "plan_facts", "refreshed_at")  # fmt: skip
+
+
+# A reading that differs from the gmina's latest record becomes a record (answers as of a past day).
+_RECORD_SQL = f"""
+    WITH reading (teryt, recorded_at, data) AS (SELECT %s, %s::timestamptz, %s::jsonb)
+    INSERT INTO {SnapshotRecord._meta.db_table} (teryt, recorded_at, data)
+    SELECT teryt, recorded_at, data FROM reading
+    WHERE reading.data IS DISTINCT FROM (
+        SELECT r.data FROM {SnapshotRecord._meta.db_table} r
+        WHERE r.teryt = reading.teryt ORDER BY r.recorded_at DESC LIMIT 1)"""  # noqa: S608 - our table
+
+
+def snapshots_store(rows: Iterable[GminaSnapshot]) -> None:
+    """Upsert snapshots; one read earlier than the stored one never replaces it (a rebuild
+    racing an event's refresh keeps the event's newer reading). Each reading that changed the
+    gmina's data is also kept as a `SnapshotRecord`."""
+    table = GminaSnapshot._meta.db_table
+    updates = ", ".join(f"{c} = excluded.{c}" for c in _SNAPSHOT_COLUMNS[1:])
+    sql = (
+        f"INSERT INTO {table} ({', '.join(_SNAPSHOT_COLUMNS)}) "  # noqa: S608 - our table and columns
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s::jsonb, %s) "
+        f"ON CONFLICT (teryt) DO UPDATE SET {updates} WHERE {table}.refreshed_at <= excluded.refreshed_at"
+    )
+    params = [
+        (r.gmina_id, r.voivodeship, r.status, r.in_force, r.period_start, r.period_end, r.latest_report_year,
+         json.dumps(r.data), json.dumps(r.facts), json.dumps(r.plan_facts), r.refreshed_at)
+        for r in rows
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+        cursor.executemany(_RECORD_SQL, [(p[0], p[10], p[7]) for p in params])
+
+
+def rollups_mark_stale(scopes: Iterable[str]) -> None:
+    """Mark in the caller's transaction. DO UPDATE (not DO NOTHING) locks an existing mark, so
+    a rollup refresh clearing it waits for this transaction and then sees its snapshot."""
+    with connection.cursor() as cursor:
+        for scope in scopes:
+            cursor.execute(
+                f"INSERT INTO {StaleRollup._meta.db_table} (scope, marked_at) VALUES (%s, now()) "  # noqa: S608
+                "ON CONFLICT (scope) DO UPDATE SET marked_at = excluded.marked_at",
+                [scope],
+            )
+
+
+# What must follow a gmina's new snapshot in the snapshot's own transaction: a funding call's
+# re-evaluation registers itself here (`aggregation.calls`), as calls read the views and not
+# the other way round.
+SnapshotListener = Callable[[str, list[PlanFacts], date], object]
+_snapshot_listeners: list[SnapshotListener] = []
+
+
+def on_snapshot_stored(listener: SnapshotListener) -> SnapshotListener:
+    _snapshot_listeners.append(listener)
+    return listener
+
+
+def snapshot_refresh(*, teryt: str, published_at: datetime | None = None) -> bool:
+    """Rebuild the gmina's snapshot and mark its rollups stale; the gmina's schema must be
+    active. `refreshed_at` is when the reading began (database clock): every change committed
+    before it is in the snapshot, so an event published before it changes nothing and is
+    skipped (a burst of one gmina's events coalesces). Returns whether a refresh ran."""
+    with transaction.atomic():
+        _lock(f"snapshot:{teryt}")
+        if (
+            published_at is not None
+            and GminaSnapshot.objects.filter(gmina_id=teryt, refreshed_at__gte=published_at).exists()
+        ):
+            return False
+        read_at, today = database_now(), timezone.localdate()
+        data = gmina_snapshot(teryt=teryt)
+        snapshots_store([snapshot_row(teryt=teryt, data=data, read_at=read_at, today=today)])
+        rollups_mark_stale(scopes_of(teryt))
+        plans = gmina_plan_facts(data)
+        for listener in _snapshot_listeners:
+            listener(teryt, plans, today)
+    return True
+
+
+def _voivodeship_of(scope: str) -> str | None:
+    return None if scope == NATIONAL_SCOPE else scope.split(":", 1)[1]
+
+
+def gmina_rows(*, voivodeship: str | None, powiat: str | None = None, kind: str | None = None) -> list[GminaRow]:
+    """The registry gminas of a scope (filtered), each with its stored facts."""
+    gminas = gminas_in_scope(voivodeship=voivodeship, powiat=powiat, kind=kind)
+    values = gminas.order_by("teryt").values_list("teryt", "name", "powiat_id", "kind", "population", "snapshot__facts")
+    return [GminaRow(teryt, name, powiat_code, gmina_kind, population, facts)
+            for teryt, name, powiat_code, gmina_kind, population, facts in values]  # fmt: skip
+
+
+def rollup_data(*, voivodeship: str | None, powiat: str | None = None, kind: str | None = None) -> RollupData:
+    return rollup_compute(gmina_rows(voivodeship=voivodeship, powiat=powiat, kind=kind))
+
+
+def rollup_refresh(*, scope: str, only_if_stale: bool = True) -> bool:
+    """Recompute a rollup if its snapshots changed since it was computed (or always). Returns
+    whether it ran."""
+    with transaction.atomic():
+        _lock(f"rollup:{scope}")
+        cleared = StaleRollup.objects.filter(scope=scope).delete()[0]
+        if only_if_stale and not cleared:
+            return False
+        Rollup.objects.update_or_create(
+            scope=scope,
+            defaults={"data": rollup_data(voivodeship=_voivodeship_of(scope)), "refreshed_at": timezone.now()},
+        )
+    return True
+
+
+def stale_scopes() -> list[str]:
+    return list(StaleRollup.objects.order_by("scope").values_list("scope", flat=True))
+
+
+def rollups_refresh_stale() -> list[str]:
+    """Recompute every stale rollup (the sweeper's job); returns the scopes recomputed."""
+    return [scope for scope in stale_scopes() if rollup_refresh(scope=scope)]
+
+
+def gmina_views_refresh(*, teryt: str, published_at: datetime | None = None) -> bool:
+    """Synchronously: the gmina's snapshot, then its voivodeship's and the nation's rollups."""
+    refreshed = snapshot_refresh(teryt=teryt, published_at=published_at)
+    for scope in scopes_of(teryt):
+        rollup_refresh(scope=scope)
+    return refreshed

@@ -1,0 +1,1 @@
+"""Demo data: transcriptions of the seed documents (Polish), loaded by `make run`."""

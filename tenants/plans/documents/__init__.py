@@ -1,0 +1,1 @@
+"""A plan's documents: received, inspected (PDF active content, signed XML), archived, protected."""

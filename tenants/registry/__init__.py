@@ -1,0 +1,1 @@
+"""The territorial register (TERC): importing it, and searching it."""

@@ -1,0 +1,1 @@
+"""A gmina's or powiat's tenancy: its schema created, migrated, exported and dropped."""
