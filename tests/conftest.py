@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 
-from mozaika.identity.models import Role, RoleGrant
+from mozaika.identity.models import Role, RoleGrant, Scope
 from mozaika.identity.tokens import api_token_issue
+from mozaika.tenancy import Teryt
 from tenants.demo.loader import OPERATOR_USERNAME, TRZEBIEL_ADMIN_USERNAME, demo_load
+from tenants.models import TENANT_GMINA_KINDS, Gmina, Tenant
+from tests.factories import ApiClientFactory, RoleGrantFactory, TenantFactory
 from tests.support import (
     KRAKOW,
     TRZEBIEL,
@@ -76,6 +80,36 @@ def krakow_viewer(db: None) -> Api:
     user = get_user_model().objects.create(username="krakow-viewer")
     RoleGrant.objects.create(user=user, scope=KRAKOW, role=Role.GMINA_VIEWER, granted_by="test")
     return Api(api_token_issue(user=user))
+
+
+@dataclass(frozen=True)
+class GminaAdmin:
+    teryt: Teryt
+    api: Api
+
+
+@pytest.fixture
+def fresh_gmina_admin(db: None) -> GminaAdmin:
+    """The admin of a lubuskie gmina provisioned for this test alone: no demo data, no plans."""
+    taken = Tenant.objects.values("code")
+    gmina = Gmina.objects.filter(voivodeship_id="08", kind__in=TENANT_GMINA_KINDS).exclude(teryt__in=taken)
+    tenant = TenantFactory(code=gmina.order_by("teryt").values_list("teryt", flat=True)[0])
+    grant = RoleGrantFactory(role=Role.GMINA_ADMIN, scope=tenant.code)
+    return GminaAdmin(Teryt(tenant.code), Api(api_token_issue(user=grant.user)))
+
+
+@pytest.fixture
+def voivodeship_reviewer(db: None) -> Api:
+    """A marshal's office reviewer of lubuskie (08), not one of the demo people."""
+    grant = RoleGrantFactory(role=Role.REGIONAL_REVIEWER, scope="08")
+    return Api(api_token_issue(user=grant.user))
+
+
+@pytest.fixture
+def funding_system(db: None) -> Api:
+    """A funding application system's client for lubuskie, with every scope."""
+    _, secret = ApiClientFactory(scopes=list(Scope), voivodeships=["08"])
+    return Api(secret)
 
 
 @pytest.fixture

@@ -303,3 +303,26 @@ def payload_for(event_type: EventType, **given: Any) -> dict[str, Any]:
     """A payload with every key the event's TypedDict requires (None where a test of the event
     machinery does not care), and what the test gives."""
     return {key: None for key in event_type.payload.__required_keys__} | given
+
+
+def call_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "code": "FEPZ.06.19",
+        "title": "Usługi społeczne",
+        "programme": "FEPZ 2021-2027",
+        "voivodeship": "32",
+        "opens_on": "2026-01-01",
+        "deadline": "2030-12-31",
+        "applicant_kinds": ["gmina", "city_with_powiat_rights"],
+        "areas": ["seniors", "disability"],
+        "criteria": [
+            {"code": "D1", "name": "Plan przyjęty uchwałą", "type": "access", "rule": "plan_adopted"},
+            {"code": "D2", "name": "Plan w mocy", "type": "access", "rule": "plan_in_force"},
+            {"code": "D3", "name": "Obszar projektu", "type": "access", "rule": "plan_covers_area"},
+            {"code": "P1", "name": "Usługi opiekuńcze", "type": "bonus", "points": 3, "rule": "service_planned",
+             "params": {"service_type": "care_at_home"}},
+            {"code": "P2", "name": "Mieszkania wspomagane", "type": "bonus", "points": 2, "rule": "service_planned",
+             "params": {"service_type": "supported_flat"}},
+        ],
+    }  # fmt: skip
+    return body | overrides

@@ -23,8 +23,7 @@ from tenants.plans.models import ArchiveStatus, PlanDocument
 from tenants.plans.programme.services import document_archive
 from tenants.plans.snapshot import gmina_snapshot
 from tenants.registry.terc import gminas_in_scope
-from tests.aggregation.test_calls import call_body
-from tests.support import MINIMAL_PDF, TRZEBIEL, Api, adoption_form, complete_programme, put_programme
+from tests.support import MINIMAL_PDF, TRZEBIEL, Api, adoption_form, call_body, complete_programme, put_programme
 
 VIEWS = "aggregation.refresh_views"
 

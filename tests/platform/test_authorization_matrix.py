@@ -22,8 +22,7 @@ from mozaika.audit.log import Actor
 from mozaika.identity.models import ApiClient, ApiClientSecret, Role, RoleGrant, Scope
 from mozaika.identity.tokens import api_client_create, api_token_issue
 from mozaika.site.api import api
-from tests.aggregation.test_calls import call_body
-from tests.support import KRAKOW, MINIMAL_PDF, TRZEBIEL, plan_body
+from tests.support import KRAKOW, MINIMAL_PDF, TRZEBIEL, call_body, plan_body
 
 PARTIES = [
     "anonymous",

@@ -4,7 +4,6 @@ foreign ZIPs, decompression bombs, unsigned or entity-laden XML and lying header
 from __future__ import annotations
 
 import io
-import zipfile
 import zlib
 from typing import Any
 
@@ -14,31 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from mozaika.errors import UnsupportedMediaType, ValidationFailed
 from tenants.plans.documents.inspection import DocumentType, document_type
 from tenants.plans.documents.intake import document_name
+from tests.samples import DOCX, ODT, XADES, XLSX, zipped
 from tests.support import MINIMAL_PDF, TRZEBIEL, Api
 
-
-def zipped(entries: dict[str, bytes], *, stored_first: str | None = None) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        if stored_first:
-            archive.writestr(zipfile.ZipInfo(stored_first), entries.pop(stored_first), zipfile.ZIP_STORED)
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-DOCX = zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
-XLSX = zipped({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"})
-ODT = zipped({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"},
-             stored_first="mimetype")  # fmt: skip
-XADES = (
-    b'<?xml version="1.0" encoding="UTF-8"?><uchwala><tresc>Uchwala Nr XII/84/2024</tresc>'
-    b'<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#" Id="sig">'
-    b'<ds:SignedInfo><ds:Reference URI=""><ds:DigestValue>AAAA</ds:DigestValue></ds:Reference></ds:SignedInfo>'
-    b"<ds:SignatureValue>BBBB</ds:SignatureValue><ds:KeyInfo><ds:X509Data/></ds:KeyInfo>"
-    b'<ds:Object><xades:QualifyingProperties xmlns:xades="http://uri.etsi.org/01903/v1.3.2#" Target="#sig"/>'
-    b"</ds:Object></ds:Signature></uchwala>"
-)
 # Both namespaces mentioned, no signature: what the namespace test once took for a signed file.
 NAMESPACES_ONLY = (
     b'<?xml version="1.0"?><doc xmlns:ds="http://www.w3.org/2000/09/xmldsig#" '

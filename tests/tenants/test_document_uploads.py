@@ -13,8 +13,8 @@ from mozaika.events.models import Event
 from mozaika.tenancy import in_gmina
 from tenants.plans.models import PlanDocument
 from tenants.plans.programme.services import document_archive
+from tests.samples import DOCX
 from tests.support import MINIMAL_PDF, TRZEBIEL, Api
-from tests.tenants.test_document_inspection import DOCX
 
 
 def upload(api: Api, plan_id: int, data: bytes, **fields: Any) -> Any:
