@@ -27,6 +27,7 @@ from mozaika.errors import FieldError, PayloadTooLarge, PreconditionRequired
 from mozaika.events.history import aggregate_history
 from mozaika.events.models import Event
 from mozaika.exports import XLSX_CONTENT_TYPE
+from mozaika.identity.auth import principal_of
 from mozaika.identity.authz import Action, Decision, authorize_gmina, authorize_platform
 from mozaika.pagination import BoundedPageNumberPagination
 from mozaika.tenancy import TERYT_GMINA_PATTERN, TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN, in_gmina
@@ -56,7 +57,7 @@ Teryt = Path(..., pattern=TERYT_GMINA_PATTERN, description="7-digit TERYT (TERC)
 def gmina_scope(request: HttpRequest, teryt: str, action: Action) -> Iterator[tuple[Tenant, Decision]]:
     """Authorise first, then run the block in the gmina's schema; public again afterwards.
     Reads of a gmina's data by someone outside it are written to the audit log."""
-    decision = authorize_gmina(principal=request.auth, teryt=teryt, action=action)  # type: ignore[attr-defined]
+    decision = authorize_gmina(principal=principal_of(request), teryt=teryt, action=action)
     tenant = tenant_get(code=teryt)
     if decision.audit_read:
         audit_record(
@@ -81,19 +82,19 @@ def list_gminas(
     q: str | None = Query(None, min_length=1, max_length=100, description="part of the name, or a code prefix"),
     include_parts: bool = Query(False, description="also towns and rural areas of urban-rural gminas, districts"),
 ) -> QuerySet[Gmina]:
-    authorize_platform(principal=request.auth, action=Action.REGISTRY_READ)  # type: ignore[attr-defined]
+    authorize_platform(principal=principal_of(request), action=Action.REGISTRY_READ)
     return gmina_search(voivodeship=voivodeship, powiat=powiat, q=q, include_parts=include_parts)
 
 
 @router.get("/gminas/{teryt}", response=GminaOut, summary="One registry entry with its powiat and voivodeship")
 def get_gmina(request: HttpRequest, teryt: str = Teryt) -> Gmina:
-    authorize_platform(principal=request.auth, action=Action.REGISTRY_READ)  # type: ignore[attr-defined]
+    authorize_platform(principal=principal_of(request), action=Action.REGISTRY_READ)
     return gmina_get(teryt=teryt)
 
 
 @router.post("/tenants", response={200: TenantOut, 201: TenantOut}, summary="Provision a gmina or powiat tenant")
 def create_tenant(request: HttpRequest, payload: TenantIn) -> Status[Tenant]:
-    decision = authorize_platform(principal=request.auth, action=Action.TENANT_MANAGE)  # type: ignore[attr-defined]
+    decision = authorize_platform(principal=principal_of(request), action=Action.TENANT_MANAGE)
     tenant, outcome = tenant_provision(code=payload.code, actor=actor_for(request, decision))
     return Status(200 if outcome is Outcome.EXISTED else 201, tenant)
 

@@ -26,6 +26,7 @@ from aggregation.models import Call
 from mozaika.audit.log import actor_for
 from mozaika.errors import FieldError, PermissionDenied, ValidationFailed
 from mozaika.exports import ExportFormat, table_response
+from mozaika.identity.auth import principal_of
 from mozaika.identity.authz import Action, authorize_gmina, authorize_platform, authorize_region
 from mozaika.pagination import MAX_OFFSET
 from mozaika.tenancy import TERYT_GMINA_PATTERN, TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
@@ -139,7 +140,7 @@ def _detail(call: Call) -> dict[str, Any]:
 
 @router.get("/rule-kinds", response=list[RuleKindOut], summary="The rule kinds a call's criteria are built from")
 def rule_kinds(request: HttpRequest) -> list[dict[str, Any]]:
-    authorize_platform(principal=request.auth, action=Action.REGISTRY_READ)  # type: ignore[attr-defined]
+    authorize_platform(principal=principal_of(request), action=Action.REGISTRY_READ)
     return [
         {"name": kind.name, "description": kind.description, "params": kind.params.model_json_schema()}
         for kind in RULE_KINDS.values()
@@ -152,7 +153,7 @@ def list_calls(
     voivodeship: str | None = Query(None, pattern=VOIVODESHIP_PATTERN),
     open_on: date | None = Query(None, description="only calls taking applications on this day"),
 ) -> Any:
-    authorize_platform(principal=request.auth, action=Action.REGISTRY_READ)  # type: ignore[attr-defined]
+    authorize_platform(principal=principal_of(request), action=Action.REGISTRY_READ)
     calls = Call.objects.all()
     if voivodeship is not None:
         calls = calls.filter(voivodeship_id=voivodeship)
@@ -167,7 +168,7 @@ CallCode = Path(..., pattern=CALL_CODE_PATTERN)
 @router.post("/calls", response={201: CallDetailOut}, summary="Define a funding call and its criteria")
 def define_call(request: HttpRequest, payload: CallCreateIn) -> Status[dict[str, Any]]:
     decision = authorize_region(
-        principal=request.auth,  # type: ignore[attr-defined]
+        principal=principal_of(request),
         voivodeship=_owner(payload.voivodeship),
         action=Action.CALL_DEFINE,
     )
@@ -177,13 +178,13 @@ def define_call(request: HttpRequest, payload: CallCreateIn) -> Status[dict[str,
 
 @router.get("/calls/{code}", response=CallDetailOut, summary="A funding call with its evaluation progress")
 def get_call(request: HttpRequest, code: str = CallCode) -> dict[str, Any]:
-    authorize_platform(principal=request.auth, action=Action.REGISTRY_READ)  # type: ignore[attr-defined]
+    authorize_platform(principal=principal_of(request), action=Action.REGISTRY_READ)
     return _detail(call_get(code))
 
 
 @router.put("/calls/{code}", response=CallDetailOut, summary="Change a call; every gmina is re-evaluated")
 def change_call(request: HttpRequest, payload: CallIn, code: str = CallCode) -> dict[str, Any]:
-    principal = request.auth  # type: ignore[attr-defined]
+    principal = principal_of(request)
     current = call_get(code)
     # Both the owner now and the owner asked for must be the caller's to define.
     authorize_region(principal=principal, voivodeship=_owner(current.voivodeship_id), action=Action.CALL_DEFINE)
@@ -241,13 +242,13 @@ def results(
 ) -> Any:
     call = call_get(code)
     authorize_region(
-        principal=request.auth,  # type: ignore[attr-defined]
+        principal=principal_of(request),
         voivodeship=_owner(call.voivodeship_id),
         action=Action.ROLLUP_READ,
     )
     rows: list[dict[str, Any]] = []
     if params.on is not None or params.as_known_at is not None:
-        rows = call_results_as_of(call, params.where(), on=params.on, issued_to=request.auth.name,  # type: ignore[attr-defined]
+        rows = call_results_as_of(call, params.where(), on=params.on, issued_to=principal_of(request).name,
                                   as_known_at=aware(params.as_known_at, "as_known_at"))  # fmt: skip
         total, page = len(rows), rows[params.offset : params.offset + params.limit]
     elif export is ExportFormat.JSON:
@@ -376,7 +377,7 @@ def eligibility(
         None, description="answer from what Mozaika knew at this moment (ISO 8601 with offset); default now"
     ),
 ) -> dict[str, Any]:
-    decision = authorize_gmina(principal=request.auth, teryt=teryt, action=Action.ELIGIBILITY_READ)  # type: ignore[attr-defined]
+    decision = authorize_gmina(principal=principal_of(request), teryt=teryt, action=Action.ELIGIBILITY_READ)
     question = EligibilityQuestion(teryt=teryt, area=area, actions=tuple(action))
     answer = eligibility_answer(question, call_code=call, on=on, issued_to=decision.principal.name,
                                 as_known_at=aware(as_known_at, "as_known_at"))  # fmt: skip
@@ -417,7 +418,7 @@ class BatchOut(Schema):
     summary="Up to 1 000 gminas' eligibility in one request (a call's list of applicants)",
 )
 def eligibility_many(request: HttpRequest, payload: BatchIn) -> HttpResponse:
-    principal = request.auth  # type: ignore[attr-defined]
+    principal = principal_of(request)
     denied = [item.teryt for item in payload.items if not _may_read_eligibility(principal, item.teryt)]
     if denied:
         shown = ", ".join(denied[:50]) + (f" and {len(denied) - 50} more" if len(denied) > 50 else "")

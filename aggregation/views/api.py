@@ -31,6 +31,7 @@ from aggregation.views.selectors import (
     white_spot_report,
 )
 from mozaika.exports import ExportFormat, table_response
+from mozaika.identity.auth import principal_of
 from mozaika.identity.authz import Action, Decision, Visibility, authorize_region
 from mozaika.pagination import MAX_OFFSET
 from mozaika.tenancy import TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
@@ -178,7 +179,7 @@ class QueueItemOut(Schema):
 
 
 def _region(request: HttpRequest, voivodeship: str | None, action: Action = Action.ROLLUP_READ) -> Decision:
-    return authorize_region(principal=request.auth, voivodeship=voivodeship or "", action=action)  # type: ignore[attr-defined]
+    return authorize_region(principal=principal_of(request), voivodeship=voivodeship or "", action=action)
 
 
 Voivodeship = Path(..., pattern=VOIVODESHIP_PATTERN, description="two-digit TERC code, e.g. 08")

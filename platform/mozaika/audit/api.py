@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 from ninja.params.functions import Path, Query
 
 from mozaika.audit.models import AuditEntry
+from mozaika.identity.auth import principal_of
 from mozaika.identity.authz import Action, authorize_gmina, authorize_platform
 from mozaika.pagination import BoundedPageNumberPagination
 from mozaika.tenancy import TERYT_GMINA_PATTERN
@@ -38,7 +39,7 @@ class AuditEntryOut(Schema):
 def audit_log(
     request: HttpRequest, teryt: str | None = Query(None, pattern=TERYT_GMINA_PATTERN)
 ) -> QuerySet[AuditEntry]:
-    authorize_platform(principal=request.auth, action=Action.AUDIT_READ)  # type: ignore[attr-defined]
+    authorize_platform(principal=principal_of(request), action=Action.AUDIT_READ)
     entries = AuditEntry.objects.all()
     return entries.filter(teryt=teryt) if teryt else entries
 
@@ -46,5 +47,5 @@ def audit_log(
 @router.get("/gminas/{teryt}/audit", response=list[AuditEntryOut], summary="The gmina's audit log (gmina admin)")
 @paginate(BoundedPageNumberPagination, page_size=100, max_page_size=1000)
 def gmina_audit_log(request: HttpRequest, teryt: str = Path(..., pattern=TERYT_GMINA_PATTERN)) -> QuerySet[AuditEntry]:
-    authorize_gmina(principal=request.auth, teryt=teryt, action=Action.GMINA_AUDIT_READ)  # type: ignore[attr-defined]
+    authorize_gmina(principal=principal_of(request), teryt=teryt, action=Action.GMINA_AUDIT_READ)
     return AuditEntry.objects.filter(teryt=teryt)

@@ -13,6 +13,7 @@ from ninja.params.functions import Query
 
 from mozaika.events.catalogue import public_event_names
 from mozaika.events.models import Event
+from mozaika.identity.auth import principal_of
 from mozaika.identity.authz import Action, Visibility, authorize_platform
 from mozaika.identity.principal import Principal
 
@@ -44,8 +45,8 @@ def event_feed(
     type: list[str] | None = Query(None, description="only these event types"),
     limit: int = Query(100, ge=1, le=1000),
 ) -> FeedOut:
-    decision = authorize_platform(principal=request.auth, action=Action.EVENTS_READ)  # type: ignore[attr-defined]
-    who: Principal = request.auth  # type: ignore[attr-defined]
+    decision = authorize_platform(principal=principal_of(request), action=Action.EVENTS_READ)
+    who: Principal = principal_of(request)
     events = Event.objects.filter(seq__gt=after).order_by("seq")
     if decision.visibility is not Visibility.ALL:  # outsiders: what concerns adopted plans only
         events = events.filter(type__in=public_event_names())

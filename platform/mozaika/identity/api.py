@@ -12,6 +12,7 @@ from pydantic import Field
 
 from mozaika.audit.log import actor_for
 from mozaika.errors import NotFound
+from mozaika.identity.auth import principal_of
 from mozaika.identity.authz import Action, authorize_gmina, authorize_platform
 from mozaika.identity.models import GMINA_ROLES, ApiClient, Role, RoleGrant, Scope
 from mozaika.identity.principal import Principal
@@ -114,7 +115,7 @@ def sign_out(request: HttpRequest) -> Status[None]:
 
 @router.get("/me", response=MeOut, summary="Who the credential belongs to, and its roles or scopes")
 def me(request: HttpRequest) -> MeOut:
-    who: Principal = request.auth  # type: ignore[attr-defined]
+    who: Principal = principal_of(request)
     return MeOut(
         kind=who.kind.value,
         name=who.name,
@@ -126,7 +127,7 @@ def me(request: HttpRequest) -> MeOut:
 
 @router.post("/users", response={201: PersonOut}, summary="Create a person (operator)")
 def create_person(request: HttpRequest, payload: PersonIn) -> Status[User]:
-    decision = authorize_platform(principal=request.auth, action=Action.USERS_MANAGE)  # type: ignore[attr-defined]
+    decision = authorize_platform(principal=principal_of(request), action=Action.USERS_MANAGE)
     user = person_create(
         username=payload.username, password=payload.password, email=payload.email, actor=actor_for(request, decision)
     )
@@ -135,14 +136,14 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Status[User]:
 
 @router.post("/users/{username}/roles", response={201: GrantOut}, summary="Grant a role (operator)")
 def grant_role(request: HttpRequest, username: str, payload: GrantIn) -> Status[RoleGrant]:
-    decision = authorize_platform(principal=request.auth, action=Action.USERS_MANAGE)  # type: ignore[attr-defined]
+    decision = authorize_platform(principal=principal_of(request), action=Action.USERS_MANAGE)
     grant = role_grant(username=username, role=payload.role, scope=payload.scope, actor=actor_for(request, decision))
     return Status(201, grant)
 
 
 @router.delete("/users/{username}/roles/{role}", response={204: None}, summary="Revoke a role (operator)")
 def revoke_role(request: HttpRequest, username: str, role: Role, scope: str = "") -> Status[None]:
-    decision = authorize_platform(principal=request.auth, action=Action.USERS_MANAGE)  # type: ignore[attr-defined]
+    decision = authorize_platform(principal=principal_of(request), action=Action.USERS_MANAGE)
     role_revoke(username=username, role=role, scope=scope, actor=actor_for(request, decision))
     return Status(204, None)
 
@@ -152,7 +153,7 @@ Teryt = Path(..., pattern=TERYT_GMINA_PATTERN)
 
 @router.get("/gminas/{teryt}/members", response=list[MemberOut], summary="The gmina's people (gmina admin)")
 def list_members(request: HttpRequest, teryt: str = Teryt) -> list[MemberOut]:
-    authorize_gmina(principal=request.auth, teryt=teryt, action=Action.MEMBERS_MANAGE)  # type: ignore[attr-defined]
+    authorize_gmina(principal=principal_of(request), teryt=teryt, action=Action.MEMBERS_MANAGE)
     grants = (
         RoleGrant.objects.filter(scope=teryt, role__in=GMINA_ROLES).select_related("user").order_by("user__username")
     )
@@ -161,7 +162,7 @@ def list_members(request: HttpRequest, teryt: str = Teryt) -> list[MemberOut]:
 
 @router.post("/gminas/{teryt}/members", response={201: MemberOut}, summary="Give a person a gmina role (gmina admin)")
 def add_member(request: HttpRequest, payload: MemberIn, teryt: str = Teryt) -> Status[MemberOut]:
-    decision = authorize_gmina(principal=request.auth, teryt=teryt, action=Action.MEMBERS_MANAGE)  # type: ignore[attr-defined]
+    decision = authorize_gmina(principal=principal_of(request), teryt=teryt, action=Action.MEMBERS_MANAGE)
     if payload.role not in GMINA_ROLES:
         from mozaika.errors import FieldError, ValidationFailed
 
@@ -174,7 +175,7 @@ def add_member(request: HttpRequest, payload: MemberIn, teryt: str = Teryt) -> S
 
 @router.delete("/gminas/{teryt}/members/{username}/{role}", response={204: None}, summary="Remove a gmina role")
 def remove_member(request: HttpRequest, username: str, role: Role, teryt: str = Teryt) -> Status[None]:
-    decision = authorize_gmina(principal=request.auth, teryt=teryt, action=Action.MEMBERS_MANAGE)  # type: ignore[attr-defined]
+    decision = authorize_gmina(principal=principal_of(request), teryt=teryt, action=Action.MEMBERS_MANAGE)
     if role not in GMINA_ROLES:
         raise NotFound(f"{role.value} is not a gmina role.")
     role_revoke(username=username, role=role, scope=teryt, actor=actor_for(request, decision))
@@ -183,13 +184,13 @@ def remove_member(request: HttpRequest, username: str, role: Role, teryt: str = 
 
 @router.get("/clients", response=list[ClientOut], summary="API clients (operator)")
 def list_clients(request: HttpRequest) -> list[ApiClient]:
-    authorize_platform(principal=request.auth, action=Action.CLIENTS_MANAGE)  # type: ignore[attr-defined]
+    authorize_platform(principal=principal_of(request), action=Action.CLIENTS_MANAGE)
     return list(ApiClient.objects.order_by("name"))
 
 
 @router.post("/clients", response={201: ClientSecretOut}, summary="Create an API client; its secret is shown once")
 def create_client(request: HttpRequest, payload: ClientIn) -> Status[ClientSecretOut]:
-    decision = authorize_platform(principal=request.auth, action=Action.CLIENTS_MANAGE)  # type: ignore[attr-defined]
+    decision = authorize_platform(principal=principal_of(request), action=Action.CLIENTS_MANAGE)
     client, secret = api_client_create(
         name=payload.name,
         scopes=payload.scopes,
@@ -201,20 +202,20 @@ def create_client(request: HttpRequest, payload: ClientIn) -> Status[ClientSecre
 
 @router.post("/clients/{client_id}/secrets", response={201: ClientSecretOut}, summary="Rotate a client's secret")
 def rotate_client_secret(request: HttpRequest, client_id: int) -> Status[ClientSecretOut]:
-    decision = authorize_platform(principal=request.auth, action=Action.CLIENTS_MANAGE)  # type: ignore[attr-defined]
+    decision = authorize_platform(principal=principal_of(request), action=Action.CLIENTS_MANAGE)
     secret = api_client_rotate(client_id=client_id, actor=actor_for(request, decision))
     return Status(201, ClientSecretOut(client_id=client_id, secret=secret))
 
 
 @router.delete("/clients/{client_id}/secrets/{secret_id}", response={204: None}, summary="Revoke one secret")
 def revoke_client_secret(request: HttpRequest, client_id: int, secret_id: int) -> Status[None]:
-    decision = authorize_platform(principal=request.auth, action=Action.CLIENTS_MANAGE)  # type: ignore[attr-defined]
+    decision = authorize_platform(principal=principal_of(request), action=Action.CLIENTS_MANAGE)
     api_client_secret_revoke(client_id=client_id, secret_id=secret_id, actor=actor_for(request, decision))
     return Status(204, None)
 
 
 @router.delete("/clients/{client_id}", response={204: None}, summary="Deactivate an API client")
 def deactivate_client(request: HttpRequest, client_id: int) -> Status[None]:
-    decision = authorize_platform(principal=request.auth, action=Action.CLIENTS_MANAGE)  # type: ignore[attr-defined]
+    decision = authorize_platform(principal=principal_of(request), action=Action.CLIENTS_MANAGE)
     api_client_deactivate(client_id=client_id, actor=actor_for(request, decision))
     return Status(204, None)
