@@ -26,8 +26,13 @@ def build_api() -> NinjaAPI:
     from mozaika.audit.api import router as audit_router
     from mozaika.events.api import router as events_router
     from mozaika.identity.api import router as identity_router
-    from tenants.acts_api import router as acts_router
-    from tenants.api import router as tenants_router
+    from tenants.plans.api.acts import router as acts_router
+    from tenants.plans.api.documents import router as documents_router
+    from tenants.plans.api.plans import router as plans_router
+    from tenants.plans.api.reporting import router as reporting_router
+    from tenants.plans.api.review import router as review_router
+    from tenants.registry.api import router as registry_router
+    from tenants.tenancy.api import router as tenancy_router
 
     api = NinjaAPI(
         title="Mozaika API",
@@ -37,7 +42,12 @@ def build_api() -> NinjaAPI:
         urls_namespace="api-v1",
         auth=BearerTokenAuth(),
     )
-    api.add_router("/", tenants_router)
+    api.add_router("/", registry_router)
+    api.add_router("/", tenancy_router)
+    api.add_router("/", plans_router)
+    api.add_router("/", documents_router)
+    api.add_router("/", review_router)
+    api.add_router("/", reporting_router)
     api.add_router("/", acts_router)
     api.add_router("/", aggregation_router)
     api.add_router("/", calls_router)

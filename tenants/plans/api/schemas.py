@@ -1,4 +1,4 @@
-"""API shapes of the gmina paths: `...In` for what clients send, `...Out` for what they get."""
+"""API shapes of a gmina's plans: `...In` for what clients send, `...Out` for what they get."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import Field
 
-from mozaika.tenancy import TERYT_PATTERN
-from tenants.models import Gmina, GminaKind, TenantKind
 from tenants.plans.lifecycle.acts import act_facts
 from tenants.plans.lifecycle.validity import ForceState, force_on
 from tenants.plans.models import (
@@ -26,47 +24,6 @@ from tenants.plans.models import (
 
 Amount = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]
 Year = Annotated[int, Field(ge=1990, le=2100)]
-
-
-class VoivodeshipOut(Schema):
-    code: str
-    name: str
-
-
-class PowiatOut(Schema):
-    code: str
-    name: str
-    is_city_with_powiat_rights: bool
-
-
-class GminaOut(Schema):
-    """A registry entry, with its parents and whether it is a provisioned tenant."""
-
-    teryt: str
-    name: str
-    kind: GminaKind
-    kind_label: str
-    is_active: bool
-    provisioned: bool
-    powiat: PowiatOut
-    voivodeship: VoivodeshipOut
-
-    @staticmethod
-    def resolve_kind_label(obj: Gmina) -> str:
-        return str(obj.get_kind_display())
-
-
-class TenantIn(Schema):
-    code: str = Field(pattern=TERYT_PATTERN, description="TERYT of a gmina (7 digits) or a powiat (4 digits)")
-
-
-class TenantOut(Schema):
-    code: str
-    kind: TenantKind
-    name: str
-    voivodeship: VoivodeshipOut
-    is_active: bool
-    created_at: dt.datetime
 
 
 class IndicatorIn(Schema):

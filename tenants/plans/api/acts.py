@@ -14,13 +14,13 @@ from pydantic import Field
 
 from mozaika.audit.log import actor_for
 from mozaika.identity.authz import Action
-from tenants.api import Teryt, gmina_scope
 from tenants.plans import selectors as plan_selectors
+from tenants.plans.api.access import Teryt, gmina_scope
+from tenants.plans.api.schemas import ACT_NUMBER_PATTERN, PlanOut
 from tenants.plans.documents.intake import ReceivedDocument, document_receive
 from tenants.plans.lifecycle.acts import ActSpec, act_withdraw, plan_adopt, plan_amend, plan_annul, plan_repeal
 from tenants.plans.lifecycle.validity import ActKind
 from tenants.plans.models import AdoptingActKind, PlanAct
-from tenants.schemas import ACT_NUMBER_PATTERN, PlanOut
 
 router = Router(tags=["plan acts"])
 

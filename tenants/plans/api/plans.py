@@ -1,0 +1,141 @@
+"""A gmina's plans over HTTP: list, create, read; the programme part, its completeness check and
+the plan workbook."""
+
+from __future__ import annotations
+
+from typing import IO, cast
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.params.functions import File
+
+from mozaika.audit.log import actor_for
+from mozaika.errors import FieldError, PayloadTooLarge
+from mozaika.exports import XLSX_CONTENT_TYPE
+from mozaika.identity.authz import Action
+from tenants.plans import selectors as plan_selectors
+from tenants.plans.api.access import Teryt, expected_version, gmina_scope
+from tenants.plans.api.schemas import PlanIn, PlanOut
+from tenants.plans.programme import services as plan_services
+from tenants.plans.programme.completeness import Severity, blocking_findings, completeness_check
+from tenants.plans.programme.values import Programme, programme_of
+from tenants.plans.spreadsheet import plan_workbook, workbook_plan
+
+router = Router(tags=["plans"])
+
+
+@router.get("/gminas/{teryt}/plans", response=list[PlanOut], summary="The gmina's plans")
+def list_plans(request: HttpRequest, teryt: str = Teryt) -> list[object]:
+    with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
+        return list(plan_selectors.plan_list(visibility=decision.visibility))
+
+
+@router.post("/gminas/{teryt}/plans", response={201: PlanOut}, summary="Create a draft plan")
+def create_plan(request: HttpRequest, payload: PlanIn, teryt: str = Teryt) -> Status[object]:
+    with gmina_scope(request, teryt, Action.PLAN_EDIT) as (_, decision):
+        plan = plan_services.plan_create(
+            teryt=teryt,
+            title=payload.title,
+            kind=payload.kind,
+            period_start=payload.period_start,
+            period_end=payload.period_end,
+            valid_from=payload.valid_from,
+            valid_until=payload.valid_until,
+            areas=payload.areas,
+            indicators=[plan_services.IndicatorSpec(**indicator.dict()) for indicator in payload.indicators],
+            actor=actor_for(request, decision),
+        )
+        return Status(201, plan_selectors.plan_get(plan_id=plan.pk, teryt=teryt))
+
+
+@router.get("/gminas/{teryt}/plans/{plan_id}", response=PlanOut, summary="One plan")
+def get_plan(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> object:
+    with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
+        return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
+
+
+@router.get("/gminas/{teryt}/plans/{plan_id}/programme", response=Programme, summary="The plan's programme part")
+def get_programme(request: HttpRequest, response: HttpResponse, plan_id: int, teryt: str = Teryt) -> Programme:
+    with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
+        plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
+        response["ETag"] = f'"{plan.version}"'
+        return programme_of(plan)
+
+
+@router.put(
+    "/gminas/{teryt}/plans/{plan_id}/programme",
+    response=PlanOut,
+    summary="Replace a draft's programme part",
+    description="Send `If-Match` with the ETag (the plan's version) you read; a plan changed since is a 409.",
+)
+def put_programme(request: HttpRequest, payload: Programme, plan_id: int, teryt: str = Teryt) -> object:
+    with gmina_scope(request, teryt, Action.PLAN_EDIT) as (_, decision):
+        plan = plan_services.plan_programme_replace(
+            teryt=teryt,
+            plan_id=plan_id,
+            programme=payload,
+            expected_version=expected_version(request),
+            actor=actor_for(request, decision),
+        )
+        return plan_selectors.plan_get(plan_id=plan.pk, teryt=teryt)
+
+
+class FindingOut(Schema):
+    path: str
+    severity: Severity
+    code: str
+    message_pl: str
+    message_en: str
+
+
+class CompletenessOut(Schema):
+    blocking: int
+    warnings: int
+    findings: list[FindingOut]
+
+
+@router.get(
+    "/gminas/{teryt}/plans/{plan_id}/completeness",
+    response=CompletenessOut,
+    summary="What the guidelines ask and the plan lacks (blocking findings stop submission)",
+)
+def get_completeness(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> CompletenessOut:
+    with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
+        plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
+        findings = completeness_check(plan=plan)
+    return CompletenessOut(
+        blocking=len(blocking_findings(findings)),
+        warnings=sum(f.severity is Severity.WARNING for f in findings),
+        findings=[FindingOut(**vars(f)) for f in findings],
+    )
+
+
+@router.get(
+    "/gminas/{teryt}/plans/{plan_id}/workbook",
+    response={200: None},
+    summary="The plan as an XLSX workbook (one sheet per part)",
+)
+def export_workbook(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> HttpResponse:
+    with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
+        plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
+        content = plan_workbook(plan)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="plan-{teryt}-{plan_id}-v{plan.version}.xlsx"'
+    return response
+
+
+@router.post(
+    "/gminas/{teryt}/plan-workbooks",
+    response={201: PlanOut},
+    summary="Import an XLSX workbook as a new draft plan",
+    description="Every problem is reported with its sheet, row and column; nothing is written unless all is right.",
+)
+def import_workbook(request: HttpRequest, teryt: str = Teryt, workbook: UploadedFile = File(...)) -> Status[object]:
+    with gmina_scope(request, teryt, Action.PLAN_EDIT) as (_, decision):
+        if workbook.size and workbook.size > settings.MAX_DOCUMENT_BYTES:
+            raise PayloadTooLarge("The workbook is too large.", errors=[FieldError("workbook", "too large")])
+        imported = workbook_plan(cast(IO[bytes], workbook))
+        plan = plan_services.plan_import(teryt=teryt, imported=imported, actor=actor_for(request, decision))
+        return Status(201, plan_selectors.plan_get(plan_id=plan.pk, teryt=teryt))

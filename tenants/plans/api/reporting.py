@@ -1,0 +1,154 @@
+"""Yearly reporting over HTTP: indicator values, implementation reports, the diagnosis."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from mozaika.audit.log import actor_for
+from mozaika.identity.authz import Action
+from tenants.plans import selectors as plan_selectors
+from tenants.plans.api.access import Teryt, expected_version, gmina_scope
+from tenants.plans.api.schemas import PlanOut
+from tenants.plans.models import ReportKind
+from tenants.plans.reporting import FigureSpec, SectionSpec, diagnosis_replace, indicator_value_report, report_file
+
+router = Router(tags=["reporting"])
+
+
+class ValueIn(Schema):
+    year: int = Field(ge=1990, le=2100)
+    value: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
+    note: str = Field("", max_length=500)
+
+
+class ValueHistoryOut(Schema):
+    year: int
+    value: Decimal
+    reported_by: str
+    reported_at: dt.datetime
+    note: str
+    superseded_at: dt.datetime | None
+
+
+class ReportIn(Schema):
+    kind: ReportKind
+    year: int = Field(ge=1990, le=2100)
+    narrative: str = Field(min_length=1, max_length=100_000)
+
+
+class ReportOut(Schema):
+    id: int
+    kind: ReportKind
+    year: int
+    narrative: str
+    indicator_values: list[dict[str, Any]]
+    filed_by: str
+    filed_at: dt.datetime
+
+
+class SectionIO(Schema):
+    title: str = Field(min_length=1, max_length=300)
+    text: str = Field(min_length=1, max_length=100_000)
+
+
+class FigureIO(Schema):
+    name: str = Field(min_length=1, max_length=300)
+    value: Decimal = Field(max_digits=14, decimal_places=2)
+    unit: str = Field(min_length=1, max_length=50)
+    year: int = Field(ge=1990, le=2100)
+    source: str = Field("", max_length=300)
+
+
+class DiagnosisIO(Schema):
+    sections: list[SectionIO] = Field(default_factory=list)
+    figures: list[FigureIO] = Field(default_factory=list)
+
+
+@router.post(
+    "/gminas/{teryt}/plans/{plan_id}/indicators/{indicator_id}/values",
+    response={201: ValueHistoryOut},
+    summary="Report an indicator's yearly value (again: a correction; the old value stays in history)",
+)
+def report_value(
+    request: HttpRequest, payload: ValueIn, plan_id: int, indicator_id: int, teryt: str = Teryt
+) -> Status[object]:
+    with gmina_scope(request, teryt, Action.INDICATOR_REPORT) as (_, decision):
+        reported = indicator_value_report(
+            teryt=teryt,
+            plan_id=plan_id,
+            indicator_id=indicator_id,
+            year=payload.year,
+            value=payload.value,
+            note=payload.note,
+            actor=actor_for(request, decision),
+        )
+        return Status(201, reported)
+
+
+@router.get(
+    "/gminas/{teryt}/plans/{plan_id}/indicators/{indicator_id}/values",
+    response=list[ValueHistoryOut],
+    summary="Every value reported for an indicator, corrections included",
+)
+def value_history(request: HttpRequest, plan_id: int, indicator_id: int, teryt: str = Teryt) -> list[object]:
+    with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
+        plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
+        return list(plan_selectors.indicator_value_history(plan=plan, indicator_id=indicator_id))
+
+
+@router.post("/gminas/{teryt}/plans/{plan_id}/reports", response={201: ReportOut}, summary="File a report")
+def file_report(request: HttpRequest, payload: ReportIn, plan_id: int, teryt: str = Teryt) -> Status[object]:
+    with gmina_scope(request, teryt, Action.INDICATOR_REPORT) as (_, decision):
+        report = report_file(
+            teryt=teryt,
+            plan_id=plan_id,
+            kind=payload.kind,
+            year=payload.year,
+            narrative=payload.narrative,
+            actor=actor_for(request, decision),
+        )
+        return Status(201, report)
+
+
+@router.get("/gminas/{teryt}/plans/{plan_id}/reports", response=list[ReportOut], summary="Implementation reports")
+def list_reports(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> list[object]:
+    with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
+        plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
+        return list(plan.reports.all())
+
+
+@router.get("/gminas/{teryt}/plans/{plan_id}/diagnosis", response=DiagnosisIO, summary="The diagnostic part")
+def get_diagnosis(request: HttpRequest, response: HttpResponse, plan_id: int, teryt: str = Teryt) -> DiagnosisIO:
+    with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
+        plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
+        response["ETag"] = f'"{plan.version}"'
+        return DiagnosisIO(
+            sections=[SectionIO(title=s.title, text=s.text) for s in plan.diagnostic_sections.all()],
+            figures=[
+                FigureIO(name=f.name, value=f.value, unit=f.unit, year=f.year, source=f.source)
+                for f in plan.key_figures.all()
+            ],
+        )
+
+
+@router.put("/gminas/{teryt}/plans/{plan_id}/diagnosis", response=PlanOut, summary="Replace a draft's diagnosis")
+def put_diagnosis(request: HttpRequest, payload: DiagnosisIO, plan_id: int, teryt: str = Teryt) -> object:
+    with gmina_scope(request, teryt, Action.PLAN_EDIT) as (_, decision):
+        diagnosis_replace(
+            teryt=teryt,
+            plan_id=plan_id,
+            sections=[SectionSpec(title=s.title, text=s.text) for s in payload.sections],
+            figures=[
+                FigureSpec(name=f.name, value=f.value, unit=f.unit, year=f.year, source=f.source)
+                for f in payload.figures
+            ],
+            expected_version=expected_version(request),
+            actor=actor_for(request, decision),
+        )
+        return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt)

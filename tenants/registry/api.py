@@ -1,0 +1,40 @@
+"""The territorial register over HTTP: search it, read one entry."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Router
+from ninja.pagination import paginate
+from ninja.params.functions import Path, Query
+
+from mozaika.identity.auth import principal_of
+from mozaika.identity.authz import Action, authorize_platform
+from mozaika.pagination import BoundedPageNumberPagination
+from mozaika.tenancy import TERYT_GMINA_PATTERN, TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
+from tenants.models import Gmina
+from tenants.registry.schemas import GminaOut
+from tenants.registry.selectors import gmina_get, gmina_search
+
+router = Router(tags=["registry"])
+
+Teryt = Path(..., pattern=TERYT_GMINA_PATTERN, description="7-digit TERYT (TERC) code of the gmina")
+
+
+@router.get("/gminas", response=list[GminaOut], summary="Search the territorial registry")
+@paginate(BoundedPageNumberPagination, page_size=50, max_page_size=500)
+def list_gminas(
+    request: HttpRequest,
+    voivodeship: str | None = Query(None, pattern=VOIVODESHIP_PATTERN),
+    powiat: str | None = Query(None, pattern=TERYT_POWIAT_PATTERN),
+    q: str | None = Query(None, min_length=1, max_length=100, description="part of the name, or a code prefix"),
+    include_parts: bool = Query(False, description="also towns and rural areas of urban-rural gminas, districts"),
+) -> QuerySet[Gmina]:
+    authorize_platform(principal=principal_of(request), action=Action.REGISTRY_READ)
+    return gmina_search(voivodeship=voivodeship, powiat=powiat, q=q, include_parts=include_parts)
+
+
+@router.get("/gminas/{teryt}", response=GminaOut, summary="One registry entry with its powiat and voivodeship")
+def get_gmina(request: HttpRequest, teryt: str = Teryt) -> Gmina:
+    authorize_platform(principal=principal_of(request), action=Action.REGISTRY_READ)
+    return gmina_get(teryt=teryt)
