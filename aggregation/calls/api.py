@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 from ninja.params.functions import Path, Query
 from pydantic import Field
 
-from aggregation.calls.compliance import CriterionType
+from aggregation.calls.compliance import CriterionResult, CriterionType
 from aggregation.calls.criteria import RULE_KINDS, ApplicantKind
 from aggregation.calls.eligibility import (
     EligibilityAnswer,
@@ -265,17 +265,6 @@ def results(
 # Eligibility
 
 
-class CriterionResultOut(Schema):
-    code: str
-    name: str
-    type: str
-    rule: str
-    passed: bool
-    points: int
-    reason_pl: str
-    reason_en: str
-
-
 class GoverningActOut(Schema):
     kind: str = Field(description="adoption, registration or amendment")
     number: str
@@ -325,7 +314,7 @@ class EligibilityOut(Schema):
     decision: str = Field(description="eligible | not_eligible")
     points: int
     max_points: int
-    criteria: list[CriterionResultOut]
+    criteria: list[CriterionResult]
     evidence: EvidenceOut | None
     document_link: DocumentLinkOut | None
     data_as_of: datetime | None = Field(description="when the gmina's data the answer rests on was read")

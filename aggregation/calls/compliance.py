@@ -7,7 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any, TypedDict
+from typing import Any
+
+# typing_extensions' TypedDict: pydantic reads it as the API's shape on Python 3.11 too.
+from typing_extensions import TypedDict
 
 from aggregation.calls.criteria import DEFAULT_PLAN_KINDS, RULE_KINDS, ApplicantKind, CallTerms, PlanParams, Situation
 from aggregation.plan_facts import PlanFacts

@@ -18,6 +18,7 @@ from aggregation.views.exports import (
     VOIVODESHIP_COLUMNS,
     WHITE_SPOT_COLUMNS,
 )
+from aggregation.views.rollups import Coverage, IndicatorRollup, ServiceCoverage, YearRollup, YearRow
 from aggregation.views.selectors import (
     GminaListQuery,
     GminaSort,
@@ -38,45 +39,13 @@ from mozaika.tenancy import TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
 from tenants.models import TENANT_GMINA_KINDS
 from tenants.plans.models import InterventionArea, PlanStatus
 from tenants.plans.programme.models import ServiceType
+from tenants.plans.snapshot import FindingSnapshot
 
 router = Router(tags=["regions, nation"])
 
 SORT_PATTERN = "^-?(" + "|".join(s.value for s in GminaSort) + ")$"
 GMINA_KIND_PATTERN = "^(" + "|".join(k.value for k in TENANT_GMINA_KINDS) + ")$"
 MAX_PAGE = 500
-
-
-class CoverageOut(Schema):
-    gminas: int
-    share: float
-
-
-class ServiceCoverageOut(Schema):
-    gminas: int
-    capacity: float | None
-    white_spot_gminas: int
-    white_spot_powiats: int
-
-
-class IndicatorYearOut(Schema):
-    gminas: int
-    sum: float
-    median: float
-
-
-class IndicatorRollupOut(Schema):
-    years: dict[str, IndicatorYearOut]
-    gminas_with_target: int
-    baseline_sum: float
-    target_sum: float
-    latest_sum: float
-    progress: float | None
-
-
-class YearOut(Schema):
-    gminas_with_adopted_plan: int
-    funding: float
-    gminas_reporting_indicators: int
 
 
 class RollupOut(Schema):
@@ -92,16 +61,16 @@ class RollupOut(Schema):
     gminas_with_plan_adopted_not_yet_in_force: int = Field(
         0, description="adopted plans whose entry into force or period lies ahead (vacatio legis)"
     )
-    areas: dict[str, CoverageOut]
-    services: dict[str, ServiceCoverageOut]
-    indicators: dict[str, IndicatorRollupOut]
+    areas: dict[str, Coverage]
+    services: dict[str, ServiceCoverage]
+    indicators: dict[str, IndicatorRollup]
     funding: dict[str, dict[str, float]] = Field(
         description="plans in force: funding source -> year ('unspecified' when the plan gives none) -> zł"
     )
     funding_not_yet_in_force: dict[str, dict[str, float]] = Field(
         default_factory=dict, description="the same for adopted plans not yet in force"
     )
-    years: dict[str, YearOut]
+    years: dict[str, YearRollup]
     refreshed_at: datetime | None
 
     @staticmethod
@@ -138,10 +107,6 @@ class WhiteSpotOut(Schema):
     powiat: str
 
 
-class YearRowOut(YearOut):
-    year: int
-
-
 class VoivodeshipRowOut(Schema):
     voivodeship: str
     name: str
@@ -157,14 +122,6 @@ class VoivodeshipRowOut(Schema):
     area_homelessness: int
 
 
-class FindingOut(Schema):
-    path: str
-    severity: str
-    code: str
-    message_pl: str
-    message_en: str
-
-
 class QueueItemOut(Schema):
     teryt: str
     gmina: str
@@ -175,7 +132,7 @@ class QueueItemOut(Schema):
     period_end: int
     blocking_findings: int
     warnings: int
-    findings: list[FindingOut]
+    findings: list[FindingSnapshot]
 
 
 def _region(request: HttpRequest, voivodeship: str | None, action: Action = Action.ROLLUP_READ) -> Decision:
@@ -320,9 +277,7 @@ def _time_series(where: RegionFilter, export: ExportFormat, name: str) -> Any:
     return table_response(TIME_SERIES_COLUMNS, rows, export=export, name=name)
 
 
-@router.get(
-    "/regions/{voivodeship}/time-series", response=list[YearRowOut], summary="The voivodeship by year (CSV/XLSX)"
-)
+@router.get("/regions/{voivodeship}/time-series", response=list[YearRow], summary="The voivodeship by year (CSV/XLSX)")
 def region_time_series(
     request: HttpRequest,
     voivodeship: str = Voivodeship,
@@ -334,7 +289,7 @@ def region_time_series(
     return _time_series(RegionFilter(voivodeship, powiat, kind), export, f"szereg-czasowy-{voivodeship}")
 
 
-@router.get("/national/time-series", response=list[YearRowOut], summary="The nation by year (CSV/XLSX)")
+@router.get("/national/time-series", response=list[YearRow], summary="The nation by year (CSV/XLSX)")
 def national_time_series(request: HttpRequest, kind: str | None = Kind, export: ExportFormat = Format) -> Any:
     _region(request, None)
     return _time_series(RegionFilter(None, None, kind), export, "szereg-czasowy-polska")

@@ -19,7 +19,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import Any
+
+# typing_extensions' TypedDict: pydantic reads it as the API's shape on Python 3.11 too.
+from typing_extensions import TypedDict
 
 from tenants.plans.lifecycle.validity import ForceState, force_begins, force_ends, force_on
 from tenants.plans.models import InterventionArea, PlanKind, PlanStatus
@@ -146,7 +149,7 @@ class GminaRow:
     facts: GminaFacts | None
 
 
-class CoverageOut(TypedDict):
+class Coverage(TypedDict):
     gminas: int
     share: float
 
@@ -179,6 +182,12 @@ class YearRollup(TypedDict):
     gminas_reporting_indicators: int
 
 
+class YearRow(YearRollup):
+    """One year of a scope's time series."""
+
+    year: int
+
+
 class RollupData(TypedDict):
     gminas: int
     gminas_with_snapshot: int
@@ -188,7 +197,7 @@ class RollupData(TypedDict):
     share_with_plan_in_force: float
     population_share_with_plan_in_force: float | None
     gminas_with_plan_adopted_not_yet_in_force: int
-    areas: dict[str, CoverageOut]
+    areas: dict[str, Coverage]
     services: dict[str, ServiceCoverage]
     indicators: dict[str, IndicatorRollup]
     funding: dict[str, dict[str, float]]  # plans in force: source -> year -> amount

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any, TypedDict
+from typing import Any
 
 from django.db import connection
+
+# typing_extensions' TypedDict: pydantic reads it as the API's shape on Python 3.11 too.
+from typing_extensions import TypedDict
 
 from mozaika.tenancy import in_gmina, many_schema_cursor, union_over_gminas
 from tenants.plans.lifecycle.validity import ActFacts, act_facts_of

@@ -19,7 +19,7 @@ from tenants.plans import selectors as plan_selectors
 from tenants.plans.api.access import Teryt, expected_version, gmina_scope
 from tenants.plans.api.schemas import PlanIn, PlanOut
 from tenants.plans.programme import services as plan_services
-from tenants.plans.programme.completeness import Severity, blocking_findings, completeness_check
+from tenants.plans.programme.completeness import Finding, Severity, blocking_findings, completeness_check
 from tenants.plans.programme.values import Programme, programme_of
 from tenants.plans.spreadsheet import plan_workbook, workbook_plan
 
@@ -82,18 +82,10 @@ def put_programme(request: HttpRequest, payload: Programme, plan_id: int, teryt:
         return plan_selectors.plan_get(plan_id=plan.pk, teryt=teryt)
 
 
-class FindingOut(Schema):
-    path: str
-    severity: Severity
-    code: str
-    message_pl: str
-    message_en: str
-
-
 class CompletenessOut(Schema):
     blocking: int
     warnings: int
-    findings: list[FindingOut]
+    findings: list[Finding]
 
 
 @router.get(
@@ -108,7 +100,7 @@ def get_completeness(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> 
     return CompletenessOut(
         blocking=len(blocking_findings(findings)),
         warnings=sum(f.severity is Severity.WARNING for f in findings),
-        findings=[FindingOut(**vars(f)) for f in findings],
+        findings=findings,
     )
 
 
