@@ -37,6 +37,10 @@ ADOPTED_STATUSES = (
     PlanStatus.REPEALED,
     PlanStatus.ANNULLED,
 )
+# Ended by an act (supersession, repeal, annulment): nothing more is enacted on such a plan.
+ENDED_BY_ACT = (PlanStatus.SUPERSEDED, PlanStatus.REPEALED, PlanStatus.ANNULLED)
+# Adopted and in force for some time (an annulled plan never was): its implementation is reported.
+ONCE_IN_FORCE = tuple(s for s in ADOPTED_STATUSES if s is not PlanStatus.ANNULLED)
 
 
 class PlanKind(models.TextChoices):

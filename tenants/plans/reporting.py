@@ -14,6 +14,7 @@ from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tenants.plans.events import INDICATOR_CORRECTED, INDICATOR_REPORTED, REPORT_FILED
 from tenants.plans.lifecycle.review import plan_editable, plan_edited, plan_event, plan_locked
 from tenants.plans.models import (
+    ONCE_IN_FORCE,
     DiagnosticSection,
     ImplementationReport,
     Indicator,
@@ -82,8 +83,8 @@ def report_file(
     """File a report; it fixes the indicator values of its year as they stand now."""
     with transaction.atomic():
         plan = plan_locked(teryt=teryt, plan_id=plan_id)
-        if plan.status not in (PlanStatus.ADOPTED, PlanStatus.EXPIRED, PlanStatus.SUPERSEDED):
-            raise Conflict(f"Reports are filed for adopted plans; this one is {plan.status}.")
+        if plan.status not in ONCE_IN_FORCE:
+            raise Conflict(f"Reports are filed for plans that were in force; this one is {plan.status}.")
         if not plan.period_start <= year <= plan.period_end:
             raise ValidationFailed(
                 "The year is outside the plan's period.",

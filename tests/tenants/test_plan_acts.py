@@ -220,3 +220,24 @@ def test_a_successor_of_the_same_kind_supersedes_from_its_first_day_another_kind
     assert eligible(operator, "2026-06-30")["eligible"] is True
     assert eligible(operator, "2026-07-01")["eligible"] is False  # the successor covers family, not seniors
     assert eligible(operator, "2026-07-01", area="family")["eligible"] is True
+
+
+def test_a_repealed_plan_reports_the_years_it_was_in_force_and_an_annulled_one_nothing(
+    trzebiel_admin: Api, accepted_plan: dict[str, Any]
+) -> None:
+    plan_id = accepted_plan["id"]
+    assert adopt(trzebiel_admin, plan_id, act_date="2024-11-20").status_code == 200
+    repealed = trzebiel_admin.post_form(f"{PLANS}/{plan_id}/repeal", {
+        "act_number": "XX/150/2026", "act_date": "2026-05-01", "resolution": document("uchylenie.pdf")})  # fmt: skip
+    assert repealed.json()["status"] == "repealed", repealed.content
+    report = {"kind": "yearly", "year": 2025, "narrative": "Sprawozdanie za 2025 r."}
+
+    filed = trzebiel_admin.post_json(f"{PLANS}/{plan_id}/reports", report)
+    trzebiel_admin.post_form(f"{PLANS}/{plan_id}/annulment", {
+        "decision_number": "NK-I.4131.77.2024", "decision_date": "2024-12-18",
+        "decision_document": document("rozstrzygniecie.pdf")})  # fmt: skip
+    refused = trzebiel_admin.post_json(f"{PLANS}/{plan_id}/reports", report | {"kind": "final"})
+
+    assert filed.status_code == 201, filed.content
+    assert refused.status_code == 409
+    assert "annulled" in refused.json()["detail"]

@@ -37,6 +37,7 @@ from tenants.plans.lifecycle.validity import ENACTING, ActFacts, ActKind, ForceS
 from tenants.plans.lifecycle.versions import canonical_json, plan_document, sha256_of
 from tenants.plans.models import (
     ADOPTED_STATUSES,
+    ENDED_BY_ACT,
     AdoptingActKind,
     DocumentKind,
     Plan,
@@ -280,7 +281,7 @@ def plan_amend(
     with discarded_on_failure(document), transaction.atomic():
         plan = plan_locked(teryt=teryt, plan_id=plan_id)
         adoption = _adoption_of(plan)
-        if plan.status in (PlanStatus.REPEALED, PlanStatus.ANNULLED, PlanStatus.SUPERSEDED):
+        if plan.status in ENDED_BY_ACT:
             raise Conflict(f"A {plan.status} plan cannot be amended.",
                            errors=[FieldError("status", f"the plan is {plan.status}")])  # fmt: skip
         _checked(spec, today=today, not_before=adoption.date)
