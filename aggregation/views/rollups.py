@@ -19,7 +19,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field
 
 # typing_extensions' TypedDict: pydantic reads it as the API's shape on Python 3.11 too.
 from typing_extensions import TypedDict
@@ -196,12 +198,19 @@ class RollupData(TypedDict):
     gminas_with_plan_in_force: int
     share_with_plan_in_force: float
     population_share_with_plan_in_force: float | None
-    gminas_with_plan_adopted_not_yet_in_force: int
+    gminas_with_plan_adopted_not_yet_in_force: Annotated[
+        int, Field(description="adopted plans whose entry into force or period lies ahead (vacatio legis)")
+    ]
     areas: dict[str, Coverage]
     services: dict[str, ServiceCoverage]
     indicators: dict[str, IndicatorRollup]
-    funding: dict[str, dict[str, float]]  # plans in force: source -> year -> amount
-    funding_not_yet_in_force: dict[str, dict[str, float]]  # adopted plans not yet in force
+    funding: Annotated[
+        dict[str, dict[str, float]],
+        Field(description="plans in force: funding source -> year ('unspecified' when the plan gives none) -> zł"),
+    ]
+    funding_not_yet_in_force: Annotated[
+        dict[str, dict[str, float]], Field(description="the same for adopted plans not yet in force")
+    ]
     years: dict[str, YearRollup]
 
 
