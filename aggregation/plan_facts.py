@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, TypedDict
 
-from tenants.plans.lifecycle.validity import ActFacts, ActKind
+from tenants.plans.lifecycle.validity import ActKind
 from tenants.plans.models import DocumentKind
 from tenants.plans.snapshot import (
-    ActSnapshot,
     DocumentSnapshot,
     FrozenVersionSnapshot,
     GminaSnapshotData,
+    PlanIdentity,
     PlanSnapshot,
 )
 
@@ -25,18 +25,7 @@ class DocumentFacts(TypedDict):
     content_type: str
 
 
-class PlanFacts(TypedDict):
-    id: int
-    title: str
-    kind: str
-    status: str
-    period_start: int
-    period_end: int
-    valid_from: str
-    valid_until: str
-    areas: list[str]
-    act: ActSnapshot | None
-    acts: list[ActFacts]
+class PlanFacts(PlanIdentity):
     frozen_version: FrozenVersionSnapshot | None
     action_numbers: list[str]
     service_types: list[str]

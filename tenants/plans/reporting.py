@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
+from mozaika.tenancy import assert_in_gmina
 from tenants.plans.events import INDICATOR_CORRECTED, INDICATOR_REPORTED, REPORT_FILED
 from tenants.plans.lifecycle.review import plan_editable, plan_edited, plan_event, plan_locked
 from tenants.plans.models import (
@@ -34,6 +35,7 @@ def indicator_value_report(
     *, teryt: str, plan_id: int, indicator_id: int, year: int, value: Decimal, note: str, actor: Actor
 ) -> IndicatorValue:
     """Report a yearly value; reporting a year again is a correction and keeps the old value."""
+    assert_in_gmina(teryt)
     with transaction.atomic():
         indicator = Indicator.objects.select_related("plan").filter(pk=indicator_id, plan_id=plan_id).first()
         if indicator is None:

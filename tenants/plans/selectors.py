@@ -6,6 +6,7 @@ from django.db.models import Prefetch, QuerySet
 
 from mozaika.errors import Conflict, NotFound
 from mozaika.identity.authz import Visibility
+from mozaika.tenancy import assert_in_gmina
 from tenants.plans.models import (
     ADOPTED_STATUSES,
     ArchiveStatus,
@@ -57,6 +58,7 @@ def plan_list(*, visibility: Visibility = Visibility.ALL) -> list[Plan]:
 
 def plan_get(*, plan_id: int, teryt: str, visibility: Visibility = Visibility.ALL) -> Plan:
     """A plan the caller may see; one it may not see is as absent as one that does not exist."""
+    assert_in_gmina(teryt)
     plan = _visible(visibility).filter(pk=plan_id).first()
     if plan is None:
         raise NotFound(f"Plan {plan_id} does not exist in gmina {teryt}.")
@@ -65,6 +67,7 @@ def plan_get(*, plan_id: int, teryt: str, visibility: Visibility = Visibility.AL
 
 def document_get(*, document_id: int, teryt: str, visibility: Visibility = Visibility.ALL) -> PlanDocument:
     """An archived document of a plan the caller may see."""
+    assert_in_gmina(teryt)
     document = PlanDocument.objects.filter(pk=document_id, plan__in=_visible(visibility)).first()
     if document is None:
         raise NotFound(f"Document {document_id} does not exist in gmina {teryt}.")
@@ -74,6 +77,7 @@ def document_get(*, document_id: int, teryt: str, visibility: Visibility = Visib
 
 
 def version_get(*, plan_id: int, number: int, teryt: str, visibility: Visibility = Visibility.ALL) -> PlanVersion:
+    assert_in_gmina(teryt)
     plan = plan_get(plan_id=plan_id, teryt=teryt, visibility=visibility)
     version: PlanVersion | None = plan.versions.filter(number=number).first()
     if version is None:

@@ -101,12 +101,14 @@ class FindingSnapshot(TypedDict):
     message_en: str
 
 
-class PlanSnapshot(TypedDict):
+class PlanIdentity(TypedDict):
+    """What names a plan and decides its force: shared by the snapshot and the compact facts
+    read from it (`aggregation.plan_facts`)."""
+
     id: int
     title: str
     kind: str
     status: str
-    version: int
     period_start: int
     period_end: int
     valid_from: str
@@ -115,6 +117,10 @@ class PlanSnapshot(TypedDict):
     act: ActSnapshot | None
     # The acts of the plan's life (withdrawn ones left out): what `tenants.plans.lifecycle.validity` reads.
     acts: list[ActFacts]
+
+
+class PlanSnapshot(PlanIdentity):
+    version: int
     programme_areas: list[AreaSnapshot]
     services: list[ServiceSnapshot]
     funding: list[FundingSnapshot]

@@ -13,6 +13,7 @@ from django.db import transaction
 from mozaika.archive import get_archive
 from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
+from mozaika.tenancy import assert_in_gmina
 from tenants.plans.models import ADOPTED_STATUSES, ArchiveStatus, Plan, PlanDocument
 
 
@@ -24,6 +25,7 @@ def adopted_document_retention(plan: Plan) -> date | None:
 
 
 def _archived(document_id: int, teryt: str) -> PlanDocument:
+    assert_in_gmina(teryt)
     document = PlanDocument.objects.select_for_update().filter(pk=document_id).first()
     if document is None:
         raise NotFound(f"Document {document_id} does not exist in gmina {teryt}.")

@@ -22,6 +22,7 @@ from django.utils import timezone
 from mozaika.audit.log import Actor, audit_record, changes_between
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
 from mozaika.events.catalogue import EventType
+from mozaika.tenancy import assert_in_gmina
 from tenants.plans.documents.intake import ReceivedDocument, discarded_on_failure, document_record
 from tenants.plans.events import (
     PLAN_ACT_WITHDRAWN,
@@ -413,6 +414,7 @@ def _restore_period(plan: Plan) -> None:
 
 def plans_expire(*, teryt: str, today: date, actor: Actor) -> list[int]:
     """Adopted plans whose force has ended on `today` (their period is over) become expired."""
+    assert_in_gmina(teryt)
     expired: list[int] = []
     with transaction.atomic():
         for plan in Plan.objects.select_for_update().filter(status=PlanStatus.ADOPTED):

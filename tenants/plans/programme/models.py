@@ -80,37 +80,31 @@ class PlanArea(models.Model):
         return self.code or self.name
 
 
-class GeneralGoal(models.Model):
+class NumberedText(models.Model):
+    """A numbered line of the programme (a goal, an action), kept in the plan's order."""
+
+    position = models.PositiveSmallIntegerField()
+    number = models.CharField(max_length=20, blank=True)
+    text = models.TextField()
+
+    class Meta:
+        abstract = True
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.text[:40]}"
+
+
+class GeneralGoal(NumberedText):
     area = models.ForeignKey(PlanArea, on_delete=models.CASCADE, related_name="goals")
-    position = models.PositiveSmallIntegerField()
-    number = models.CharField(max_length=20, blank=True)
-    text = models.TextField()
-
-    class Meta:
-        ordering = ["position"]
-
-    def __str__(self) -> str:
-        return f"{self.number} {self.text[:40]}"
 
 
-class SpecificGoal(models.Model):
+class SpecificGoal(NumberedText):
     goal = models.ForeignKey(GeneralGoal, on_delete=models.CASCADE, related_name="specific_goals")
-    position = models.PositiveSmallIntegerField()
-    number = models.CharField(max_length=20, blank=True)
-    text = models.TextField()
-
-    class Meta:
-        ordering = ["position"]
-
-    def __str__(self) -> str:
-        return f"{self.number} {self.text[:40]}"
 
 
-class PlanAction(models.Model):
+class PlanAction(NumberedText):
     specific_goal = models.ForeignKey(SpecificGoal, on_delete=models.CASCADE, related_name="actions")
-    position = models.PositiveSmallIntegerField()
-    number = models.CharField(max_length=20, blank=True)
-    text = models.TextField()
     institutions = ArrayField(models.CharField(max_length=30, choices=Institution.choices), default=list, blank=True)
     institutions_other = models.TextField(blank=True)
     timeframe = models.CharField(max_length=100, blank=True)
@@ -118,12 +112,6 @@ class PlanAction(models.Model):
     funding_sources = ArrayField(
         models.CharField(max_length=20, choices=FundingSource.choices), default=list, blank=True
     )
-
-    class Meta:
-        ordering = ["position"]
-
-    def __str__(self) -> str:
-        return f"{self.number} {self.text[:40]}"
 
 
 class PlanService(models.Model):

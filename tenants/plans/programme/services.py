@@ -14,6 +14,7 @@ from django.utils import timezone
 from mozaika.archive import ArchiveIntegrityError, get_archive
 from mozaika.audit.log import Actor, audit_record, changes_between
 from mozaika.errors import FieldError, ValidationFailed
+from mozaika.tenancy import assert_in_gmina
 from tenants.plans.documents.protection import adopted_document_retention
 from tenants.plans.events import DOCUMENT_ARCHIVED, PLAN_CREATED
 from tenants.plans.lifecycle.review import plan_editable, plan_edited, plan_event
@@ -113,6 +114,7 @@ def plan_create(
     valid_from: date | None = None,
     valid_until: date | None = None,
 ) -> Plan:
+    assert_in_gmina(teryt)
     begins, ends = plan_period(
         period_start=period_start, period_end=period_end, valid_from=valid_from, valid_until=valid_until
     )
@@ -173,6 +175,7 @@ def plan_create(
 
 def document_archive(*, teryt: str, document_id: int, actor: Actor) -> PlanDocument:
     """Move a pending document into the archive under its content address (idempotent)."""
+    assert_in_gmina(teryt)
     document = PlanDocument.objects.select_for_update().select_related("plan").get(pk=document_id)
     if document.status == ArchiveStatus.ARCHIVED:
         return document
@@ -314,6 +317,7 @@ def _programme_write(plan: Plan, programme: Programme) -> None:
 
 def plan_import(*, teryt: str, imported: ImportedPlan, actor: Actor) -> Plan:
     """A checked workbook becomes a new draft plan, all or nothing."""
+    assert_in_gmina(teryt)
     with transaction.atomic():
         plan = plan_create(
             teryt=teryt,
