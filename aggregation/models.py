@@ -12,6 +12,11 @@ def voivodeship_scope(code: str) -> str:
     return f"voivodeship:{code}"
 
 
+def voivodeship_of_scope(scope: str) -> str | None:
+    """The voivodeship a rollup's scope names; None for the nation."""
+    return None if scope == NATIONAL_SCOPE else scope.removeprefix("voivodeship:")
+
+
 class GminaSnapshot(models.Model):
     """What the region needs to know about one gmina, without opening its schema: the snapshot
     built by `tenants` (`data`), the compact facts the rollups add up (`facts`), and the columns

@@ -17,6 +17,9 @@ from tenants.plans.snapshot import (
     PlanSnapshot,
 )
 
+# Snapshots stored before documents carried their type held only PDFs.
+LEGACY_DOCUMENT_TYPE = "application/pdf"
+
 
 class DocumentFacts(TypedDict):
     sha256: str
@@ -99,8 +102,7 @@ def plan_facts(plan: PlanSnapshot) -> PlanFacts:
         "yearly_report_years": plan.get("yearly_report_years", []),
         "resolution": {"sha256": resolution["sha256"], "status": resolution["status"],
                        "archive_key": resolution["archive_key"],
-                       # Snapshots stored before documents carried their type held only PDFs.
-                       "content_type": resolution.get("content_type", "application/pdf")} if resolution else None,
+                       "content_type": resolution.get("content_type", LEGACY_DOCUMENT_TYPE)} if resolution else None,
     }  # fmt: skip
 
 

@@ -29,7 +29,7 @@ from national_scale import ROOT, base_env, cli, database
 
 LOADER = """
 import random, time
-from django_tenants.utils import tenant_context
+from mozaika.tenancy import in_gmina
 from mozaika.audit.log import Actor
 from tenants.models import Tenant
 from tenants.plans.models import InterventionArea
@@ -43,7 +43,7 @@ for n in range(count):
     if pause > 0:
         time.sleep(pause)
     tenant = random.choice(tenants)
-    with tenant_context(tenant):
+    with in_gmina(tenant.code):
         plan_create(teryt=tenant.code, title="bench", period_start=2025, period_end=2027,
                     areas=[InterventionArea.SENIORS], indicators=[], actor=actor)
 """

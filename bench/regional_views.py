@@ -34,13 +34,13 @@ from national_scale import api_server, base_env, cli, database, server_url
 NAIVE = """
 import time
 from django.db import connection
-from django_tenants.utils import tenant_context
+from mozaika.tenancy import in_gmina
 from tenants.models import Tenant, TenantKind
 from bench.snapshot_orm import snapshot_by_orm
 tenants = list(Tenant.objects.filter(kind=TenantKind.GMINA).order_by("code"))
 started = time.perf_counter()
 for done, tenant in enumerate(tenants, start=1):
-    with tenant_context(tenant):
+    with in_gmina(tenant.code):
         snapshot_by_orm(teryt=tenant.code)
     if done % 200 == 0:
         connection.close()
@@ -58,7 +58,7 @@ print(f"{drift.checked_snapshots} {elapsed:.3f} {drift.checked_rollups}")
 
 SAME = """
 import random
-from django_tenants.utils import schema_context
+from mozaika.tenancy import in_gmina
 from aggregation.models import GminaSnapshot
 from bench.snapshot_orm import snapshot_by_orm
 codes = random.Random(7).sample(list(GminaSnapshot.objects.values_list("gmina_id", flat=True)), 50)

@@ -29,6 +29,7 @@ from mozaika.exports import ExportFormat, table_response
 from mozaika.identity.auth import principal_of
 from mozaika.identity.authz import Action, authorize_gmina, authorize_platform, authorize_region
 from mozaika.pagination import MAX_OFFSET
+from mozaika.params import GminaTerytPath
 from mozaika.tenancy import TERYT_GMINA_PATTERN, TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
 from tenants.plans.models import InterventionArea
 from tenants.plans.programme.values import CALL_CODE_MAX_LENGTH, CALL_CODE_PATTERN
@@ -357,7 +358,7 @@ def _answer_out(request: HttpRequest, answer: EligibilityAnswer) -> dict[str, An
 )
 def eligibility(
     request: HttpRequest,
-    teryt: str = Path(..., pattern=TERYT_GMINA_PATTERN),
+    teryt: str = GminaTerytPath,
     call: str | None = Query(None, pattern=CALL_CODE_PATTERN, description="a call's code"),
     area: str | None = Query(None, pattern=AREA_PATTERN, description="the project's target group"),
     action: list[str] = Query([], description="the plan's actions the project implements (their numbers)"),

@@ -24,7 +24,7 @@ from mozaika.errors import FieldError
 from mozaika.tenancy import Teryt
 from tenants.plans.labels import area_label, label
 from tenants.plans.lifecycle.validity import ActKind, ForceState, force_on, governing_act, in_force_on, in_force_spans
-from tenants.plans.models import AdoptingActKind, InterventionArea, PlanKind
+from tenants.plans.models import AdoptingActKind, ArchiveStatus, InterventionArea, PlanKind
 from tenants.plans.programme.models import ServiceType
 
 
@@ -507,7 +507,7 @@ def resolution_archived(situation: Situation, params: PlanOnlyParams) -> Outcome
     if plan is None:
         return NO_PLAN
     resolution = plan["resolution"]
-    if resolution is not None and resolution["status"] == "archived":
+    if resolution is not None and resolution["status"] == ArchiveStatus.ARCHIVED:
         return _pass(f"Dokument uchwały jest w archiwum (SHA-256 {resolution['sha256']}).",
                      f"The resolution document is archived (SHA-256 {resolution['sha256']}).")  # fmt: skip
     return _fail("Dokument uchwały nie jest zarchiwizowany.", "The resolution document is not archived.")

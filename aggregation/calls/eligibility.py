@@ -25,11 +25,12 @@ from aggregation.calls.compliance import PLAIN_CRITERIA, EvaluationResult, evalu
 from aggregation.calls.criteria import Project, Situation
 from aggregation.calls.services import CallRules, applicant, call_rules
 from aggregation.models import SnapshotRecord
-from aggregation.plan_facts import PlanFacts, gmina_plan_facts, legacy_completed
-from mozaika.archive import extension_for, get_archive
+from aggregation.plan_facts import LEGACY_DOCUMENT_TYPE, PlanFacts, gmina_plan_facts, legacy_completed
+from mozaika.archive import get_archive
+from mozaika.downloads import extension_for
 from mozaika.errors import FieldError, NotFound, ValidationFailed
 from tenants.models import Gmina
-from tenants.plans.models import InterventionArea
+from tenants.plans.models import ArchiveStatus, InterventionArea
 
 MAX_BATCH = 1000
 
@@ -134,10 +135,10 @@ def _moment_checked(as_known_at: datetime | None, now: datetime, path: str) -> N
 
 def _link(result: EvaluationResult, issued_to: str) -> DocumentLink | None:
     evidence = result["evidence"]
-    if evidence is None or evidence["document_key"] is None or evidence["document_status"] != "archived":
+    if evidence is None or evidence["document_key"] is None or evidence["document_status"] != ArchiveStatus.ARCHIVED:
         return None
     seconds = settings.ARCHIVE_LINK_SECONDS
-    content_type = evidence.get("document_content_type") or "application/pdf"
+    content_type = evidence["document_content_type"] or LEGACY_DOCUMENT_TYPE
     filename = f"uchwala-{evidence['act_number'] or evidence['plan_id']}{extension_for(content_type)}"
     url = get_archive().link(evidence["document_key"], filename=filename, content_type=content_type,
                              issued_to=issued_to, seconds=seconds)  # fmt: skip

@@ -33,7 +33,7 @@ from mozaika.events.bus import event_record
 from mozaika.locks import advisory_xact_lock
 from mozaika.tenancy import Teryt
 from tenants.models import Gmina, Voivodeship
-from tenants.registry.terc import gminas_in_scope
+from tenants.registry.selectors import gminas_in_scope
 
 EVALUATION_BATCH = 500
 

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from aggregation.models import NATIONAL_SCOPE, GminaSnapshot, Rollup, voivodeship_scope
+from aggregation.models import NATIONAL_SCOPE, GminaSnapshot, Rollup, voivodeship_of_scope, voivodeship_scope
 from aggregation.views.refresh import (
     database_now,
     gmina_rows,
@@ -115,9 +115,7 @@ def _rebuild_rollups(
     """Rebuild: each rollup recomputed from the stored snapshots under its lock (they are the
     newest, an event may have refreshed one meanwhile). Verify: from the fresh facts in memory,
     so it needs no writes. One voivodeship's rebuild touches its own rollup and the nation's."""
-    regions = (
-        [voivodeship] if voivodeship else sorted({Teryt(t).voivodeship for t in fresh_facts} | set(_stored_regions()))
-    )
+    regions = [voivodeship] if voivodeship else sorted({Teryt(t).voivodeship for t in fresh_facts} | _stored_regions())
     scopes = [*(voivodeship_scope(code) for code in regions), NATIONAL_SCOPE]
     if not verify:
         for scope in scopes:
@@ -142,10 +140,9 @@ def _rebuild_rollups(
             _compare(drift, scope, stored.get(scope), fresh)
 
 
-def _stored_regions() -> list[str]:
-    return [
-        scope.split(":", 1)[1] for scope in Rollup.objects.exclude(scope=NATIONAL_SCOPE).values_list("scope", flat=True)
-    ]
+def _stored_regions() -> set[str]:
+    scopes = Rollup.objects.values_list("scope", flat=True)
+    return {code for scope in scopes if (code := voivodeship_of_scope(scope)) is not None}
 
 
 def views_verify(*, voivodeship: str | None = None, repair: bool = False) -> Drift:

@@ -16,13 +16,21 @@ from datetime import date, datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
-from aggregation.models import NATIONAL_SCOPE, GminaSnapshot, Rollup, SnapshotRecord, StaleRollup, voivodeship_scope
+from aggregation.models import (
+    NATIONAL_SCOPE,
+    GminaSnapshot,
+    Rollup,
+    SnapshotRecord,
+    StaleRollup,
+    voivodeship_of_scope,
+    voivodeship_scope,
+)
 from aggregation.plan_facts import PlanFacts, gmina_plan_facts
 from aggregation.views.rollups import GminaRow, RollupData, gmina_facts, rollup_compute
 from mozaika.locks import advisory_xact_lock
 from mozaika.tenancy import Teryt
 from tenants.plans.snapshot import GminaSnapshotData, gmina_snapshot
-from tenants.registry.terc import gminas_in_scope
+from tenants.registry.selectors import gminas_in_scope
 
 
 def _lock(name: str) -> None:
@@ -146,7 +154,7 @@ def snapshot_refresh(*, teryt: str, published_at: datetime | None = None) -> boo
 
 
 def _voivodeship_of(scope: str) -> str | None:
-    return None if scope == NATIONAL_SCOPE else scope.split(":", 1)[1]
+    return voivodeship_of_scope(scope)
 
 
 def gmina_rows(*, voivodeship: str | None, powiat: str | None = None, kind: str | None = None) -> list[GminaRow]:

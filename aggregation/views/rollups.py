@@ -27,11 +27,11 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from tenants.plans.lifecycle.validity import ForceState, force_begins, force_ends, force_on
-from tenants.plans.models import InterventionArea, PlanKind, PlanStatus
+from tenants.plans.models import ENDED_BY_ACT, InterventionArea, PlanKind, PlanStatus
 from tenants.plans.programme.models import ServiceType
 from tenants.plans.snapshot import GminaSnapshotData, PlanSnapshot
 
-ENDED_STATUSES = (PlanStatus.EXPIRED, PlanStatus.SUPERSEDED, PlanStatus.REPEALED, PlanStatus.ANNULLED)
+ENDED_STATUSES = (PlanStatus.EXPIRED, *ENDED_BY_ACT)
 # Funding planned without a year is kept under this key (never an empty string).
 NO_YEAR = "unspecified"
 

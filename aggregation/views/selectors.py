@@ -17,10 +17,10 @@ from mozaika.errors import NotFound
 from mozaika.identity.authz import Visibility
 from tenants.models import Powiat, Voivodeship
 from tenants.plans.models import InterventionArea, PlanStatus
-from tenants.plans.programme.completeness import is_blocking
+from tenants.plans.programme.completeness import finding_counts
 from tenants.plans.programme.models import ServiceType
 from tenants.plans.selectors import statuses_visible
-from tenants.registry.terc import gminas_in_scope
+from tenants.registry.selectors import gminas_in_scope
 
 NATION_NAME = "Polska"
 
@@ -227,6 +227,7 @@ def review_queue(*, voivodeship: str) -> list[dict[str, Any]]:
             if plan["status"] != PlanStatus.SUBMITTED:
                 continue
             findings = plan["findings"]
+            blocking, warnings = finding_counts(f["severity"] for f in findings)
             queue.append(
                 {
                     "teryt": snapshot.gmina_id,
@@ -236,8 +237,8 @@ def review_queue(*, voivodeship: str) -> list[dict[str, Any]]:
                     "version": plan["version"],
                     "period_start": plan["period_start"],
                     "period_end": plan["period_end"],
-                    "blocking_findings": sum(1 for f in findings if is_blocking(f["severity"])),
-                    "warnings": sum(1 for f in findings if f["severity"] == "warning"),
+                    "blocking_findings": blocking,
+                    "warnings": warnings,
                     "findings": findings,
                 }
             )

@@ -14,9 +14,7 @@ import functools
 import hashlib
 import json
 import logging
-import mimetypes
 import os
-import re
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -28,8 +26,8 @@ from typing import IO, Any, Protocol
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core import signing
-from django.http import StreamingHttpResponse
-from django.utils.http import content_disposition_header
+
+from mozaika.downloads import attachment_disposition
 
 CHUNK = 1024 * 1024
 LINK_SALT = "mozaika.archive.link"
@@ -378,16 +376,6 @@ def _sha256_of(chunks: Iterator[bytes]) -> str:
     return digest.hexdigest()
 
 
-def attachment_disposition(filename: str) -> str:
-    """`Content-Disposition: attachment` for a file name built from user data (an act number, an
-    uploaded name): anything but letters, digits, spaces and `.-_()` becomes `-`, then RFC
-    6266/5987 encoding (`filename*=utf-8''...` for Polish letters), so no name can add a
-    parameter or a header."""
-    safe = re.sub(r"[^\w .()-]", "-", filename)  # \w: letters and digits of any script, and "_"
-    safe = re.sub(r"-{2,}", "-", safe).strip(" .-") or "dokument"
-    return content_disposition_header(True, safe) or "attachment"
-
-
 def _ascii(value: str) -> str:
     # S3 user metadata must be ASCII; Polish names are kept readable and reversible.
     return value.encode("ascii", "backslashreplace").decode("ascii")
@@ -415,33 +403,6 @@ def link_target(token: str, *, max_age: int) -> LinkTarget:
     for a forged or stale one."""
     target = signing.TimestampSigner(salt=LINK_SALT).unsign_object(token, max_age=max_age)
     return LinkTarget(target["k"], target["n"], target.get("t", "application/octet-stream"), target["by"])
-
-
-# The types documents are accepted in, named explicitly: the platform's MIME tables disagree
-# (one maps application/xml to .xsl).
-_EXTENSIONS = {
-    "application/pdf": ".pdf",
-    "application/xml": ".xml",
-    "text/xml": ".xml",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
-}
-
-
-def extension_for(content_type: str) -> str:
-    """The file name ending a download of this type gets (`.pdf`, `.xml`; `.bin` if unknown)."""
-    return _EXTENSIONS.get(content_type) or mimetypes.guess_extension(content_type) or ".bin"
-
-
-def attachment_response(
-    chunks: Iterator[bytes], *, filename: str, content_type: str, size: int | None = None
-) -> StreamingHttpResponse:
-    """A download: the document's own type and a safe file name, whichever path serves it."""
-    response = StreamingHttpResponse(chunks, content_type=content_type)
-    response["Content-Disposition"] = attachment_disposition(filename)
-    if size is not None:
-        response["Content-Length"] = str(size)
-    return response
 
 
 def get_archive() -> Archive:

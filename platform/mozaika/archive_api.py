@@ -10,8 +10,9 @@ from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Router
 from ninja.params.functions import Path
 
-from mozaika.archive import attachment_response, get_archive, link_target
+from mozaika.archive import get_archive, link_target
 from mozaika.audit.log import Actor, audit_record
+from mozaika.downloads import attachment_response
 from mozaika.errors import Gone, NotFound
 
 router = Router(tags=["archive"])

@@ -18,6 +18,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from mozaika.downloads import attachment_disposition
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -121,5 +123,5 @@ def table_response(
         response = HttpResponse(table_csv(columns, rows), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(table_xlsx(columns, rows, sheet=name), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{export.value}"'
+    response["Content-Disposition"] = attachment_disposition(f"{name}.{export.value}")
     return response

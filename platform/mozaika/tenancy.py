@@ -2,7 +2,7 @@
 No other code builds a schema name, and only names built here reach SQL as identifiers.
 
 A TERYT code enters as text at the edge (a path, a payload, a message) and becomes a `Teryt`
-there, once: what the code says (voivodeship, powiat, kind, schema, city with powiat rights)
+there, once: what the code says (voivodeship, powiat, schema, city with powiat rights)
 is read from it here and nowhere else. `in_gmina` is the one way into a gmina's schema, and
 `assert_in_gmina` lets a service that works on one gmina check that it is in that gmina's.
 """
@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django_tenants.utils import schema_context
 
 TERYT_GMINA_PATTERN = r"^[0-9]{7}$"
@@ -27,16 +28,6 @@ _SCHEMA = re.compile(r"^(g[0-9]{7}|p[0-9]{4})$")
 PUBLIC_SCHEMA = "public"
 
 
-# The TERC kind digit of a gmina code (the 7th): what sort of unit it is.
-GMINA_KINDS = {
-    "1": "urban",
-    "2": "rural",
-    "3": "urban_rural",
-    "4": "town_of_urban_rural",
-    "5": "rural_area_of_urban_rural",
-    "8": "district_of_warsaw",
-    "9": "district_of_city",
-}
 # Powiat numbers from 61 up are cities with powiat rights (miasta na prawach powiatu).
 _FIRST_CITY_POWIAT = 61
 
@@ -67,11 +58,6 @@ class Teryt(str):
         return len(self) == 7
 
     @property
-    def kind(self) -> str | None:
-        """The gmina's kind (`GMINA_KINDS`), None for a powiat."""
-        return GMINA_KINDS.get(self[6]) if self.is_gmina else None
-
-    @property
     def is_city_with_powiat_rights(self) -> bool:
         return int(self[2:4]) >= _FIRST_CITY_POWIAT
 
@@ -80,6 +66,14 @@ class Teryt(str):
         """`0811082` (gmina) -> `g0811082`; `0811` (powiat) -> `p0811`. PostgreSQL identifiers
         may not start with a digit, and the letter keeps gminas and powiats apart."""
         return ("g" if self.is_gmina else "p") + self
+
+
+def in_voivodeships(voivodeships: Iterable[str], *, field: str = "teryt") -> Q:
+    """Rows whose TERYT code (in `field`) lies in one of the voivodeships."""
+    condition = Q()
+    for code in sorted(voivodeships):
+        condition |= Q(**{f"{field}__startswith": code})
+    return condition
 
 
 class WrongGminaSchema(RuntimeError):

@@ -87,7 +87,7 @@ class Plan(models.Model):
                 condition=models.Q(valid_until__gte=models.F("valid_from")), name="plan_validity_ordered"
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=["draft", "submitted", "returned", "accepted"])
+                condition=models.Q(status__in=[s.value for s in PlanStatus if s not in ADOPTED_STATUSES])
                 | models.Q(act_number__gt="", act_date__isnull=False),
                 name="adopted_plan_has_act",
             ),

@@ -6,19 +6,18 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
-from ninja.params.functions import Path, Query
+from ninja.params.functions import Query
 
 from mozaika.identity.auth import principal_of
 from mozaika.identity.authz import Action, authorize_platform
 from mozaika.pagination import BoundedPageNumberPagination
-from mozaika.tenancy import TERYT_GMINA_PATTERN, TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
+from mozaika.params import GminaTerytPath
+from mozaika.tenancy import TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
 from tenants.models import Gmina
 from tenants.registry.schemas import GminaOut
 from tenants.registry.selectors import gmina_get, gmina_search
 
 router = Router(tags=["registry"])
-
-Teryt = Path(..., pattern=TERYT_GMINA_PATTERN, description="7-digit TERYT (TERC) code of the gmina")
 
 
 @router.get("/gminas", response=list[GminaOut], summary="Search the territorial registry")
@@ -35,6 +34,6 @@ def list_gminas(
 
 
 @router.get("/gminas/{teryt}", response=GminaOut, summary="One registry entry with its powiat and voivodeship")
-def get_gmina(request: HttpRequest, teryt: str = Teryt) -> Gmina:
+def get_gmina(request: HttpRequest, teryt: str = GminaTerytPath) -> Gmina:
     authorize_platform(principal=principal_of(request), action=Action.REGISTRY_READ)
     return gmina_get(teryt=teryt)

@@ -1,10 +1,10 @@
-"""Reads of the registry and the tenants (public schema)."""
+"""Reads of the territorial register (public schema)."""
 
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from mozaika.errors import Gone, NotFound
+from mozaika.errors import NotFound
 from tenants.models import TENANT_GMINA_KINDS, Gmina, Tenant
 
 
@@ -36,11 +36,14 @@ def gmina_search(
     return gminas
 
 
-def tenant_get(*, code: str) -> Tenant:
-    """An active tenant: unknown codes are 404, deprovisioned ones 410."""
-    tenant: Tenant | None = Tenant.objects.select_related("voivodeship").filter(code=code).first()
-    if tenant is None:
-        raise NotFound(f"{code} is not a Mozaika tenant.")
-    if not tenant.is_active:
-        raise Gone(f"Tenant {code} was deprovisioned; its data is in the archive.")
-    return tenant
+def gminas_in_scope(*, voivodeship: str | None, powiat: str | None = None, kind: str | None = None) -> QuerySet[Gmina]:
+    """The active registry gminas (of the kinds that are tenants) of a voivodeship or the nation,
+    optionally of one powiat or one kind."""
+    gminas = Gmina.objects.filter(is_active=True, kind__in=TENANT_GMINA_KINDS)
+    if voivodeship is not None:
+        gminas = gminas.filter(voivodeship_id=voivodeship)
+    if powiat is not None:
+        gminas = gminas.filter(powiat_id=powiat)
+    if kind is not None:
+        gminas = gminas.filter(kind=kind)
+    return gminas

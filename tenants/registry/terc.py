@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 
 from mozaika.errors import FieldError, ValidationFailed
-from tenants.models import GMINA_KIND_BY_TERC_DIGIT, TENANT_GMINA_KINDS, Gmina, Powiat, Voivodeship
+from mozaika.tenancy import Teryt
+from tenants.models import GMINA_KIND_BY_TERC_DIGIT, Gmina, Powiat, Voivodeship
 
 TERC_2020 = Path(__file__).parent / "data" / "terc-2020-01-01.csv"
 TERC_COLUMNS = ("WOJ", "POW", "GMI", "RODZ", "NAZWA")
@@ -210,37 +210,28 @@ def _apply(rows: list[TercRow], *, full: bool) -> ImportSummary:
 
 
 def _parent_problem(row: TercRow, voivodeships: dict[str, Voivodeship], powiats: dict[str, Powiat]) -> str | None:
-    if row.level != "voivodeship" and row.code[:2] not in voivodeships:
-        return f"unknown voivodeship {row.code[:2]} for {row.code}"
-    if row.level == "gmina" and row.code[:4] not in powiats:
-        return f"unknown powiat {row.code[:4]} for {row.code}"
+    if row.level == "voivodeship":
+        return None
+    code = Teryt(row.code)
+    if code.voivodeship not in voivodeships:
+        return f"unknown voivodeship {code.voivodeship} for {code}"
+    if row.level == "gmina" and code.powiat not in powiats:
+        return f"unknown powiat {code.powiat} for {code}"
     return None
 
 
 def _values(row: TercRow) -> dict[str, object]:
     if row.level == "voivodeship":
         return {"code": row.code, "name": row.name.lower(), "is_active": True}
+    code = Teryt(row.code)
     if row.level == "powiat":
-        return {"code": row.code, "name": row.name, "voivodeship_id": row.code[:2], "is_active": True}
+        return {"code": row.code, "name": row.name, "voivodeship_id": code.voivodeship, "is_active": True}
     # Foreign keys by id: comparing related objects would fetch each one.
     return {
         "teryt": row.code,
         "name": row.name,
         "kind": GMINA_KIND_BY_TERC_DIGIT[row.kind_digit],
-        "powiat_id": row.code[:4],
-        "voivodeship_id": row.code[:2],
+        "powiat_id": code.powiat,
+        "voivodeship_id": code.voivodeship,
         "is_active": True,
     }
-
-
-def gminas_in_scope(*, voivodeship: str | None, powiat: str | None = None, kind: str | None = None) -> QuerySet[Gmina]:
-    """The active registry gminas (of the kinds that are tenants) of a voivodeship or the nation,
-    optionally of one powiat or one kind."""
-    gminas = Gmina.objects.filter(is_active=True, kind__in=TENANT_GMINA_KINDS)
-    if voivodeship is not None:
-        gminas = gminas.filter(voivodeship_id=voivodeship)
-    if powiat is not None:
-        gminas = gminas.filter(powiat_id=powiat)
-    if kind is not None:
-        gminas = gminas.filter(kind=kind)
-    return gminas

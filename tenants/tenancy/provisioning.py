@@ -23,6 +23,7 @@ from mozaika.locks import advisory_xact_lock
 from mozaika.tenancy import Teryt, quoted_schema
 from tenants.events import TENANT_PROVISIONED
 from tenants.models import TENANT_GMINA_KINDS, Gmina, Powiat, Tenant, TenantKind
+from tenants.registry.selectors import gminas_in_scope
 from tenants.tenancy.ddl import (
     DdlNotReplayable,
     DdlScript,
@@ -68,7 +69,7 @@ class TenantUnit:
 
 def tenant_unit(code: str) -> TenantUnit:
     """The registry unit behind a tenant code; only whole, active gminas and powiats qualify."""
-    if len(code) == 7:
+    if Teryt(code).is_gmina:
         gmina = Gmina.objects.filter(teryt=code, is_active=True).first()
         if gmina is None:
             raise NotFound(f"{code} is not an active gmina in the registry.")
@@ -164,7 +165,4 @@ def provisionable_codes(*, voivodeship: str | None = None, teryt: list[str] | No
     """Codes of the whole active gminas to provision: some, a voivodeship's, or all."""
     if teryt is not None:
         return list(teryt)
-    gminas = Gmina.objects.filter(is_active=True, kind__in=TENANT_GMINA_KINDS)
-    if voivodeship is not None:
-        gminas = gminas.filter(voivodeship_id=voivodeship)
-    return list(gminas.order_by("teryt").values_list("teryt", flat=True))
+    return list(gminas_in_scope(voivodeship=voivodeship).order_by("teryt").values_list("teryt", flat=True))

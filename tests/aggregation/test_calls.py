@@ -27,7 +27,7 @@ from mozaika.tenancy import in_gmina
 from tenants.demo.loader import OPERATOR_USERNAME
 from tenants.plans.models import PlanDocument
 from tenants.plans.programme.services import document_archive
-from tenants.registry.terc import gminas_in_scope
+from tenants.registry.selectors import gminas_in_scope
 from tests.support import (
     KOSZALIN,
     KOSZALIN_LOCAL_ACT,

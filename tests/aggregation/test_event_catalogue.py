@@ -22,7 +22,7 @@ from mozaika.tenancy import in_gmina
 from tenants.plans.models import ArchiveStatus, PlanDocument
 from tenants.plans.programme.services import document_archive
 from tenants.plans.snapshot import gmina_snapshot
-from tenants.registry.terc import gminas_in_scope
+from tenants.registry.selectors import gminas_in_scope
 from tests.support import MINIMAL_PDF, TRZEBIEL, Api, adoption_form, call_body, complete_programme, put_programme
 
 VIEWS = "aggregation.refresh_views"

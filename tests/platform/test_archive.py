@@ -136,7 +136,8 @@ def test_a_link_downloads_with_the_documents_own_type_and_a_matching_name(db: No
     """A signed XML resolution (XAdES) is served as XML, not as the PDF every link once claimed."""
     from django.test import Client
 
-    from mozaika.archive import extension_for, get_archive
+    from mozaika.archive import get_archive
+    from mozaika.downloads import extension_for
 
     signed_xml = b'<?xml version="1.0"?><uchwala xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/>'
     archive = get_archive()

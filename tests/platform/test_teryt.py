@@ -10,10 +10,10 @@ from mozaika.tenancy import Teryt, WrongGminaSchema, assert_in_gmina, in_gmina
 from tests.support import KOSZALIN, TRZEBIEL
 
 
-def test_a_gmina_code_says_its_voivodeship_powiat_kind_and_schema() -> None:
-    trzebiel = Teryt(TRZEBIEL)  # 0811082: lubuskie, powiat żarski, a rural gmina
+def test_a_gmina_code_says_its_voivodeship_powiat_and_schema() -> None:
+    trzebiel = Teryt(TRZEBIEL)  # 0811082: lubuskie, powiat żarski
 
-    assert (trzebiel.voivodeship, trzebiel.powiat, trzebiel.kind) == ("08", "0811", "rural")
+    assert (trzebiel.voivodeship, trzebiel.powiat) == ("08", "0811")
     assert trzebiel.schema_name == "g0811082"
     assert trzebiel.is_gmina
     assert not trzebiel.is_city_with_powiat_rights
@@ -24,10 +24,8 @@ def test_powiat_numbers_from_61_are_cities_with_powiat_rights() -> None:
     koszalin = Teryt(KOSZALIN)
 
     assert koszalin.is_city_with_powiat_rights
-    assert koszalin.kind == "urban"
     assert Teryt("0811").schema_name == "p0811"
     assert not Teryt("0811").is_gmina
-    assert Teryt("0811").kind is None
 
 
 @pytest.mark.parametrize("code", ["081108", "08110820", "08a1082", "", " 0811082", "g0811082"])

@@ -9,12 +9,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
-from ninja.params.functions import Path, Query
+from ninja.params.functions import Query
 
 from mozaika.audit.models import AuditEntry
 from mozaika.identity.auth import principal_of
 from mozaika.identity.authz import Action, authorize_gmina, authorize_platform
 from mozaika.pagination import BoundedPageNumberPagination
+from mozaika.params import GminaTerytPath
 from mozaika.tenancy import TERYT_GMINA_PATTERN
 
 router = Router(tags=["audit"])
@@ -46,6 +47,6 @@ def audit_log(
 
 @router.get("/gminas/{teryt}/audit", response=list[AuditEntryOut], summary="The gmina's audit log (gmina admin)")
 @paginate(BoundedPageNumberPagination, page_size=100, max_page_size=1000)
-def gmina_audit_log(request: HttpRequest, teryt: str = Path(..., pattern=TERYT_GMINA_PATTERN)) -> QuerySet[AuditEntry]:
+def gmina_audit_log(request: HttpRequest, teryt: str = GminaTerytPath) -> QuerySet[AuditEntry]:
     authorize_gmina(principal=principal_of(request), teryt=teryt, action=Action.GMINA_AUDIT_READ)
     return AuditEntry.objects.filter(teryt=teryt)

@@ -16,6 +16,7 @@ from mozaika.events.models import Event
 from mozaika.identity.auth import principal_of
 from mozaika.identity.authz import Action, Visibility, authorize_platform
 from mozaika.identity.principal import Principal
+from mozaika.tenancy import in_voivodeships
 
 router = Router(tags=["events"])
 
@@ -53,7 +54,7 @@ def event_feed(
     if type:
         events = events.filter(type__in=type)
     if who.voivodeships is not None:
-        events = events.filter(teryt__regex=r"^(" + "|".join(sorted(who.voivodeships)) + r")")
+        events = events.filter(in_voivodeships(who.voivodeships))
     page = list(events[:limit])
     return FeedOut(
         events=[

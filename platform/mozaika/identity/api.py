@@ -7,7 +7,6 @@ import datetime as dt
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.params.functions import Path
 from pydantic import Field
 
 from mozaika.audit.log import actor_for
@@ -24,7 +23,7 @@ from mozaika.identity.tokens import (
     api_client_secret_revoke,
     credential_revoke,
 )
-from mozaika.tenancy import TERYT_GMINA_PATTERN
+from mozaika.params import GminaTerytPath
 
 router = Router(tags=["identity"])
 
@@ -148,11 +147,8 @@ def revoke_role(request: HttpRequest, username: str, role: Role, scope: str = ""
     return Status(204, None)
 
 
-Teryt = Path(..., pattern=TERYT_GMINA_PATTERN)
-
-
 @router.get("/gminas/{teryt}/members", response=list[MemberOut], summary="The gmina's people (gmina admin)")
-def list_members(request: HttpRequest, teryt: str = Teryt) -> list[MemberOut]:
+def list_members(request: HttpRequest, teryt: str = GminaTerytPath) -> list[MemberOut]:
     authorize_gmina(principal=principal_of(request), teryt=teryt, action=Action.MEMBERS_MANAGE)
     grants = (
         RoleGrant.objects.filter(scope=teryt, role__in=GMINA_ROLES).select_related("user").order_by("user__username")
@@ -161,7 +157,7 @@ def list_members(request: HttpRequest, teryt: str = Teryt) -> list[MemberOut]:
 
 
 @router.post("/gminas/{teryt}/members", response={201: MemberOut}, summary="Give a person a gmina role (gmina admin)")
-def add_member(request: HttpRequest, payload: MemberIn, teryt: str = Teryt) -> Status[MemberOut]:
+def add_member(request: HttpRequest, payload: MemberIn, teryt: str = GminaTerytPath) -> Status[MemberOut]:
     decision = authorize_gmina(principal=principal_of(request), teryt=teryt, action=Action.MEMBERS_MANAGE)
     if payload.role not in GMINA_ROLES:
         from mozaika.errors import FieldError, ValidationFailed
@@ -174,7 +170,7 @@ def add_member(request: HttpRequest, payload: MemberIn, teryt: str = Teryt) -> S
 
 
 @router.delete("/gminas/{teryt}/members/{username}/{role}", response={204: None}, summary="Remove a gmina role")
-def remove_member(request: HttpRequest, username: str, role: Role, teryt: str = Teryt) -> Status[None]:
+def remove_member(request: HttpRequest, username: str, role: Role, teryt: str = GminaTerytPath) -> Status[None]:
     decision = authorize_gmina(principal=principal_of(request), teryt=teryt, action=Action.MEMBERS_MANAGE)
     if role not in GMINA_ROLES:
         raise NotFound(f"{role.value} is not a gmina role.")

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
+from mozaika.tenancy import TERYT_GMINA_PATTERN, VOIVODESHIP_PATTERN
+
 
 class ApiToken(models.Model):
     """A person's bearer token. Only the SHA-256 of the secret is stored: it is shown once."""
@@ -49,9 +51,9 @@ class RoleGrant(models.Model):
             models.CheckConstraint(
                 name="role_scope_matches_role",
                 condition=(
-                    models.Q(role__in=["gmina_admin", "gmina_editor", "gmina_viewer"], scope__regex=r"^\d{7}$")
-                    | models.Q(role="regional_reviewer", scope__regex=r"^\d{2}$")
-                    | models.Q(role__in=["operator", "national_analyst"], scope="")
+                    models.Q(role__in=[r.value for r in GMINA_ROLES], scope__regex=TERYT_GMINA_PATTERN)
+                    | models.Q(role=Role.REGIONAL_REVIEWER.value, scope__regex=VOIVODESHIP_PATTERN)
+                    | models.Q(role__in=[Role.OPERATOR.value, Role.NATIONAL_ANALYST.value], scope="")
                 ),
             ),
         ]

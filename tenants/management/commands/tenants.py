@@ -12,10 +12,10 @@ from mozaika.audit.log import Actor
 from mozaika.errors import MozaikaError
 from mozaika.tenancy import TERYT_PATTERN
 from tenants.models import Tenant
-from tenants.registry.selectors import tenant_get
 from tenants.tenancy.deprovisioning import tenant_deprovision, tenant_schema_drop
 from tenants.tenancy.provisioning import Outcome, provisionable_codes, tenants_provision
 from tenants.tenancy.schema_migrations import tenants_migrate
+from tenants.tenancy.selectors import tenant_get
 
 CLI_ACTOR = Actor.system("cli")
 

@@ -7,17 +7,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.http import HttpRequest
-from ninja.params.functions import Path
 
 from mozaika.audit.log import actor_for, audit_record
 from mozaika.errors import FieldError, PreconditionRequired
 from mozaika.identity.auth import principal_of
 from mozaika.identity.authz import Action, Decision, authorize_gmina
-from mozaika.tenancy import TERYT_GMINA_PATTERN, in_gmina
+from mozaika.tenancy import in_gmina
 from tenants.models import Tenant
-from tenants.registry.selectors import tenant_get
-
-Teryt = Path(..., pattern=TERYT_GMINA_PATTERN, description="7-digit TERYT (TERC) code of the gmina")
+from tenants.tenancy.selectors import tenant_get
 
 
 @contextmanager

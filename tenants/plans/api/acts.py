@@ -14,8 +14,9 @@ from pydantic import Field
 
 from mozaika.audit.log import actor_for
 from mozaika.identity.authz import Action
+from mozaika.params import GminaTerytPath
 from tenants.plans import selectors as plan_selectors
-from tenants.plans.api.access import Teryt, gmina_scope
+from tenants.plans.api.access import gmina_scope
 from tenants.plans.api.schemas import ACT_NUMBER_PATTERN, PlanOut
 from tenants.plans.documents.intake import ReceivedDocument, document_receive
 from tenants.plans.lifecycle.acts import ActSpec, act_withdraw, plan_adopt, plan_amend, plan_annul, plan_repeal
@@ -68,7 +69,7 @@ class WithdrawalIn(Schema):
 def adopt_plan(
     request: HttpRequest,
     plan_id: int,
-    teryt: str = Teryt,
+    teryt: str = GminaTerytPath,
     act_number: str = ActNumber,
     act_date: dt.date = Form(...),
     act_kind: AdoptingActKind = Form(AdoptingActKind.COUNCIL_RESOLUTION),
@@ -92,7 +93,7 @@ def adopt_plan(
 def amend_plan(
     request: HttpRequest,
     plan_id: int,
-    teryt: str = Teryt,
+    teryt: str = GminaTerytPath,
     act_number: str = ActNumber,
     act_date: dt.date = Form(...),
     in_force_from: dt.date | None = Form(None, description="the resolution's entry into force"),
@@ -116,7 +117,7 @@ def amend_plan(
 def repeal_plan(
     request: HttpRequest,
     plan_id: int,
-    teryt: str = Teryt,
+    teryt: str = GminaTerytPath,
     act_number: str = ActNumber,
     act_date: dt.date = Form(...),
     in_force_from: dt.date | None = Form(None, description="the repeal's entry into force (default: act_date)"),
@@ -137,7 +138,7 @@ def repeal_plan(
 def annul_plan(
     request: HttpRequest,
     plan_id: int,
-    teryt: str = Teryt,
+    teryt: str = GminaTerytPath,
     decision_number: str = ActNumber,
     decision_date: dt.date = Form(...),
     decision_document: UploadedFile = File(..., description=f"The supervisory decision: {DOCUMENT_TYPES}"),
@@ -154,7 +155,9 @@ def annul_plan(
     response=PlanOut,
     summary="Withdraw an act recorded by mistake (operators); it stays on record, marked withdrawn",
 )
-def withdraw_act(request: HttpRequest, plan_id: int, act_id: int, payload: WithdrawalIn, teryt: str = Teryt) -> object:
+def withdraw_act(
+    request: HttpRequest, plan_id: int, act_id: int, payload: WithdrawalIn, teryt: str = GminaTerytPath
+) -> object:
     with gmina_scope(request, teryt, Action.ACT_WITHDRAW) as (_, decision):
         act_withdraw(teryt=teryt, plan_id=plan_id, act_id=act_id, reason=payload.reason,
                      actor=actor_for(request, decision))  # fmt: skip
@@ -162,7 +165,7 @@ def withdraw_act(request: HttpRequest, plan_id: int, act_id: int, payload: Withd
 
 
 @router.get("/gminas/{teryt}/plans/{plan_id}/acts", response=list[ActOut], summary="The acts of the plan's life")
-def list_acts(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> list[PlanAct]:
+def list_acts(request: HttpRequest, plan_id: int, teryt: str = GminaTerytPath) -> list[PlanAct]:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
         return list(plan.acts.order_by("id"))

@@ -13,11 +13,13 @@ from ninja.files import UploadedFile
 from ninja.params.functions import File, Form
 from pydantic import Field
 
-from mozaika.archive import S3Archive, attachment_response, get_archive
+from mozaika.archive import S3Archive, get_archive
 from mozaika.audit.log import actor_for, audit_record
+from mozaika.downloads import attachment_response
 from mozaika.identity.authz import Action
+from mozaika.params import GminaTerytPath
 from tenants.plans import selectors as plan_selectors
-from tenants.plans.api.access import Teryt, gmina_scope
+from tenants.plans.api.access import gmina_scope
 from tenants.plans.api.schemas import DocumentOut
 from tenants.plans.documents.intake import document_receive
 from tenants.plans.documents.protection import document_legal_hold, document_retention_extend
@@ -35,7 +37,7 @@ router = Router(tags=["plan documents"])
 def upload_document(
     request: HttpRequest,
     plan_id: int,
-    teryt: str = Teryt,
+    teryt: str = GminaTerytPath,
     kind: DocumentKind = Form(..., description="plan, report, annex or resolution"),
     corrects: int | None = Form(None, description="the document this one corrects (which stays as it was)"),
     file: UploadedFile = File(..., description="PDF, DOCX, XLSX, ODT, or XML signed with XAdES"),
@@ -52,7 +54,7 @@ def upload_document(
     "/gminas/{teryt}/documents/{document_id}/download",
     summary="Download an archived document (S3: a redirect to a short-lived presigned URL); audited",
 )
-def download_document(request: HttpRequest, document_id: int, teryt: str = Teryt) -> HttpResponseBase:
+def download_document(request: HttpRequest, document_id: int, teryt: str = GminaTerytPath) -> HttpResponseBase:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         document = plan_selectors.document_get(document_id=document_id, teryt=teryt, visibility=decision.visibility)
         audit_record(actor=actor_for(request, decision), action="document.download", object_type="document",
@@ -80,7 +82,9 @@ class LegalHoldIn(Schema):
     response=DocumentOut,
     summary="Extend an archived document's retention (operators)",
 )
-def extend_retention(request: HttpRequest, document_id: int, payload: RetentionIn, teryt: str = Teryt) -> object:
+def extend_retention(
+    request: HttpRequest, document_id: int, payload: RetentionIn, teryt: str = GminaTerytPath
+) -> object:
     with gmina_scope(request, teryt, Action.DOCUMENT_PROTECT) as (_, decision):
         return document_retention_extend(
             teryt=teryt, document_id=document_id, until=payload.retain_until, actor=actor_for(request, decision)
@@ -92,7 +96,7 @@ def extend_retention(request: HttpRequest, document_id: int, payload: RetentionI
     response=DocumentOut,
     summary="Set or lift a legal hold on an archived document (operators)",
 )
-def set_legal_hold(request: HttpRequest, document_id: int, payload: LegalHoldIn, teryt: str = Teryt) -> object:
+def set_legal_hold(request: HttpRequest, document_id: int, payload: LegalHoldIn, teryt: str = GminaTerytPath) -> object:
     with gmina_scope(request, teryt, Action.DOCUMENT_PROTECT) as (_, decision):
         return document_legal_hold(
             teryt=teryt, document_id=document_id, on=payload.on, actor=actor_for(request, decision)

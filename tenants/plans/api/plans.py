@@ -12,14 +12,16 @@ from ninja.files import UploadedFile
 from ninja.params.functions import File
 
 from mozaika.audit.log import actor_for
+from mozaika.downloads import attachment_disposition
 from mozaika.errors import FieldError, PayloadTooLarge
 from mozaika.exports import XLSX_CONTENT_TYPE
 from mozaika.identity.authz import Action
+from mozaika.params import GminaTerytPath
 from tenants.plans import selectors as plan_selectors
-from tenants.plans.api.access import Teryt, expected_version, gmina_scope
+from tenants.plans.api.access import expected_version, gmina_scope
 from tenants.plans.api.schemas import PlanIn, PlanOut
 from tenants.plans.programme import services as plan_services
-from tenants.plans.programme.completeness import Finding, Severity, blocking_findings, completeness_check
+from tenants.plans.programme.completeness import Finding, completeness_check, finding_counts
 from tenants.plans.programme.values import Programme, programme_of
 from tenants.plans.spreadsheet import plan_workbook, workbook_plan
 
@@ -27,13 +29,13 @@ router = Router(tags=["plans"])
 
 
 @router.get("/gminas/{teryt}/plans", response=list[PlanOut], summary="The gmina's plans")
-def list_plans(request: HttpRequest, teryt: str = Teryt) -> list[object]:
+def list_plans(request: HttpRequest, teryt: str = GminaTerytPath) -> list[object]:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         return list(plan_selectors.plan_list(visibility=decision.visibility))
 
 
 @router.post("/gminas/{teryt}/plans", response={201: PlanOut}, summary="Create a draft plan")
-def create_plan(request: HttpRequest, payload: PlanIn, teryt: str = Teryt) -> Status[object]:
+def create_plan(request: HttpRequest, payload: PlanIn, teryt: str = GminaTerytPath) -> Status[object]:
     with gmina_scope(request, teryt, Action.PLAN_EDIT) as (_, decision):
         plan = plan_services.plan_create(
             teryt=teryt,
@@ -51,13 +53,13 @@ def create_plan(request: HttpRequest, payload: PlanIn, teryt: str = Teryt) -> St
 
 
 @router.get("/gminas/{teryt}/plans/{plan_id}", response=PlanOut, summary="One plan")
-def get_plan(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> object:
+def get_plan(request: HttpRequest, plan_id: int, teryt: str = GminaTerytPath) -> object:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
 
 
 @router.get("/gminas/{teryt}/plans/{plan_id}/programme", response=Programme, summary="The plan's programme part")
-def get_programme(request: HttpRequest, response: HttpResponse, plan_id: int, teryt: str = Teryt) -> Programme:
+def get_programme(request: HttpRequest, response: HttpResponse, plan_id: int, teryt: str = GminaTerytPath) -> Programme:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
         response["ETag"] = f'"{plan.version}"'
@@ -70,7 +72,7 @@ def get_programme(request: HttpRequest, response: HttpResponse, plan_id: int, te
     summary="Replace a draft's programme part",
     description="Send `If-Match` with the ETag (the plan's version) you read; a plan changed since is a 409.",
 )
-def put_programme(request: HttpRequest, payload: Programme, plan_id: int, teryt: str = Teryt) -> object:
+def put_programme(request: HttpRequest, payload: Programme, plan_id: int, teryt: str = GminaTerytPath) -> object:
     with gmina_scope(request, teryt, Action.PLAN_EDIT) as (_, decision):
         plan = plan_services.plan_programme_replace(
             teryt=teryt,
@@ -93,15 +95,12 @@ class CompletenessOut(Schema):
     response=CompletenessOut,
     summary="What the guidelines ask and the plan lacks (blocking findings stop submission)",
 )
-def get_completeness(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> CompletenessOut:
+def get_completeness(request: HttpRequest, plan_id: int, teryt: str = GminaTerytPath) -> CompletenessOut:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
         findings = completeness_check(plan=plan)
-    return CompletenessOut(
-        blocking=len(blocking_findings(findings)),
-        warnings=sum(f.severity is Severity.WARNING for f in findings),
-        findings=findings,
-    )
+    blocking, warnings = finding_counts(f.severity for f in findings)
+    return CompletenessOut(blocking=blocking, warnings=warnings, findings=findings)
 
 
 @router.get(
@@ -109,12 +108,12 @@ def get_completeness(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> 
     response={200: None},
     summary="The plan as an XLSX workbook (one sheet per part)",
 )
-def export_workbook(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> HttpResponse:
+def export_workbook(request: HttpRequest, plan_id: int, teryt: str = GminaTerytPath) -> HttpResponse:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
         content = plan_workbook(plan)
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="plan-{teryt}-{plan_id}-v{plan.version}.xlsx"'
+    response["Content-Disposition"] = attachment_disposition(f"plan-{teryt}-{plan_id}-v{plan.version}.xlsx")
     return response
 
 
@@ -124,7 +123,9 @@ def export_workbook(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> H
     summary="Import an XLSX workbook as a new draft plan",
     description="Every problem is reported with its sheet, row and column; nothing is written unless all is right.",
 )
-def import_workbook(request: HttpRequest, teryt: str = Teryt, workbook: UploadedFile = File(...)) -> Status[object]:
+def import_workbook(
+    request: HttpRequest, teryt: str = GminaTerytPath, workbook: UploadedFile = File(...)
+) -> Status[object]:
     with gmina_scope(request, teryt, Action.PLAN_EDIT) as (_, decision):
         if workbook.size and workbook.size > settings.MAX_DOCUMENT_BYTES:
             raise PayloadTooLarge("The workbook is too large.", errors=[FieldError("workbook", "too large")])

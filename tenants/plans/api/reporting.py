@@ -12,8 +12,9 @@ from pydantic import Field
 
 from mozaika.audit.log import actor_for
 from mozaika.identity.authz import Action
+from mozaika.params import GminaTerytPath
 from tenants.plans import selectors as plan_selectors
-from tenants.plans.api.access import Teryt, expected_version, gmina_scope
+from tenants.plans.api.access import expected_version, gmina_scope
 from tenants.plans.api.schemas import PlanOut
 from tenants.plans.models import ReportKind
 from tenants.plans.reporting import FigureSpec, SectionSpec, diagnosis_replace, indicator_value_report, report_file
@@ -76,7 +77,7 @@ class DiagnosisIO(Schema):
     summary="Report an indicator's yearly value (again: a correction; the old value stays in history)",
 )
 def report_value(
-    request: HttpRequest, payload: ValueIn, plan_id: int, indicator_id: int, teryt: str = Teryt
+    request: HttpRequest, payload: ValueIn, plan_id: int, indicator_id: int, teryt: str = GminaTerytPath
 ) -> Status[object]:
     with gmina_scope(request, teryt, Action.INDICATOR_REPORT) as (_, decision):
         reported = indicator_value_report(
@@ -96,14 +97,14 @@ def report_value(
     response=list[ValueHistoryOut],
     summary="Every value reported for an indicator, corrections included",
 )
-def value_history(request: HttpRequest, plan_id: int, indicator_id: int, teryt: str = Teryt) -> list[object]:
+def value_history(request: HttpRequest, plan_id: int, indicator_id: int, teryt: str = GminaTerytPath) -> list[object]:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
         return list(plan_selectors.indicator_value_history(plan=plan, indicator_id=indicator_id))
 
 
 @router.post("/gminas/{teryt}/plans/{plan_id}/reports", response={201: ReportOut}, summary="File a report")
-def file_report(request: HttpRequest, payload: ReportIn, plan_id: int, teryt: str = Teryt) -> Status[object]:
+def file_report(request: HttpRequest, payload: ReportIn, plan_id: int, teryt: str = GminaTerytPath) -> Status[object]:
     with gmina_scope(request, teryt, Action.INDICATOR_REPORT) as (_, decision):
         report = report_file(
             teryt=teryt,
@@ -117,14 +118,16 @@ def file_report(request: HttpRequest, payload: ReportIn, plan_id: int, teryt: st
 
 
 @router.get("/gminas/{teryt}/plans/{plan_id}/reports", response=list[ReportOut], summary="Implementation reports")
-def list_reports(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> list[object]:
+def list_reports(request: HttpRequest, plan_id: int, teryt: str = GminaTerytPath) -> list[object]:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
         return list(plan.reports.all())
 
 
 @router.get("/gminas/{teryt}/plans/{plan_id}/diagnosis", response=DiagnosisIO, summary="The diagnostic part")
-def get_diagnosis(request: HttpRequest, response: HttpResponse, plan_id: int, teryt: str = Teryt) -> DiagnosisIO:
+def get_diagnosis(
+    request: HttpRequest, response: HttpResponse, plan_id: int, teryt: str = GminaTerytPath
+) -> DiagnosisIO:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
         response["ETag"] = f'"{plan.version}"'
@@ -138,7 +141,7 @@ def get_diagnosis(request: HttpRequest, response: HttpResponse, plan_id: int, te
 
 
 @router.put("/gminas/{teryt}/plans/{plan_id}/diagnosis", response=PlanOut, summary="Replace a draft's diagnosis")
-def put_diagnosis(request: HttpRequest, payload: DiagnosisIO, plan_id: int, teryt: str = Teryt) -> object:
+def put_diagnosis(request: HttpRequest, payload: DiagnosisIO, plan_id: int, teryt: str = GminaTerytPath) -> object:
     with gmina_scope(request, teryt, Action.PLAN_EDIT) as (_, decision):
         diagnosis_replace(
             teryt=teryt,

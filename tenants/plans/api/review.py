@@ -15,8 +15,9 @@ from mozaika.audit.log import actor_for
 from mozaika.events.history import aggregate_history
 from mozaika.events.models import Event
 from mozaika.identity.authz import Action
+from mozaika.params import GminaTerytPath
 from tenants.plans import selectors as plan_selectors
-from tenants.plans.api.access import Teryt, gmina_scope
+from tenants.plans.api.access import gmina_scope
 from tenants.plans.api.schemas import PlanOut
 from tenants.plans.lifecycle.review import CommentSpec, ReviewDecision, plan_review, plan_submit
 from tenants.plans.lifecycle.versions import Change, structural_diff
@@ -62,7 +63,7 @@ class CommentOut(Schema):
 
 
 @router.post("/gminas/{teryt}/plans/{plan_id}/submission", response=VersionOut, summary="Submit for review")
-def submit_plan(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> object:
+def submit_plan(request: HttpRequest, plan_id: int, teryt: str = GminaTerytPath) -> object:
     with gmina_scope(request, teryt, Action.PLAN_SUBMIT) as (_, decision):
         return plan_submit(teryt=teryt, plan_id=plan_id, actor=actor_for(request, decision))
 
@@ -72,7 +73,7 @@ def submit_plan(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> objec
     response=PlanOut,
     summary="Accept a submitted plan, or return it with comments (marshal's office)",
 )
-def review_plan(request: HttpRequest, payload: ReviewIn, plan_id: int, teryt: str = Teryt) -> object:
+def review_plan(request: HttpRequest, payload: ReviewIn, plan_id: int, teryt: str = GminaTerytPath) -> object:
     with gmina_scope(request, teryt, Action.REVIEW_DECIDE) as (_, decision):
         plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)  # drafts stay unseen
         plan_review(
@@ -86,7 +87,7 @@ def review_plan(request: HttpRequest, payload: ReviewIn, plan_id: int, teryt: st
 
 
 @router.get("/gminas/{teryt}/plans/{plan_id}/versions", response=list[VersionOut], summary="Submitted versions")
-def list_versions(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> list[PlanVersion]:
+def list_versions(request: HttpRequest, plan_id: int, teryt: str = GminaTerytPath) -> list[PlanVersion]:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
         return list(plan.versions.all())
@@ -95,7 +96,7 @@ def list_versions(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> lis
 @router.get(
     "/gminas/{teryt}/plans/{plan_id}/versions/{number}", response=VersionDocumentOut, summary="One frozen version"
 )
-def get_version(request: HttpRequest, plan_id: int, number: int, teryt: str = Teryt) -> VersionDocumentOut:
+def get_version(request: HttpRequest, plan_id: int, number: int, teryt: str = GminaTerytPath) -> VersionDocumentOut:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         version = plan_selectors.version_get(
             plan_id=plan_id, number=number, teryt=teryt, visibility=decision.visibility
@@ -114,7 +115,9 @@ def get_version(request: HttpRequest, plan_id: int, number: int, teryt: str = Te
     response=list[ChangeOut],
     summary="What changed between two versions",
 )
-def diff_versions(request: HttpRequest, plan_id: int, number: int, other: int, teryt: str = Teryt) -> list[Change]:
+def diff_versions(
+    request: HttpRequest, plan_id: int, number: int, other: int, teryt: str = GminaTerytPath
+) -> list[Change]:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         before, after = (
             plan_selectors.version_get(plan_id=plan_id, number=n, teryt=teryt, visibility=decision.visibility)
@@ -124,7 +127,7 @@ def diff_versions(request: HttpRequest, plan_id: int, number: int, other: int, t
 
 
 @router.get("/gminas/{teryt}/plans/{plan_id}/comments", response=list[CommentOut], summary="Reviewers' comments")
-def list_comments(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> list[ReviewComment]:
+def list_comments(request: HttpRequest, plan_id: int, teryt: str = GminaTerytPath) -> list[ReviewComment]:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
         return list(plan.review_comments.all())
@@ -143,7 +146,7 @@ class HistoryEntryOut(Schema):
     response=list[HistoryEntryOut],
     summary="The plan's history: every change and every review decision, oldest first",
 )
-def plan_history(request: HttpRequest, plan_id: int, teryt: str = Teryt) -> list[Event]:
+def plan_history(request: HttpRequest, plan_id: int, teryt: str = GminaTerytPath) -> list[Event]:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
     return aggregate_history(teryt=teryt, aggregate="plan", aggregate_id=plan_id)

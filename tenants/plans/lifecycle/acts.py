@@ -161,9 +161,7 @@ def _supersede_predecessors(plan: Plan, adoption: PlanAct, *, teryt: str, actor:
     not ended: their force ends the day before the successor's begins (recorded, not inferred)."""
     assert adoption.valid_from is not None
     successor_begins = max(adoption.in_force_from, adoption.valid_from)
-    for older in (
-        Plan.objects.select_for_update().filter(status__in=[PlanStatus.ADOPTED], kind=plan.kind).exclude(pk=plan.pk)
-    ):
+    for older in Plan.objects.select_for_update().filter(status=PlanStatus.ADOPTED, kind=plan.kind).exclude(pk=plan.pk):
         before = _audited(older)
         transition_to(older, Transition.SUPERSEDE)
         act = PlanAct.objects.create(plan=older, kind=ActKind.SUPERSESSION, number=adoption.number,
@@ -343,9 +341,8 @@ def _ending_act(
 
 def plan_repeal(*, teryt: str, plan_id: int, spec: ActSpec, document: ReceivedDocument, actor: Actor) -> Plan:
     """A repealing resolution (uchwała uchylająca): the plan's force ends when it enters into force."""
-    ended = frozenset({PlanStatus.REPEALED, PlanStatus.ANNULLED, PlanStatus.SUPERSEDED})
     return _ending_act(teryt=teryt, plan_id=plan_id, kind=ActKind.REPEAL, spec=spec, document=document, actor=actor,
-                       refused_from=ended)  # fmt: skip
+                       refused_from=frozenset(ENDED_BY_ACT))  # fmt: skip
 
 
 def plan_annul(*, teryt: str, plan_id: int, spec: ActSpec, document: ReceivedDocument, actor: Actor) -> Plan:

@@ -30,15 +30,16 @@ class Transition(StrEnum):
     SUPERSEDE = "supersede"
 
 
+# A plan's content changes only while it is a draft or returned with comments.
+EDITABLE = frozenset({PlanStatus.DRAFT, PlanStatus.RETURNED})
 TRANSITIONS: dict[Transition, tuple[frozenset[PlanStatus], PlanStatus]] = {
-    Transition.SUBMIT: (frozenset({PlanStatus.DRAFT, PlanStatus.RETURNED}), PlanStatus.SUBMITTED),
+    Transition.SUBMIT: (EDITABLE, PlanStatus.SUBMITTED),
     Transition.RETURN: (frozenset({PlanStatus.SUBMITTED}), PlanStatus.RETURNED),
     Transition.ACCEPT: (frozenset({PlanStatus.SUBMITTED}), PlanStatus.ACCEPTED),
     Transition.ADOPT: (frozenset({PlanStatus.ACCEPTED}), PlanStatus.ADOPTED),
     Transition.EXPIRE: (frozenset({PlanStatus.ADOPTED}), PlanStatus.EXPIRED),
     Transition.SUPERSEDE: (frozenset({PlanStatus.ADOPTED}), PlanStatus.SUPERSEDED),
 }
-EDITABLE = frozenset({PlanStatus.DRAFT, PlanStatus.RETURNED})
 
 
 def allowed_from(status: str) -> list[str]:

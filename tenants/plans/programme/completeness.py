@@ -6,6 +6,7 @@ looks wrong (numbering gaps, an action copied into another group) and never fixe
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -36,6 +37,12 @@ def is_blocking(severity: str) -> bool:
 
 def blocking_findings(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if is_blocking(f.severity)]
+
+
+def finding_counts(severities: Iterable[str]) -> tuple[int, int]:
+    """(blocking, warnings) among findings' severities (a snapshot's copy holds them as text)."""
+    counted = Counter(severities)
+    return counted[Severity.BLOCKING], counted[Severity.WARNING]
 
 
 def _gap_finding(path: str, labels: list[str], *, may_continue_from: int = 0) -> Finding:
