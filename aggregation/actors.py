@@ -1,72 +1,15 @@
-"""Aggregation's consumers: translate events into refreshes of the affected views."""
+"""Aggregation's workers: the views' and the calls' consumers (imported here, so the app
+declares them when ready), and the nightly job that spans both."""
 
 from __future__ import annotations
 
-import logging
-
 import dramatiq
-from django.conf import settings
-from django.db import transaction
 
-from aggregation.calls.events import CALL_CHANGED, CALL_DEFINED
-from aggregation.calls.services import call_evaluate_all, calls_evaluate_open
+from aggregation.calls import actors as call_actors  # noqa: F401
+from aggregation.calls.services import calls_evaluate_open
+from aggregation.views import actors as view_actors  # noqa: F401
 from aggregation.views.consistency import views_verify
-from aggregation.views.refresh import rollup_refresh, rollups_refresh_stale, scopes_of, snapshot_refresh
-from mozaika.broker import TENANT_SCHEMA_OPTION
-from mozaika.events.bus import EventEnvelope, event_consumer
-from mozaika.events.catalogue import snapshot_changing
 from mozaika.scheduling import periodic
-from mozaika.tenancy import PUBLIC_SCHEMA
-from tenants import events as tenancy_events  # noqa: F401  (their declarations complete the catalogue)
-from tenants.plans import events as plan_events  # noqa: F401
-
-logger = logging.getLogger(__name__)
-
-# Every event that changes what a gmina's snapshot holds, as the catalogue says.
-VIEW_EVENTS = tuple(snapshot_changing())
-
-
-@dramatiq.actor(actor_name="aggregation.refresh_rollup", queue_name="rollups", max_retries=20)
-def refresh_rollup(scope: str) -> None:
-    rollup_refresh(scope=scope)
-
-
-def rollups_refresh_later(teryt: str) -> None:
-    """After a short delay, so a burst of events in one voivodeship has marked its rollups
-    stale several times before one refresh recomputes them; the later messages find nothing
-    stale and do nothing."""
-    for scope in scopes_of(teryt):
-        refresh_rollup.send_with_options(
-            args=(scope,),
-            delay=settings.ROLLUP_COALESCE_MS,
-            **{TENANT_SCHEMA_OPTION: PUBLIC_SCHEMA},  # type: ignore[arg-type]
-        )
-
-
-@event_consumer(*VIEW_EVENTS, name="aggregation.refresh_views")
-def refresh_views(event: EventEnvelope) -> None:
-    if snapshot_refresh(teryt=event.teryt, published_at=event.published_at):
-        transaction.on_commit(lambda: rollups_refresh_later(event.teryt))
-
-
-@dramatiq.actor(actor_name="aggregation.sweep_stale_rollups", queue_name="periodic", max_retries=0)
-def sweep_stale_rollups() -> None:
-    """A worker that died between a snapshot's commit and sending its rollup refresh left the
-    rollups marked stale: recompute them."""
-    refreshed = rollups_refresh_stale()
-    if refreshed:
-        logger.info("swept stale rollups: %s", ", ".join(refreshed))
-
-
-@event_consumer(
-    CALL_DEFINED, CALL_CHANGED, name="aggregation.evaluate_call", transactional=False, queue_name="evaluations"
-)
-def evaluate_call(event: EventEnvelope) -> None:
-    # Batches commit one by one under the call's lock, and evaluating again gives the same
-    # results: safe to repeat if the worker dies before the event is marked consumed.
-    code = event.payload["code"]
-    run = call_evaluate_all(code=code)
-    logger.info("call %s evaluated: %d gminas, %d decisions changed", code, run.evaluated, run.changed)
 
 
 @dramatiq.actor(actor_name="aggregation.rebuild", queue_name="periodic", max_retries=0, time_limit=3_600_000)
@@ -74,12 +17,6 @@ def rebuild_views() -> None:
     # Some facts depend on the day (a plan comes into force, a year ends) and no event says so.
     views_verify(repair=True)
     calls_evaluate_open()
-
-
-@periodic(name="aggregation.stale_rollups", cron="* * * * *", description="recompute rollups left stale by a crash")
-def schedule_stale_rollup_sweep() -> str:
-    sweep_stale_rollups.send()
-    return "enqueued"
 
 
 @periodic(

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from mozaika.identity.models import Role, RoleGrant, Scope
+from mozaika.identity.models import Role, Scope
 from mozaika.identity.tokens import api_token_issue
 from mozaika.tenancy import Teryt
 from tenants.demo.loader import OPERATOR_USERNAME, TRZEBIEL_ADMIN_USERNAME, demo_load
@@ -77,9 +76,8 @@ def trzebiel_admin(db: None) -> Api:
 
 @pytest.fixture
 def krakow_viewer(db: None) -> Api:
-    user = get_user_model().objects.create(username="krakow-viewer")
-    RoleGrant.objects.create(user=user, scope=KRAKOW, role=Role.GMINA_VIEWER, granted_by="test")
-    return Api(api_token_issue(user=user))
+    grant = RoleGrantFactory(user__username="krakow-viewer", role=Role.GMINA_VIEWER, scope=KRAKOW)
+    return Api(api_token_issue(user=grant.user))
 
 
 @dataclass(frozen=True)

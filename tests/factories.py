@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 
 from mozaika.audit.log import Actor
 from mozaika.identity.models import ApiClient, Role, RoleGrant, Scope
+from mozaika.identity.services import role_grant
 from mozaika.identity.tokens import api_client_create
 from mozaika.tenancy import in_gmina
 from tenants.models import Tenant
@@ -33,14 +34,19 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.gov.pl")
 
 
-class RoleGrantFactory(factory.django.DjangoModelFactory):
+class RoleGrantFactory(factory.Factory):
+    """A role granted by `role_grant`, so the scope is checked as for any grant."""
+
     class Meta:
         model = RoleGrant
 
     user = factory.SubFactory(UserFactory)
     role = Role.GMINA_ADMIN
     scope = "0811082"
-    granted_by = "factory"
+
+    @classmethod
+    def _create(cls, model_class: type[RoleGrant], *args: Any, user: Any, **kwargs: Any) -> RoleGrant:
+        return role_grant(username=user.username, actor=FACTORY, **kwargs)
 
 
 class TenantFactory(factory.Factory):

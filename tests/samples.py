@@ -6,6 +6,10 @@ from __future__ import annotations
 import io
 import zipfile
 
+from openpyxl import Workbook
+
+from tenants.plans.spreadsheet import PLAN_SHEET
+
 
 def zipped(entries: dict[str, bytes], *, stored_first: str | None = None) -> bytes:
     buffer = io.BytesIO()
@@ -29,3 +33,25 @@ XADES = (
     b'<ds:Object><xades:QualifyingProperties xmlns:xades="http://uri.etsi.org/01903/v1.3.2#" Target="#sig"/>'
     b"</ds:Object></ds:Signature></uchwala>"
 )
+
+
+def hostile_workbook(*, far_row: int = 100_000_000, padding: bytes = b"") -> bytes:
+    """A 15 KB workbook whose plan sheet declares `A1:G100000000` and has one cell on that row."""
+    book = Workbook()
+    assert book.active is not None
+    book.active.title = PLAN_SHEET
+    book.active["A1"] = "title"
+    plain = io.BytesIO()
+    book.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<dimension ref="A1"/>', f'<dimension ref="A1:G{far_row}"/>'.encode())
+                far = f'<row r="{far_row}"><c r="A{far_row}" t="inlineStr"><is><t>x</t></is></c></row>'.encode()
+                data = data.replace(b"</sheetData>", far + b"</sheetData>")
+            target.writestr(item, data)
+        if padding:
+            target.writestr("xl/media/padding.bin", padding)
+    return out.getvalue()

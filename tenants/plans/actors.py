@@ -16,9 +16,9 @@ from mozaika.scheduling import periodic
 from mozaika.tenancy import Teryt
 from tenants.models import Tenant
 from tenants.plans.documents.archive_check import archive_verify, pending_documents
+from tenants.plans.documents.archiving import document_archive
 from tenants.plans.events import DOCUMENT_UPLOADED, PLAN_ACT_EVENTS, REPORTING_REMINDER
 from tenants.plans.lifecycle.acts import plans_expire
-from tenants.plans.programme.services import document_archive
 
 logger = logging.getLogger(__name__)
 WORKER_ACTOR = Actor.system("worker:archive")

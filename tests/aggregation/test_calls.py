@@ -25,8 +25,8 @@ from mozaika.identity.models import Scope
 from mozaika.identity.tokens import api_client_create
 from mozaika.tenancy import in_gmina
 from tenants.demo.loader import OPERATOR_USERNAME
+from tenants.plans.documents.archiving import document_archive
 from tenants.plans.models import PlanDocument
-from tenants.plans.programme.services import document_archive
 from tenants.registry.selectors import gminas_in_scope
 from tests.support import (
     KOSZALIN,

@@ -12,15 +12,15 @@ import dramatiq
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from aggregation.actors import evaluate_call
+from aggregation.calls.actors import evaluate_call
 from aggregation.models import CallEvaluation
 from mozaika.audit.log import Actor
 from mozaika.events.bus import events_relay, subscribers_of
 from mozaika.events.catalogue import catalogue, event_type_named, snapshot_changing
 from mozaika.events.models import Event
 from mozaika.tenancy import in_gmina
+from tenants.plans.documents.archiving import document_archive
 from tenants.plans.models import ArchiveStatus, PlanDocument
-from tenants.plans.programme.services import document_archive
 from tenants.plans.snapshot import gmina_snapshot
 from tenants.registry.selectors import gminas_in_scope
 from tests.support import MINIMAL_PDF, TRZEBIEL, Api, adoption_form, call_body, complete_programme, put_programme

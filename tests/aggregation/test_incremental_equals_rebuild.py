@@ -17,7 +17,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aggregation.actors import refresh_views
+from aggregation.views.actors import refresh_views
 from aggregation.views.consistency import views_rebuild
 from aggregation.views.refresh import rollups_refresh_stale
 from mozaika.audit.log import Actor

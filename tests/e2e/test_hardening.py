@@ -48,7 +48,7 @@ def test_parallel_wrong_passwords_get_no_more_tries_than_the_limit(product: Prod
 
 @pytest.mark.e2e
 def test_two_hostile_workbooks_at_once_leave_the_api_answering(product: Product) -> None:
-    from tests.tenants.test_workbook import hostile_workbook
+    from tests.samples import hostile_workbook
 
     token = product.manage("issue_token", "demo-trzebiel-admin").strip().splitlines()[-1]
     bomb = hostile_workbook()

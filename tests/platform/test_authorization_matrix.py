@@ -12,16 +12,16 @@ import json
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from aggregation.calls.api import CallIn
 from aggregation.calls.services import call_define
 from mozaika.audit.log import Actor
-from mozaika.identity.models import ApiClient, ApiClientSecret, Role, RoleGrant, Scope
+from mozaika.identity.models import ApiClient, ApiClientSecret, Role, Scope
 from mozaika.identity.tokens import api_client_create, api_token_issue
 from mozaika.site.api import api
+from tests.factories import RoleGrantFactory
 from tests.support import KRAKOW, MINIMAL_PDF, TRZEBIEL, call_body, plan_body
 
 PARTIES = [
@@ -165,16 +165,13 @@ def credential(party: str) -> str | None:
         "reviewer": (Role.REGIONAL_REVIEWER, "08"),
         "analyst": (Role.NATIONAL_ANALYST, ""),
     }[party]
-    user = User.objects.create(username=f"matrix-{party}")
-    RoleGrant.objects.create(user=user, role=role, scope=scope, granted_by="test")
-    return api_token_issue(user=user)
+    return api_token_issue(user=RoleGrantFactory(user__username=f"matrix-{party}", role=role, scope=scope).user)
 
 
 def request_for(method: str, path: str, target: str) -> tuple[str, dict[str, Any], str]:
     """A valid request for the operation: path, body and its content type."""
     teryt, voivodeship = (TRZEBIEL, "08") if target == "own" else (KRAKOW, "12")
-    victim = User.objects.create(username="matrix-victim")
-    RoleGrant.objects.create(user=victim, role=Role.GMINA_VIEWER, scope=teryt, granted_by="test")
+    RoleGrantFactory(user__username="matrix-victim", role=Role.GMINA_VIEWER, scope=teryt)  # the user the requests name
     client, _ = api_client_create(
         name="matrix-target", scopes=[Scope.EVENTS_READ], voivodeships=[], actor=Actor.system("test")
     )

@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management import call_command
 from django.utils import timezone
 
-from aggregation.actors import refresh_views
 from aggregation.models import GminaSnapshot, Rollup
+from aggregation.views.actors import refresh_views
 from aggregation.views.consistency import views_verify
 from mozaika.audit.log import Actor
 from mozaika.events.bus import event_record

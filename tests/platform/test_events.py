@@ -13,8 +13,8 @@ from django.db import connection
 from django.utils import timezone
 from dramatiq.middleware import Middleware
 
-from aggregation.actors import refresh_views
 from aggregation.models import GminaSnapshot
+from aggregation.views.actors import refresh_views
 from mozaika.broker import TENANT_SCHEMA_OPTION, TenantSchemaMiddleware
 from mozaika.events.bus import event_record, events_relay
 from mozaika.events.catalogue import EventType

@@ -7,22 +7,24 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from mozaika.audit.log import Actor
 from mozaika.audit.models import AuditEntry
-from mozaika.identity.models import ApiClientSecret, Role, RoleGrant, Scope
+from mozaika.identity.models import ApiClientSecret, Role, Scope
 from mozaika.identity.tokens import api_client_create, api_client_rotate, api_token_issue
+from tests.factories import RoleGrantFactory, UserFactory
 from tests.support import KRAKOW, TRZEBIEL, Api, adoption_form, complete_programme, put_programme
 
 SYSTEM = Actor.system("test")
 
 
 def person(username: str, role: Role, scope: str = "", password: str | None = None) -> Api:
-    user = User.objects.create_user(username=username, password=password)
-    RoleGrant.objects.create(user=user, role=role, scope=scope, granted_by="test")
+    user = UserFactory(username=username, password=make_password(password))
+    RoleGrantFactory(user=user, role=role, scope=scope)
     return Api(api_token_issue(user=user))
 
 

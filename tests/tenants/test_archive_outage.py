@@ -15,8 +15,8 @@ from django.test import Client
 from mozaika.audit.log import Actor
 from mozaika.tenancy import in_gmina
 from tenants.plans.documents.archive_check import pending_documents
+from tenants.plans.documents.archiving import document_archive
 from tenants.plans.models import PlanDocument
-from tenants.plans.programme.services import document_archive
 from tests.support import MINIMAL_PDF, TRZEBIEL, Api, MotoS3, free_port
 
 

@@ -14,8 +14,8 @@ from django.core.management.base import CommandError
 
 from mozaika.audit.log import Actor
 from mozaika.tenancy import in_gmina
+from tenants.plans.documents.archiving import document_archive
 from tenants.plans.models import PlanDocument
-from tenants.plans.programme.services import document_archive
 from tests.support import MINIMAL_PDF, TRZEBIEL, Api, MotoS3, adoption_form
 
 

@@ -16,8 +16,8 @@ from mozaika.archive import LocalArchive, get_archive
 from mozaika.audit.log import Actor
 from mozaika.audit.models import AuditEntry
 from mozaika.tenancy import in_gmina
+from tenants.plans.documents.archiving import document_archive
 from tenants.plans.models import PlanDocument
-from tenants.plans.programme.services import document_archive
 from tests.support import MINIMAL_PDF, TRZEBIEL, Api, MotoS3, adoption_form
 
 RETAINED = date(2027 + 10, 12, 31)  # plan_body's period ends in 2027; ARCHIVE_RETENTION_YEARS = 10

@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from mozaika.audit.log import Actor
 from mozaika.events.models import Event
 from mozaika.tenancy import in_gmina
+from tenants.plans.documents.archiving import document_archive
 from tenants.plans.models import PlanDocument
-from tenants.plans.programme.services import document_archive
 from tests.samples import DOCX
 from tests.support import MINIMAL_PDF, TRZEBIEL, Api
 

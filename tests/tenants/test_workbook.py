@@ -13,6 +13,7 @@ from mozaika.tenancy import in_gmina
 from tenants.plans.lifecycle.versions import plan_document
 from tenants.plans.models import Plan
 from tenants.plans.programme.values import programme_of
+from tests.samples import hostile_workbook
 from tests.support import TRZEBIEL, Api
 
 PLANS = f"/api/v1/gminas/{TRZEBIEL}/plans"
@@ -85,34 +86,6 @@ def test_a_file_that_is_not_a_workbook_is_refused(trzebiel_admin: Api) -> None:
     response = upload(trzebiel_admin, b"%PDF-1.4 not a workbook")
     assert response.status_code == 415
     assert response.json()["errors"][0]["path"] == "workbook"
-
-
-def hostile_workbook(*, far_row: int = 100_000_000, padding: bytes = b"") -> bytes:
-    """A 15 KB workbook whose plan sheet declares `A1:G100000000` and has one cell on that row."""
-    import zipfile
-
-    from openpyxl import Workbook
-
-    from tenants.plans.spreadsheet import PLAN_SHEET
-
-    book = Workbook()
-    assert book.active is not None
-    book.active.title = PLAN_SHEET
-    book.active["A1"] = "title"
-    plain = io.BytesIO()
-    book.save(plain)
-    out = io.BytesIO()
-    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b'<dimension ref="A1"/>', f'<dimension ref="A1:G{far_row}"/>'.encode())
-                far = f'<row r="{far_row}"><c r="A{far_row}" t="inlineStr"><is><t>x</t></is></c></row>'.encode()
-                data = data.replace(b"</sheetData>", far + b"</sheetData>")
-            target.writestr(item, data)
-        if padding:
-            target.writestr("xl/media/padding.bin", padding)
-    return out.getvalue()
 
 
 def test_a_sheet_declaring_a_hundred_million_rows_is_refused_at_its_bounds(trzebiel_admin: Api) -> None:
