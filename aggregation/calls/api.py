@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 from ninja.params.functions import Path, Query
 from pydantic import Field
 
-from aggregation.calls.compliance import CriterionResult, CriterionType
+from aggregation.calls.compliance import CriterionResult, CriterionType, PlanEvidence
 from aggregation.calls.criteria import RULE_KINDS, ApplicantKind
 from aggregation.calls.eligibility import (
     EligibilityAnswer,
@@ -266,39 +266,6 @@ def results(
 # Eligibility
 
 
-class GoverningActOut(Schema):
-    kind: str = Field(description="adoption, registration or amendment")
-    number: str
-    date: str
-    in_force_from: str
-
-
-class EvidenceOut(Schema):
-    plan_id: int
-    title: str
-    kind: str = Field(description="lprusid, cus_programme, social_problems_strategy or regional_plan")
-    period_start: int
-    period_end: int
-    valid_from: str
-    valid_until: str
-    status: str
-    force: str = Field(description="the plan's state on the day asked about: not_adopted, not_yet_in_force, "
-                                   "in_force, ended, void")  # fmt: skip
-    version: int | None = Field(description="the version in force on the day (what its act adopted)")
-    version_sha256: str | None
-    governing_act: GoverningActOut | None = Field(description="the adopting or amending act in force on the day")
-    force_ended_on: str | None = Field(description="first day without force by a repeal or supersession")
-    in_force_until: str | None = Field(description="the last day of force as the acts stand (null: never in force)")
-    act_kind: str | None
-    act_number: str | None
-    act_date: str | None
-    in_force_from: str | None
-    document_sha256: str | None = Field(description="the archived resolution document")
-    document_status: str | None
-    document_key: str | None
-    document_content_type: str | None = Field(None, description="the resolution's type: a PDF or a signed XML")
-
-
 class DocumentLinkOut(Schema):
     url: str
     expires_at: datetime
@@ -316,7 +283,7 @@ class EligibilityOut(Schema):
     points: int
     max_points: int
     criteria: list[CriterionResult]
-    evidence: EvidenceOut | None
+    evidence: PlanEvidence | None
     document_link: DocumentLinkOut | None
     data_as_of: datetime | None = Field(description="when the gmina's data the answer rests on was read")
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field
 
 # typing_extensions' TypedDict: pydantic reads it as the API's shape on Python 3.11 too.
 from typing_extensions import TypedDict
@@ -74,7 +76,7 @@ class CriterionResult(TypedDict):
 
 
 class GoverningAct(TypedDict):
-    kind: str
+    kind: Annotated[str, Field(description="adoption, registration or amendment")]
     number: str
     date: str
     in_force_from: str
@@ -83,27 +85,37 @@ class GoverningAct(TypedDict):
 class PlanEvidence(TypedDict):
     plan_id: int
     title: str
-    kind: str
+    kind: Annotated[str, Field(description="lprusid, cus_programme, social_problems_strategy or regional_plan")]
     period_start: int
     period_end: int
     valid_from: str
     valid_until: str
     status: str
-    force: str  # the plan's state on the day asked about (tenants.plans.lifecycle.validity.ForceState)
-    # The version in force on the day (what the adopting or latest amending act in force adopted).
-    version: int | None
+    # tenants.plans.lifecycle.validity.ForceState
+    force: Annotated[
+        str,
+        Field(
+            description="the plan's state on the day asked about: not_adopted, not_yet_in_force, in_force, ended, void"
+        ),
+    ]
+    version: Annotated[
+        int | None,
+        Field(description="the version in force on the day (what the adopting or latest amending act adopted)"),
+    ]
     version_sha256: str | None
-    governing_act: GoverningAct | None  # the act whose text applies on the day
-    force_ended_on: str | None  # first day without force by a repeal or supersession
-    in_force_until: str | None  # the last day of force as the acts stand (period's end, repeal, supersession)
+    governing_act: Annotated[GoverningAct | None, Field(description="the adopting or amending act in force on the day")]
+    force_ended_on: Annotated[str | None, Field(description="first day without force by a repeal or supersession")]
+    in_force_until: Annotated[
+        str | None, Field(description="the last day of force as the acts stand (null: never in force)")
+    ]
     act_kind: str | None
     act_number: str | None
     act_date: str | None
     in_force_from: str | None
-    document_sha256: str | None  # the adopting resolution's document
+    document_sha256: Annotated[str | None, Field(description="the archived adopting resolution's document")]
     document_status: str | None
     document_key: str | None
-    document_content_type: str | None
+    document_content_type: Annotated[str | None, Field(description="the resolution's type: a PDF or a signed XML")]
 
 
 class EvaluationResult(TypedDict):

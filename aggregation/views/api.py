@@ -24,6 +24,7 @@ from aggregation.views.selectors import (
     GminaSort,
     RegionFilter,
     RollupView,
+    WhiteSpot,
     gmina_list,
     review_queue,
     rollup_get,
@@ -79,14 +80,6 @@ class GminaRowOut(Schema):
 class GminaPageOut(Schema):
     total: int
     items: list[GminaRowOut]
-
-
-class WhiteSpotOut(Schema):
-    service_type: str
-    level: str
-    code: str
-    name: str
-    powiat: str
 
 
 class VoivodeshipRowOut(Schema):
@@ -219,7 +212,7 @@ def _white_spots(where: RegionFilter, service_type: ServiceType | None, export: 
 
 @router.get(
     "/regions/{voivodeship}/white-spots",
-    response=list[WhiteSpotOut],
+    response=list[WhiteSpot],
     summary="Powiats and gminas with no planned service of a type (CSV/XLSX)",
 )
 def region_white_spots(
@@ -236,7 +229,7 @@ def region_white_spots(
 
 @router.get(
     "/national/white-spots",
-    response=list[WhiteSpotOut],
+    response=list[WhiteSpot],
     summary="Powiats and gminas with no planned service of a type, nationwide (CSV/XLSX)",
 )
 def national_white_spots(

@@ -37,13 +37,6 @@ class VersionDocumentOut(VersionOut):
     document: dict[str, Any]
 
 
-class ChangeOut(Schema):
-    path: str
-    change: str
-    before: Any = None
-    after: Any = None
-
-
 class CommentIn(Schema):
     path: str = Field(min_length=1, max_length=200, description="e.g. programme.areas[2].goals[0]")
     text: str = Field(min_length=1, max_length=5000)
@@ -112,7 +105,7 @@ def get_version(request: HttpRequest, plan_id: int, number: int, teryt: str = Gm
 
 @router.get(
     "/gminas/{teryt}/plans/{plan_id}/versions/{number}/diff/{other}",
-    response=list[ChangeOut],
+    response=list[Change],
     summary="What changed between two versions",
 )
 def diff_versions(
