@@ -6,6 +6,7 @@ passes the same rules as a user's), and a test names only what matters to it.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -18,8 +19,10 @@ from mozaika.identity.services import role_grant
 from mozaika.identity.tokens import api_client_create
 from mozaika.tenancy import in_gmina
 from tenants.models import Tenant
-from tenants.plans.models import InterventionArea, Plan
-from tenants.plans.programme.services import IndicatorSpec, plan_create
+from tenants.plans.lifecycle.acts import ActSpec, plan_register_adopted
+from tenants.plans.models import AdoptingActKind, InterventionArea, Plan
+from tenants.plans.programme.services import IndicatorSpec, plan_create, plan_programme_replace
+from tenants.plans.programme.values import Programme
 from tenants.tenancy.provisioning import tenant_provision
 
 FACTORY = Actor.system("factory")
@@ -109,3 +112,39 @@ class ApiClientFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class: type[ApiClient], *args: Any, **kwargs: Any) -> tuple[ApiClient, str]:  # type: ignore[override]
         return api_client_create(actor=FACTORY, **kwargs)
+
+
+class AdoptedPlanFactory(PlanFactory):
+    """A plan a council adopted, registered after the fact (`plan_register_adopted`); with a
+    `programme`, that programme is written before the adoption freezes its version."""
+
+    act_number = factory.Sequence(lambda n: f"XX/{n + 1}/2025")
+    act_date = date(2025, 6, 1)
+    in_force_from = None
+    programme = None
+
+    @classmethod
+    def _create(  # type: ignore[override]
+        cls,
+        model_class: type[Plan],
+        *args: Any,
+        teryt: str,
+        act_number: str,
+        act_date: date,
+        in_force_from: date | None,
+        programme: Programme | None,
+        **kwargs: Any,
+    ) -> Plan:
+        plan = super()._create(model_class, teryt=teryt, **kwargs)
+        with in_gmina(teryt):
+            if programme is not None:
+                plan = plan_programme_replace(
+                    teryt=teryt, plan_id=plan.pk, programme=programme, expected_version=plan.version, actor=FACTORY
+                )
+            return plan_register_adopted(
+                teryt=teryt,
+                plan_id=plan.pk,
+                act_kind=AdoptingActKind.COUNCIL_RESOLUTION,
+                spec=ActSpec(act_number, act_date, in_force_from),
+                actor=FACTORY,
+            )

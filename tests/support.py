@@ -22,7 +22,6 @@ from django.test import Client
 
 from mozaika.events.catalogue import EventType
 from mozaika.identity.tokens import api_token_issue
-from mozaika.tenancy import in_gmina
 
 T = TypeVar("T")
 
@@ -281,22 +280,22 @@ def koszalin_local_plan() -> None:
     calls and rollups count. Give it one, in force through 2026 with the same programme, adopted
     before it came into force. Its snapshot is not refreshed here."""
 
-    from mozaika.audit.log import Actor
     from tenants.demo.seeds import _koszalin_programme
-    from tenants.plans.lifecycle.acts import ActSpec, plan_register_adopted
-    from tenants.plans.models import AdoptingActKind
-    from tenants.plans.programme.services import plan_create, plan_programme_replace
+    from tests.factories import AdoptedPlanFactory
 
     programme = _koszalin_programme().model_copy(update={"funding": []})  # its funding lines are for 2023
-    actor = Actor.system("test")
-    with in_gmina(KOSZALIN):
-        plan = plan_create(teryt=KOSZALIN, title="LPRUSiD Koszalina", period_start=2026, period_end=2026,
-                           areas=[a.code for a in programme.areas if a.code], indicators=[], actor=actor)  # fmt: skip
-        plan_programme_replace(teryt=KOSZALIN, plan_id=plan.pk, programme=programme, expected_version=plan.version,
-                               actor=actor)  # fmt: skip
-        spec = ActSpec(KOSZALIN_LOCAL_ACT, date(2025, 12, 15), date(2026, 1, 1))
-        plan_register_adopted(teryt=KOSZALIN, plan_id=plan.pk, act_kind=AdoptingActKind.COUNCIL_RESOLUTION,
-                              spec=spec, actor=actor)  # fmt: skip
+    AdoptedPlanFactory(
+        teryt=KOSZALIN,
+        title="LPRUSiD Koszalina",
+        period_start=2026,
+        period_end=2026,
+        areas=[a.code for a in programme.areas if a.code],
+        indicators=[],
+        programme=programme,
+        act_number=KOSZALIN_LOCAL_ACT,
+        act_date=date(2025, 12, 15),
+        in_force_from=date(2026, 1, 1),
+    )
 
 
 def payload_for(event_type: EventType, **given: Any) -> dict[str, Any]:

@@ -12,12 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from aggregation.views.refresh import rollup_refresh, snapshot_refresh
-from mozaika.audit.log import Actor
 from mozaika.audit.models import AuditEntry
 from mozaika.tenancy import in_gmina
-from tenants.plans.lifecycle.acts import ActSpec, plan_register_adopted
-from tenants.plans.models import AdoptingActKind, InterventionArea, PlanKind
-from tenants.plans.programme.services import plan_create
+from tenants.plans.models import InterventionArea, PlanKind
+from tests.factories import AdoptedPlanFactory
 from tests.support import MINIMAL_PDF, TRZEBIEL, Api, adoption_form
 
 PLANS = f"/api/v1/gminas/{TRZEBIEL}/plans"
@@ -96,14 +94,9 @@ def test_vacatio_legis_adopted_not_yet_in_force_shows_apart_in_the_rollup(
     trzebiel_admin: Api, created_plan: dict[str, Any], operator: Api
 ) -> None:
     today = timezone.localdate()
-    with in_gmina(TRZEBIEL):
-        plan = plan_create(teryt=TRZEBIEL, title="Plan od przyszłego roku", period_start=today.year,
-                           period_end=today.year + 3, areas=[InterventionArea.SENIORS], indicators=[],
-                           actor=Actor.system("test"))  # fmt: skip
-        # Adopted yesterday, enters into force 14 days after publication.
-        spec = ActSpec("XX/1/2026", today - timedelta(days=1), today + timedelta(days=14))
-        plan_register_adopted(teryt=TRZEBIEL, plan_id=plan.pk, act_kind=AdoptingActKind.COUNCIL_RESOLUTION,
-                              spec=spec, actor=Actor.system("test"))  # fmt: skip
+    # Adopted yesterday, enters into force 14 days after publication.
+    plan = AdoptedPlanFactory(teryt=TRZEBIEL, period_start=today.year, period_end=today.year + 3, indicators=[],
+                              act_date=today - timedelta(days=1), in_force_from=today + timedelta(days=14))  # fmt: skip
     refresh()
 
     shown = trzebiel_admin.get(f"{PLANS}/{plan.pk}").json()
@@ -196,18 +189,10 @@ def test_a_successor_of_the_same_kind_supersedes_from_its_first_day_another_kind
 ) -> None:
     plan_id = accepted_plan["id"]
     assert adopt(trzebiel_admin, plan_id, act_date="2024-11-20").status_code == 200
-    actor = Actor.system("test")
-    with in_gmina(TRZEBIEL):
-        cus = plan_create(teryt=TRZEBIEL, title="Program usług społecznych", kind=PlanKind.CUS_PROGRAMME,
-                          period_start=2025, period_end=2026, areas=[InterventionArea.SENIORS], indicators=[],
-                          actor=actor)  # fmt: skip
-        plan_register_adopted(teryt=TRZEBIEL, plan_id=cus.pk, act_kind=AdoptingActKind.COUNCIL_RESOLUTION,
-                              spec=ActSpec("V/1/2025", date(2025, 2, 1)), actor=actor)  # fmt: skip
-        successor = plan_create(teryt=TRZEBIEL, title="Nowy plan", period_start=2026, period_end=2030,
-                                valid_from=date(2026, 7, 1), areas=[InterventionArea.FAMILY], indicators=[],
-                                actor=actor)  # fmt: skip
-        plan_register_adopted(teryt=TRZEBIEL, plan_id=successor.pk, act_kind=AdoptingActKind.COUNCIL_RESOLUTION,
-                              spec=ActSpec("XXX/9/2026", date(2026, 3, 1)), actor=actor)  # fmt: skip
+    cus = AdoptedPlanFactory(teryt=TRZEBIEL, kind=PlanKind.CUS_PROGRAMME, period_start=2025, period_end=2026,
+                             act_date=date(2025, 2, 1))  # fmt: skip
+    successor = AdoptedPlanFactory(teryt=TRZEBIEL, period_start=2026, period_end=2030, valid_from=date(2026, 7, 1),
+                                   areas=[InterventionArea.FAMILY], act_date=date(2026, 3, 1))  # fmt: skip
     refresh()
 
     assert trzebiel_admin.get(f"{PLANS}/{cus.pk}").json()["status"] == "adopted"  # another kind: untouched
