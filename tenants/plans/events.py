@@ -67,6 +67,11 @@ class PlanExpired(TypedDict):
     valid_until: str
 
 
+class PlanDeleted(TypedDict):
+    plan_id: int
+    title: str
+
+
 class IndicatorValueReported(TypedDict):
     indicator_id: int
     year: int
@@ -103,6 +108,7 @@ def _plan_event(name: str, payload: type[Any], description: str, *, public: bool
 
 PLAN_CREATED = _plan_event("plan.created", PlanCreated, "A draft plan was started.")
 PLAN_UPDATED = _plan_event("plan.updated", PlanUpdated, "A draft's content was edited (returned: a draft again).")
+PLAN_DELETED = _plan_event("plan.deleted", PlanDeleted, "A draft never submitted was deleted.")
 PLAN_SUBMITTED = _plan_event("plan.submitted", PlanSubmitted, "The gmina submitted the plan; a version was frozen.")
 PLAN_RETURNED = _plan_event("plan.returned", PlanReviewed, "The region returned the plan with comments.")
 PLAN_ACCEPTED = _plan_event("plan.accepted", PlanReviewed, "The region accepted the plan for adoption.")

@@ -95,6 +95,9 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/gminas/{teryt}/audit"): "gmina_admin",
     ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/programme"): "gmina_read",
     ("PUT", "/api/v1/gminas/{teryt}/plans/{plan_id}/programme"): "plan_edit",
+    ("PATCH", "/api/v1/gminas/{teryt}/plans/{plan_id}"): "plan_edit",
+    ("DELETE", "/api/v1/gminas/{teryt}/plans/{plan_id}"): "plan_edit",
+    ("PUT", "/api/v1/gminas/{teryt}/plans/{plan_id}/indicators"): "plan_edit",
     ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/completeness"): "gmina_read",
     ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/submission"): "gmina_admin",
     ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/review"): "review",
@@ -208,6 +211,8 @@ def request_for(method: str, path: str, target: str) -> tuple[str, dict[str, Any
         ("POST", "/api/v1/gminas/{teryt}/members"): {"username": "matrix-victim", "role": "gmina_editor"},
         ("POST", "/api/v1/clients"): {"name": "matrix-new-client", "scopes": ["eligibility:read"]},
         ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/review"): {"decision": "accept"},
+        ("PATCH", "/api/v1/gminas/{teryt}/plans/{plan_id}"): {"title": "Plan"},
+        ("PUT", "/api/v1/gminas/{teryt}/plans/{plan_id}/indicators"): [],
         ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/indicators/{indicator_id}/values"): {
             "year": 2025,
             "value": "1",

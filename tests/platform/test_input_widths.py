@@ -57,6 +57,13 @@ STORED_IN: dict[tuple[str, str], str | None] = {
     ("IndicatorIn", "target_value"): None,
     ("IndicatorIn", "values"): None,
     ("IndicatorIn", "standard_code"): "plans.Indicator.standard_code",
+    ("IndicatorEditIn", "number"): "plans.Indicator.number",
+    ("IndicatorEditIn", "name"): "plans.Indicator.name",
+    ("IndicatorEditIn", "unit"): "plans.Indicator.unit",
+    ("IndicatorEditIn", "baseline_value"): None,
+    ("IndicatorEditIn", "target_value"): None,
+    ("IndicatorEditIn", "standard_code"): "plans.Indicator.standard_code",
+    ("PlanDetailsIn", "title"): "plans.Plan.title",
     ("LoginIn", "username"): "auth.User.username",
     ("LoginIn", "password"): None,  # hashed
     ("MemberIn", "username"): "auth.User.username",

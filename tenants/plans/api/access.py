@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from mozaika.audit.log import actor_for, audit_record
 from mozaika.errors import FieldError, PreconditionRequired
@@ -14,6 +14,7 @@ from mozaika.identity.auth import principal_of
 from mozaika.identity.authz import Action, Decision, authorize_gmina
 from mozaika.tenancy import in_gmina
 from tenants.models import Tenant
+from tenants.plans.models import Plan
 from tenants.tenancy.selectors import tenant_get
 
 
@@ -35,6 +36,12 @@ def gmina_scope(request: HttpRequest, teryt: str, action: Action) -> Iterator[tu
         )
     with in_gmina(tenant.code):
         yield tenant, decision
+
+
+def tagged(response: HttpResponse, plan: Plan) -> Plan:
+    """The plan, with its version as the answer's ETag: what the next write sends in If-Match."""
+    response["ETag"] = f'"{plan.version}"'
+    return plan
 
 
 def expected_version(request: HttpRequest) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import IO, cast
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.files import UploadedFile
 from ninja.params.functions import File, Form
@@ -16,7 +16,7 @@ from mozaika.audit.log import actor_for
 from mozaika.identity.authz import Action
 from mozaika.params import GminaTerytPath
 from tenants.plans import selectors as plan_selectors
-from tenants.plans.api.access import gmina_scope
+from tenants.plans.api.access import gmina_scope, tagged
 from tenants.plans.api.schemas import ACT_NUMBER_PATTERN, PlanOut
 from tenants.plans.documents.intake import ReceivedDocument, document_receive
 from tenants.plans.lifecycle.acts import ActSpec, act_withdraw, plan_adopt, plan_amend, plan_annul, plan_repeal
@@ -68,6 +68,7 @@ class WithdrawalIn(Schema):
 )
 def adopt_plan(
     request: HttpRequest,
+    response: HttpResponse,
     plan_id: int,
     teryt: str = GminaTerytPath,
     act_number: str = ActNumber,
@@ -80,7 +81,7 @@ def adopt_plan(
         plan_adopt(teryt=teryt, plan_id=plan_id, act_kind=act_kind,
                    spec=ActSpec(act_number, act_date, in_force_from), resolution=_received(resolution, "resolution"),
                    actor=actor_for(request, decision))  # fmt: skip
-        return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt)
+        return tagged(response, plan_selectors.plan_get(plan_id=plan_id, teryt=teryt))
 
 
 @router.post(
@@ -92,6 +93,7 @@ def adopt_plan(
 )
 def amend_plan(
     request: HttpRequest,
+    response: HttpResponse,
     plan_id: int,
     teryt: str = GminaTerytPath,
     act_number: str = ActNumber,
@@ -106,7 +108,7 @@ def amend_plan(
         plan_amend(teryt=teryt, plan_id=plan_id, spec=ActSpec(act_number, act_date, in_force_from),
                    document=_received(resolution, "resolution"), actor=actor_for(request, decision), title=title,
                    valid_from=valid_from, valid_until=valid_until)  # fmt: skip
-        return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt)
+        return tagged(response, plan_selectors.plan_get(plan_id=plan_id, teryt=teryt))
 
 
 @router.post(
@@ -116,6 +118,7 @@ def amend_plan(
 )
 def repeal_plan(
     request: HttpRequest,
+    response: HttpResponse,
     plan_id: int,
     teryt: str = GminaTerytPath,
     act_number: str = ActNumber,
@@ -126,7 +129,7 @@ def repeal_plan(
     with gmina_scope(request, teryt, Action.PLAN_ADOPT) as (_, decision):
         plan_repeal(teryt=teryt, plan_id=plan_id, spec=ActSpec(act_number, act_date, in_force_from),
                     document=_received(resolution, "resolution"), actor=actor_for(request, decision))  # fmt: skip
-        return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt)
+        return tagged(response, plan_selectors.plan_get(plan_id=plan_id, teryt=teryt))
 
 
 @router.post(
@@ -137,6 +140,7 @@ def repeal_plan(
 )
 def annul_plan(
     request: HttpRequest,
+    response: HttpResponse,
     plan_id: int,
     teryt: str = GminaTerytPath,
     decision_number: str = ActNumber,
@@ -147,7 +151,7 @@ def annul_plan(
         plan_annul(teryt=teryt, plan_id=plan_id, spec=ActSpec(decision_number, decision_date),
                    document=_received(decision_document, "decision_document"),
                    actor=actor_for(request, decision))  # fmt: skip
-        return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt)
+        return tagged(response, plan_selectors.plan_get(plan_id=plan_id, teryt=teryt))
 
 
 @router.post(
@@ -156,12 +160,17 @@ def annul_plan(
     summary="Withdraw an act recorded by mistake (operators); it stays on record, marked withdrawn",
 )
 def withdraw_act(
-    request: HttpRequest, plan_id: int, act_id: int, payload: WithdrawalIn, teryt: str = GminaTerytPath
+    request: HttpRequest,
+    response: HttpResponse,
+    plan_id: int,
+    act_id: int,
+    payload: WithdrawalIn,
+    teryt: str = GminaTerytPath,
 ) -> object:
     with gmina_scope(request, teryt, Action.ACT_WITHDRAW) as (_, decision):
         act_withdraw(teryt=teryt, plan_id=plan_id, act_id=act_id, reason=payload.reason,
                      actor=actor_for(request, decision))  # fmt: skip
-        return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt)
+        return tagged(response, plan_selectors.plan_get(plan_id=plan_id, teryt=teryt))
 
 
 @router.get("/gminas/{teryt}/plans/{plan_id}/acts", response=list[ActOut], summary="The acts of the plan's life")

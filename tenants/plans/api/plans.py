@@ -18,10 +18,17 @@ from mozaika.exports import XLSX_CONTENT_TYPE
 from mozaika.identity.authz import Action
 from mozaika.params import GminaTerytPath
 from tenants.plans import selectors as plan_selectors
-from tenants.plans.api.access import expected_version, gmina_scope
-from tenants.plans.api.schemas import PlanIn, PlanOut
+from tenants.plans.api.access import expected_version, gmina_scope, tagged
+from tenants.plans.api.schemas import IndicatorEditIn, PlanDetailsIn, PlanIn, PlanOut
 from tenants.plans.programme import services as plan_services
 from tenants.plans.programme.completeness import Finding, completeness_check, finding_counts
+from tenants.plans.programme.editing import (
+    IndicatorEdit,
+    PlanDetails,
+    plan_delete,
+    plan_details_change,
+    plan_indicators_replace,
+)
 from tenants.plans.programme.values import Programme, programme_of
 from tenants.plans.spreadsheet import plan_workbook, workbook_plan
 
@@ -35,7 +42,9 @@ def list_plans(request: HttpRequest, teryt: str = GminaTerytPath) -> list[object
 
 
 @router.post("/gminas/{teryt}/plans", response={201: PlanOut}, summary="Create a draft plan")
-def create_plan(request: HttpRequest, payload: PlanIn, teryt: str = GminaTerytPath) -> Status[object]:
+def create_plan(
+    request: HttpRequest, response: HttpResponse, payload: PlanIn, teryt: str = GminaTerytPath
+) -> Status[object]:
     with gmina_scope(request, teryt, Action.PLAN_EDIT) as (_, decision):
         plan = plan_services.plan_create(
             teryt=teryt,
@@ -49,13 +58,68 @@ def create_plan(request: HttpRequest, payload: PlanIn, teryt: str = GminaTerytPa
             indicators=[plan_services.IndicatorSpec(**indicator.dict()) for indicator in payload.indicators],
             actor=actor_for(request, decision),
         )
-        return Status(201, plan_selectors.plan_get(plan_id=plan.pk, teryt=teryt))
+        return Status(201, tagged(response, plan_selectors.plan_get(plan_id=plan.pk, teryt=teryt)))
 
 
-@router.get("/gminas/{teryt}/plans/{plan_id}", response=PlanOut, summary="One plan")
-def get_plan(request: HttpRequest, plan_id: int, teryt: str = GminaTerytPath) -> object:
+@router.get("/gminas/{teryt}/plans/{plan_id}", response=PlanOut, summary="One plan (its version is the ETag)")
+def get_plan(request: HttpRequest, response: HttpResponse, plan_id: int, teryt: str = GminaTerytPath) -> object:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
-        return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
+        return tagged(response, plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility))
+
+
+_IF_MATCH = "Send `If-Match` with the ETag (the plan's version) you read; a plan changed since is a 409."
+
+
+@router.patch("/gminas/{teryt}/plans/{plan_id}", response=PlanOut, summary="Change a draft's title or period",
+              description=_IF_MATCH)  # fmt: skip
+def patch_plan(
+    request: HttpRequest, response: HttpResponse, payload: PlanDetailsIn, plan_id: int, teryt: str = GminaTerytPath
+) -> object:
+    with gmina_scope(request, teryt, Action.PLAN_EDIT) as (_, decision):
+        plan_details_change(
+            teryt=teryt,
+            plan_id=plan_id,
+            details=PlanDetails(**payload.dict()),
+            expected_version=expected_version(request),
+            actor=actor_for(request, decision),
+        )
+        return tagged(response, plan_selectors.plan_get(plan_id=plan_id, teryt=teryt))
+
+
+@router.put(
+    "/gminas/{teryt}/plans/{plan_id}/indicators",
+    response=PlanOut,
+    summary="Replace a draft's indicators (kept by id; unlisted ones are removed)",
+    description=_IF_MATCH,
+)
+def put_indicators(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: list[IndicatorEditIn],
+    plan_id: int,
+    teryt: str = GminaTerytPath,
+) -> object:
+    with gmina_scope(request, teryt, Action.PLAN_EDIT) as (_, decision):
+        edits = [
+            IndicatorEdit(plan_services.IndicatorSpec(**item.dict(exclude={"id"})), id=item.id) for item in payload
+        ]
+        plan_indicators_replace(
+            teryt=teryt,
+            plan_id=plan_id,
+            indicators=edits,
+            expected_version=expected_version(request),
+            actor=actor_for(request, decision),
+        )
+        return tagged(response, plan_selectors.plan_get(plan_id=plan_id, teryt=teryt))
+
+
+@router.delete("/gminas/{teryt}/plans/{plan_id}", response={204: None},
+               summary="Delete a draft that was never submitted", description=_IF_MATCH)  # fmt: skip
+def delete_plan(request: HttpRequest, plan_id: int, teryt: str = GminaTerytPath) -> Status[None]:
+    with gmina_scope(request, teryt, Action.PLAN_EDIT) as (_, decision):
+        plan_delete(teryt=teryt, plan_id=plan_id, expected_version=expected_version(request),
+                    actor=actor_for(request, decision))  # fmt: skip
+    return Status(204, None)
 
 
 @router.get("/gminas/{teryt}/plans/{plan_id}/programme", response=Programme, summary="The plan's programme part")
@@ -72,7 +136,9 @@ def get_programme(request: HttpRequest, response: HttpResponse, plan_id: int, te
     summary="Replace a draft's programme part",
     description="Send `If-Match` with the ETag (the plan's version) you read; a plan changed since is a 409.",
 )
-def put_programme(request: HttpRequest, payload: Programme, plan_id: int, teryt: str = GminaTerytPath) -> object:
+def put_programme(
+    request: HttpRequest, response: HttpResponse, payload: Programme, plan_id: int, teryt: str = GminaTerytPath
+) -> object:
     with gmina_scope(request, teryt, Action.PLAN_EDIT) as (_, decision):
         plan = plan_services.plan_programme_replace(
             teryt=teryt,
@@ -81,7 +147,7 @@ def put_programme(request: HttpRequest, payload: Programme, plan_id: int, teryt:
             expected_version=expected_version(request),
             actor=actor_for(request, decision),
         )
-        return plan_selectors.plan_get(plan_id=plan.pk, teryt=teryt)
+        return tagged(response, plan_selectors.plan_get(plan_id=plan.pk, teryt=teryt))
 
 
 class CompletenessOut(Schema):
@@ -124,11 +190,11 @@ def export_workbook(request: HttpRequest, plan_id: int, teryt: str = GminaTerytP
     description="Every problem is reported with its sheet, row and column; nothing is written unless all is right.",
 )
 def import_workbook(
-    request: HttpRequest, teryt: str = GminaTerytPath, workbook: UploadedFile = File(...)
+    request: HttpRequest, response: HttpResponse, teryt: str = GminaTerytPath, workbook: UploadedFile = File(...)
 ) -> Status[object]:
     with gmina_scope(request, teryt, Action.PLAN_EDIT) as (_, decision):
         if workbook.size and workbook.size > settings.MAX_DOCUMENT_BYTES:
             raise PayloadTooLarge("The workbook is too large.", errors=[FieldError("workbook", "too large")])
         imported = workbook_plan(cast(IO[bytes], workbook))
         plan = plan_services.plan_import(teryt=teryt, imported=imported, actor=actor_for(request, decision))
-        return Status(201, plan_selectors.plan_get(plan_id=plan.pk, teryt=teryt))
+        return Status(201, tagged(response, plan_selectors.plan_get(plan_id=plan.pk, teryt=teryt)))

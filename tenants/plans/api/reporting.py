@@ -14,7 +14,7 @@ from mozaika.audit.log import actor_for
 from mozaika.identity.authz import Action
 from mozaika.params import GminaTerytPath
 from tenants.plans import selectors as plan_selectors
-from tenants.plans.api.access import expected_version, gmina_scope
+from tenants.plans.api.access import expected_version, gmina_scope, tagged
 from tenants.plans.api.schemas import PlanOut
 from tenants.plans.models import ReportKind
 from tenants.plans.reporting import FigureSpec, SectionSpec, diagnosis_replace, indicator_value_report, report_file
@@ -141,7 +141,9 @@ def get_diagnosis(
 
 
 @router.put("/gminas/{teryt}/plans/{plan_id}/diagnosis", response=PlanOut, summary="Replace a draft's diagnosis")
-def put_diagnosis(request: HttpRequest, payload: DiagnosisIO, plan_id: int, teryt: str = GminaTerytPath) -> object:
+def put_diagnosis(
+    request: HttpRequest, response: HttpResponse, payload: DiagnosisIO, plan_id: int, teryt: str = GminaTerytPath
+) -> object:
     with gmina_scope(request, teryt, Action.PLAN_EDIT) as (_, decision):
         diagnosis_replace(
             teryt=teryt,
@@ -154,4 +156,4 @@ def put_diagnosis(request: HttpRequest, payload: DiagnosisIO, plan_id: int, tery
             expected_version=expected_version(request),
             actor=actor_for(request, decision),
         )
-        return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt)
+        return tagged(response, plan_selectors.plan_get(plan_id=plan_id, teryt=teryt))

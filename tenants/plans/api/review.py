@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from pydantic import Field
 
@@ -17,7 +17,7 @@ from mozaika.events.models import Event
 from mozaika.identity.authz import Action
 from mozaika.params import GminaTerytPath
 from tenants.plans import selectors as plan_selectors
-from tenants.plans.api.access import gmina_scope
+from tenants.plans.api.access import gmina_scope, tagged
 from tenants.plans.api.schemas import PlanOut
 from tenants.plans.lifecycle.review import CommentSpec, ReviewDecision, plan_review, plan_submit
 from tenants.plans.lifecycle.versions import Change, structural_diff
@@ -56,9 +56,11 @@ class CommentOut(Schema):
 
 
 @router.post("/gminas/{teryt}/plans/{plan_id}/submission", response=VersionOut, summary="Submit for review")
-def submit_plan(request: HttpRequest, plan_id: int, teryt: str = GminaTerytPath) -> object:
+def submit_plan(request: HttpRequest, response: HttpResponse, plan_id: int, teryt: str = GminaTerytPath) -> object:
     with gmina_scope(request, teryt, Action.PLAN_SUBMIT) as (_, decision):
-        return plan_submit(teryt=teryt, plan_id=plan_id, actor=actor_for(request, decision))
+        version = plan_submit(teryt=teryt, plan_id=plan_id, actor=actor_for(request, decision))
+        tagged(response, version.plan)
+        return version
 
 
 @router.post(
@@ -66,7 +68,9 @@ def submit_plan(request: HttpRequest, plan_id: int, teryt: str = GminaTerytPath)
     response=PlanOut,
     summary="Accept a submitted plan, or return it with comments (marshal's office)",
 )
-def review_plan(request: HttpRequest, payload: ReviewIn, plan_id: int, teryt: str = GminaTerytPath) -> object:
+def review_plan(
+    request: HttpRequest, response: HttpResponse, payload: ReviewIn, plan_id: int, teryt: str = GminaTerytPath
+) -> object:
     with gmina_scope(request, teryt, Action.REVIEW_DECIDE) as (_, decision):
         plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)  # drafts stay unseen
         plan_review(
@@ -76,7 +80,7 @@ def review_plan(request: HttpRequest, payload: ReviewIn, plan_id: int, teryt: st
             comments=[CommentSpec(path=c.path, text=c.text) for c in payload.comments],
             actor=actor_for(request, decision),
         )
-        return plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
+        return tagged(response, plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility))
 
 
 @router.get("/gminas/{teryt}/plans/{plan_id}/versions", response=list[VersionOut], summary="Submitted versions")

@@ -26,7 +26,7 @@ Amount = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]
 Year = Annotated[int, Field(ge=1990, le=2100)]
 
 
-class IndicatorIn(Schema):
+class IndicatorFields(Schema):
     area: InterventionArea
     number: str = Field("", max_length=10)
     name: str = Field(min_length=1, max_length=500)
@@ -35,10 +35,30 @@ class IndicatorIn(Schema):
     baseline_year: Year | None = None
     target_value: Amount | None = None
     target_year: Year | None = None
-    values: dict[Year, Amount] = Field(default_factory=dict)
     direction: IndicatorDirection = IndicatorDirection.INCREASE
     # A code from a shared list (e.g. the ministry's), so the region sums like with like.
     standard_code: str = Field("", max_length=40, pattern=r"^[A-Za-z0-9_.\-]*$")
+
+
+class IndicatorIn(IndicatorFields):
+    values: dict[Year, Amount] = Field(default_factory=dict)
+
+
+class IndicatorEditIn(IndicatorFields):
+    """An indicator of a draft as the clerk leaves it; yearly values are reported apart (with
+    their history), not here."""
+
+    id: int | None = Field(None, description="the indicator's id to keep it (and its values); none adds one")
+
+
+class PlanDetailsIn(Schema):
+    """A draft's title and period; what is left out stays as it is."""
+
+    title: str | None = Field(None, min_length=1, max_length=500)
+    period_start: Year | None = None
+    period_end: Year | None = None
+    valid_from: dt.date | None = Field(None, description="first day of force; default 1 January of period_start")
+    valid_until: dt.date | None = Field(None, description="last day of force; default 31 December of period_end")
 
 
 class PlanIn(Schema):
