@@ -209,3 +209,14 @@ def test_a_gmina_admin_manages_its_gminas_people(trzebiel_admin: Api) -> None:
     members = trzebiel_admin.get(f"/api/v1/gminas/{TRZEBIEL}/members").json()
     assert {"username": "sekretarz", "role": "gmina_editor"} in members
     assert AuditEntry.objects.filter(action="role.grant", object_id="sekretarz", teryt=TRZEBIEL).exists()
+
+
+def test_a_refusal_names_the_roles_that_may(trzebiel_admin: Api, created_plan: dict[str, Any]) -> None:
+    editor = person("trzebiel-editor", Role.GMINA_EDITOR, TRZEBIEL)
+
+    refused = editor.post_json(f"/api/v1/gminas/{TRZEBIEL}/plans/{created_plan['id']}/submission", {})
+
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == (
+        f"Not allowed: plan.submit in {TRZEBIEL}. Allowed for: gmina admin in {TRZEBIEL}."
+    )

@@ -121,8 +121,24 @@ def _require(principal: Principal | None) -> Principal:
     return principal
 
 
+def who_may(action: Action) -> list[str]:
+    """The roles (and API client scopes) that allow `action`, named as people know them."""
+    roles = [str(role.label) for role, actions in _GMINA_ROLE_ACTIONS.items() if action in actions]
+    if action in _REVIEWER_GMINA_ACTIONS | _REVIEWER_REGION_ACTIONS:
+        roles.append(str(Role.REGIONAL_REVIEWER.label))
+    if action in _ANALYST_ACTIONS:
+        roles.append(str(Role.NATIONAL_ANALYST.label))
+    if action in _OPERATOR_GMINA_ACTIONS | _OPERATOR_REGION_ACTIONS | _OPERATOR_PLATFORM_ACTIONS:
+        roles.append(str(Role.OPERATOR.label))
+    roles += [f"an API client with the {scope} scope" for scope, allowed in _SCOPE_ACTIONS.items() if allowed is action]
+    return roles
+
+
 def _deny(action: Action, where: str) -> PermissionDenied:
-    return PermissionDenied(f"Not allowed: {action.value} {where}.".replace("  ", " "))
+    """A refusal that says who may: the roles, for this gmina or voivodeship where it is one."""
+    allowed = who_may(action)
+    hint = f" Allowed for: {', '.join(allowed)}{' ' + where if where else ''}." if allowed else ""
+    return PermissionDenied(f"Not allowed: {action.value} {where}.".replace("  ", " ").replace(" .", ".") + hint)
 
 
 def authorize_gmina(*, principal: Principal | None, teryt: str, action: Action) -> Decision:
