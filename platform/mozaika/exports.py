@@ -11,14 +11,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from http import HTTPStatus
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from mozaika.downloads import attachment_disposition
+from mozaika.errors import ErrorCode, FieldError, problem_response
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -27,6 +29,24 @@ class ExportFormat(StrEnum):
     JSON = "json"
     CSV = "csv"
     XLSX = "xlsx"
+
+
+# The API operations (their view names) that answer in CSV or XLSX too. The site fills it when
+# it builds the API; any other operation asked for a `format` other than JSON refuses (422).
+EXPORTING_VIEWS: set[str] = set()
+
+
+def format_refusal(request: HttpRequest, view_name: str) -> HttpResponse | None:
+    """A 422 naming `format` when the operation answers JSON only: never a silent JSON."""
+    wanted = request.GET.get("format")
+    if wanted is None or wanted == ExportFormat.JSON or view_name in EXPORTING_VIEWS:
+        return None
+    return problem_response(
+        status=HTTPStatus.UNPROCESSABLE_ENTITY,
+        code=ErrorCode.VALIDATION_FAILED,
+        detail=f"This operation answers JSON only, not {wanted[:20]!r}.",
+        errors=[FieldError("format", "only json here; CSV and XLSX are offered by the list operations")],
+    )
 
 
 class ColumnKind(StrEnum):

@@ -1,11 +1,34 @@
-"""Every request starts and ends in the public schema, whatever a view did or raised."""
+"""Every request starts and ends in the public schema, whatever a view did or raised; an API
+operation asked for a format it does not offer says so."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+
+from mozaika.exports import format_refusal
+
+# The URL namespace of the API (`mozaika.site.api`).
+API_NAMESPACE = "api-v1"
+
+
+class OfferedFormatMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        if match is None or match.namespace != API_NAMESPACE:
+            return None
+        return format_refusal(request, match.url_name or "")
 
 
 class PublicSchemaMiddleware:

@@ -269,3 +269,15 @@ def test_rebuild_verify_reports_every_difference_and_rebuild_repairs(views: None
     assert GminaSnapshot.objects.get(gmina_id=TRZEBIEL).facts == {"tampered": True}  # verify changes nothing
     call_command("aggregation", "rebuild", "--voivodeship", "08", stdout=io.StringIO())
     call_command("aggregation", "verify", stdout=io.StringIO())  # raises on any difference
+
+
+def test_a_format_an_operation_does_not_offer_is_refused_not_answered_in_json(operator: Api) -> None:
+    refused = operator.get("/api/v1/regions/12/rollup", format="csv")
+    plain = operator.get("/api/v1/regions/12/rollup", format="json")
+    offered = operator.get("/api/v1/regions/12/gminas", format="csv")
+
+    assert refused.status_code == 422
+    assert refused["Content-Type"] == "application/problem+json"
+    assert [e["path"] for e in refused.json()["errors"]] == ["format"]
+    assert plain.status_code == 200
+    assert (offered.status_code, offered["Content-Type"]) == (200, "text/csv; charset=utf-8")

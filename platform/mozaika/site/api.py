@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from http import HTTPStatus
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +17,7 @@ from mozaika.errors import (
     path_from_location,
     problem_response,
 )
+from mozaika.exports import EXPORTING_VIEWS
 from mozaika.identity.auth import BearerTokenAuth
 
 
@@ -55,6 +57,14 @@ def build_api() -> NinjaAPI:
     api.add_router("/", identity_router)
     api.add_router("/", audit_router)
     api.add_router("/", events_router)
+
+    EXPORTING_VIEWS.update(
+        operation.view_func.__name__
+        for _, router in api._routers
+        for path_view in router.path_operations.values()
+        for operation in path_view.operations
+        if "export" in inspect.signature(operation.view_func).parameters
+    )
 
     @api.exception_handler(MozaikaError)
     def on_mozaika_error(request: HttpRequest, exc: MozaikaError) -> HttpResponse:

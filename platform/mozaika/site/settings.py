@@ -90,6 +90,7 @@ INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_
 MIDDLEWARE = [
     "mozaika.problems.ProblemMiddleware",
     "mozaika.middleware.PublicSchemaMiddleware",
+    "mozaika.middleware.OfferedFormatMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
