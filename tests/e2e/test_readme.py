@@ -31,6 +31,9 @@ def test_the_readmes_examples_work_as_written(product: Product) -> None:
     run = subprocess.run(command, cwd=ROOT, env=product.env, capture_output=True, text=True, timeout=300)
 
     assert run.returncode == 0, (run.stdout[-2000:], run.stderr[-2000:])
+    # The clerk's draft was incomplete until the indicators were edited through the API.
+    assert '"code": "indicator_without_baseline_or_target"' in run.stdout
+    assert "mieszkaniach wspomaganych" in run.stdout
     # Only Trzebiel's answer can be eligible (Koszalin has no local plan): the example's plan is in force.
     assert re.search(r'"teryt": ?"0811082".*?"eligible": ?true', run.stdout), run.stdout[-2000:]
     assert (ROOT / "wyniki.xlsx").exists()
