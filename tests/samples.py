@@ -8,7 +8,7 @@ import zipfile
 
 from openpyxl import Workbook
 
-from tenants.plans.spreadsheet import PLAN_SHEET
+from tenants.plans.spreadsheet.layout import PLAN_SHEET
 
 
 def zipped(entries: dict[str, bytes], *, stored_first: str | None = None) -> bytes:

@@ -7,15 +7,26 @@ from django.db import models
 
 from tenants.models import GminaKind
 from tenants.plans.lifecycle.validity import ActKind
-from tenants.plans.models import InterventionArea, PlanKind, PlanStatus
-from tenants.plans.programme.models import FundingSource, Institution, ServiceType
+from tenants.plans.models import IndicatorDirection, InterventionArea, PlanKind, PlanStatus
+from tenants.plans.programme.models import EuProjectStatus, FundingSource, Institution, ServiceType
 
 
 def _labels(*choices: type[models.TextChoices]) -> dict[str, dict[str, str]]:
     return {c.__name__: {str(member.value): str(member.label) for member in c} for c in choices}
 
 
-LABELS_PL = _labels(InterventionArea, ServiceType, Institution, FundingSource, PlanKind, PlanStatus, ActKind, GminaKind)
+LABELS_PL = _labels(
+    InterventionArea,
+    ServiceType,
+    Institution,
+    FundingSource,
+    PlanKind,
+    PlanStatus,
+    ActKind,
+    GminaKind,
+    IndicatorDirection,
+    EuProjectStatus,
+)
 
 
 def label(choices: type[models.TextChoices], code: str) -> str:

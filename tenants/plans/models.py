@@ -98,9 +98,9 @@ class Plan(models.Model):
 
 
 class IndicatorDirection(models.TextChoices):
-    INCREASE = "increase"
-    DECREASE = "decrease"
-    MAINTAIN = "maintain"
+    INCREASE = "increase", "wzrost"
+    DECREASE = "decrease", "spadek"
+    MAINTAIN = "maintain", "utrzymanie"
 
 
 class Indicator(models.Model):

@@ -115,6 +115,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("PUT", "/api/v1/gminas/{teryt}/plans/{plan_id}/diagnosis"): "plan_edit",
     ("GET", "/api/v1/events"): "events",
     ("GET", "/api/v1/rule-kinds"): "authenticated",
+    ("GET", "/api/v1/plan-template.xlsx"): "authenticated",
     ("GET", "/api/v1/calls"): "authenticated",
     ("POST", "/api/v1/calls"): "call_define",
     ("GET", "/api/v1/calls/{code}"): "authenticated",

@@ -62,12 +62,14 @@ def test_polish_text_survives_the_workbook(trzebiel_admin: Api) -> None:
     assert "Wskaźniki" in workbook.sheetnames
 
 
-def test_a_bad_workbook_reports_sheet_row_and_column_and_changes_nothing(trzebiel_admin: Api) -> None:
+def test_a_bad_workbook_reports_every_problem_as_the_clerk_sees_it_and_changes_nothing(trzebiel_admin: Api) -> None:
     [demo] = trzebiel_admin.get(PLANS).json()
     workbook = load_workbook(io.BytesIO(export(trzebiel_admin, demo["id"])))
-    workbook["Cele i działania"]["I3"] = "ops; wizards"  # institutions of the second action
-    workbook["Finansowanie"].append(["gmina_budget", "", 2025, "-5"])
-    workbook["Wskaźniki"]["A2"] = "unicorns"
+    actions = workbook["Cele i działania"]
+    actions["I4"] = "OPS / MOPS / GOPS; czarodzieje"  # the second action's institutions: one is not on the list
+    actions["L4"] = "dużo"  # and, on the same row, a cost that is no number
+    workbook["Finansowanie"].append(["budżet gminy", "", 2025, "-5"])
+    workbook["Wskaźniki"]["A3"] = "jednorożce"
     out = io.BytesIO()
     workbook.save(out)
     before = len(trzebiel_admin.get(PLANS).json())
@@ -75,10 +77,93 @@ def test_a_bad_workbook_reports_sheet_row_and_column_and_changes_nothing(trzebie
     response = upload(trzebiel_admin, out.getvalue())
 
     assert response.status_code == 422
-    paths = [e["path"] for e in response.json()["errors"]]
-    assert "sheet 'Cele i działania', row 3, column 'institutions'" in paths
-    assert "sheet 'Finansowanie', row 7, column 'amount'" in paths
-    assert "sheet 'Wskaźniki', row 2, column 'area'" in paths
+    errors = {e["path"]: e["message"] for e in response.json()["errors"]}
+    institutions = "sheet 'Cele i działania', row 4, column 'Realizatorzy (oddzielone „; ”)'"
+    assert "spoza listy / not on the list (jest / found: 'czarodzieje')" in errors[institutions]
+    assert "OPS / MOPS / GOPS, Centrum Usług Społecznych" in errors[institutions]  # what the list offers
+    assert "to nie liczba / not a number" in errors["sheet 'Cele i działania', row 4, column 'Szacunkowy koszt (zł)'"]
+    assert "sheet 'Finansowanie', row 8, column 'Kwota (zł)'" in errors
+    assert "sheet 'Wskaźniki', row 3, column 'Obszar interwencji'" in errors
+    assert len(trzebiel_admin.get(PLANS).json()) == before
+
+
+def test_the_template_is_a_workbook_a_clerk_can_fill(trzebiel_admin: Api) -> None:
+    response = trzebiel_admin.get("/api/v1/plan-template.xlsx")
+    assert (response.status_code, response["Content-Type"]) == (200, XLSX)
+    workbook = load_workbook(io.BytesIO(response.content))
+
+    assert workbook.sheetnames[0] == "Instrukcja"
+    assert workbook["Listy"].sheet_state == "hidden"
+    indicators = workbook["Wskaźniki"]
+    assert [c.value for c in indicators[1]][:3] == ["Obszar interwencji", "Nr", "Wskaźnik"]
+    assert indicators.row_dimensions[2].hidden
+    assert indicators.freeze_panes == "A3"
+    lists = {str(v.sqref).split(":")[0]: v for v in indicators.data_validations.dataValidation}
+    assert lists["A3"].type == "list"
+    assert lists["A3"].formula1.startswith("='Listy'!$A$2")
+    funding = workbook["Finansowanie"]
+    assert funding["D3"].number_format == "#,##0.00"
+    assert any(v.type == "list" for v in funding.data_validations.dataValidation)
+
+
+def test_a_template_filled_as_a_clerk_would_imports_with_labels_and_decimal_commas(trzebiel_admin: Api) -> None:
+    workbook = load_workbook(io.BytesIO(trzebiel_admin.get("/api/v1/plan-template.xlsx").content))
+    plan = workbook["Plan"]
+    plan["B1"], plan["B2"], plan["B3"] = "Plan gminy na lata 2026-2028", 2026, "2028"
+    workbook["Cele i działania"].append([
+        "osoby starsze", None, "1", "Więcej usług w domu", "1.1", "Usługi opiekuńcze", "1.1.1", "Zatrudnić opiekunki",
+        "OPS / MOPS / GOPS; urząd gminy / gmina", None, "2026-2028", "150 000,50", "budżet gminy",
+    ])  # fmt: skip
+    workbook["Finansowanie"].append(["budżet gminy", "usługi opiekuńcze", 2026, "150 000,50"])
+    workbook["Wskaźniki"].append(["osoby starsze", "1", "Osoby z usługami", "osoby", "wzrost", None, "12", 2026,
+                                  "30,5", 2028])  # fmt: skip
+    out = io.BytesIO()
+    workbook.save(out)
+
+    response = upload(trzebiel_admin, out.getvalue())
+
+    assert response.status_code == 201, response.content
+    plan_id = response.json()["id"]
+    programme = trzebiel_admin.get(f"{PLANS}/{plan_id}/programme").json()
+    action = programme["areas"][0]["goals"][0]["specific_goals"][0]["actions"][0]
+    assert (programme["areas"][0]["code"], action["institutions"]) == ("seniors", ["ops", "gmina_office"])
+    assert (action["estimated_cost"], action["funding_sources"]) == ("150000.50", ["gmina_budget"])
+    [indicator] = response.json()["indicators"]
+    assert (indicator["target_value"], indicator["direction"]) == ("30.50", "increase")
+
+
+def test_a_goal_is_its_number_so_a_changed_text_changes_that_goal(
+    trzebiel_admin: Api, created_plan: dict[str, Any]
+) -> None:
+    [demo] = [p for p in trzebiel_admin.get(PLANS).json() if p["id"] != created_plan["id"]]
+    workbook = load_workbook(io.BytesIO(export(trzebiel_admin, demo["id"])))
+    actions = workbook["Cele i działania"]
+    first_goal_row = next(r for r in range(3, actions.max_row + 1) if actions.cell(r, 4).value)
+    actions.cell(first_goal_row, 4).value = "Cel ogólny nazwany inaczej"
+    out = io.BytesIO()
+    workbook.save(out)
+
+    imported = upload(trzebiel_admin, out.getvalue())
+
+    assert imported.status_code == 201, imported.content
+    original = trzebiel_admin.get(f"{PLANS}/{demo['id']}/programme").json()
+    changed = trzebiel_admin.get(f"{PLANS}/{imported.json()['id']}/programme").json()
+    assert [len(a["goals"]) for a in changed["areas"]] == [len(a["goals"]) for a in original["areas"]]
+    assert changed["areas"][0]["goals"][0]["text"] == "Cel ogólny nazwany inaczej"
+
+
+def test_a_dry_run_answers_the_completeness_and_writes_nothing(trzebiel_admin: Api) -> None:
+    [demo] = trzebiel_admin.get(PLANS).json()
+    content = export(trzebiel_admin, demo["id"])
+    before = len(trzebiel_admin.get(PLANS).json())
+
+    response = trzebiel_admin.post_form(f"/api/v1/gminas/{TRZEBIEL}/plan-workbooks?dry_run=true",
+                                        {"workbook": SimpleUploadedFile("plan.xlsx", content, XLSX)})  # fmt: skip
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["valid"] is True
+    assert body["completeness"]["blocking"] > 0  # Trzebiel's document gives no baselines or targets
     assert len(trzebiel_admin.get(PLANS).json()) == before
 
 

@@ -6,16 +6,18 @@ from __future__ import annotations
 from typing import IO, cast
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.params.functions import File
+from ninja.params.functions import File, Query
 
-from mozaika.audit.log import actor_for
+from mozaika.audit.log import Actor, actor_for
 from mozaika.downloads import attachment_disposition
 from mozaika.errors import FieldError, PayloadTooLarge
 from mozaika.exports import XLSX_CONTENT_TYPE
-from mozaika.identity.authz import Action
+from mozaika.identity.auth import principal_of
+from mozaika.identity.authz import Action, authorize_platform
 from mozaika.params import GminaTerytPath
 from tenants.plans import selectors as plan_selectors
 from tenants.plans.api.access import expected_version, gmina_scope, tagged
@@ -30,7 +32,8 @@ from tenants.plans.programme.editing import (
     plan_indicators_replace,
 )
 from tenants.plans.programme.values import Programme, programme_of
-from tenants.plans.spreadsheet import plan_workbook, workbook_plan
+from tenants.plans.spreadsheet.reader import ImportedPlan, workbook_plan
+from tenants.plans.spreadsheet.writer import plan_workbook
 
 router = Router(tags=["plans"])
 
@@ -183,18 +186,65 @@ def export_workbook(request: HttpRequest, plan_id: int, teryt: str = GminaTerytP
     return response
 
 
+@router.get(
+    "/plan-template.xlsx",
+    summary="A blank plan workbook to fill in Excel or LibreOffice (Polish headers, lists, instructions)",
+)
+def plan_template(request: HttpRequest) -> HttpResponse:
+    authorize_platform(principal=principal_of(request), action=Action.REGISTRY_READ)
+    response = HttpResponse(plan_workbook(None), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = attachment_disposition("plan-szablon.xlsx")
+    return response
+
+
+class DryRunOut(Schema):
+    """What an import would give, written nowhere: the plan's completeness as it would stand."""
+
+    valid: bool
+    title: str
+    completeness: CompletenessOut
+
+
+class _DryRun(Exception):
+    """Rolls the trial import back."""
+
+
 @router.post(
     "/gminas/{teryt}/plan-workbooks",
-    response={201: PlanOut},
-    summary="Import an XLSX workbook as a new draft plan",
-    description="Every problem is reported with its sheet, row and column; nothing is written unless all is right.",
+    response={201: PlanOut, 200: DryRunOut},
+    summary="Import an XLSX workbook as a new draft plan (or only check it: dry_run=true)",
+    description="Every problem of every row is reported with its sheet, row and the header as the clerk sees it; "
+    "nothing is written unless all is right. With `dry_run=true` nothing is written at all: the answer is "
+    "the completeness check the new draft would have.",
 )
 def import_workbook(
-    request: HttpRequest, response: HttpResponse, teryt: str = GminaTerytPath, workbook: UploadedFile = File(...)
+    request: HttpRequest,
+    response: HttpResponse,
+    teryt: str = GminaTerytPath,
+    workbook: UploadedFile = File(...),
+    dry_run: bool = Query(False, description="check the workbook and the plan's completeness, write nothing"),
 ) -> Status[object]:
     with gmina_scope(request, teryt, Action.PLAN_EDIT) as (_, decision):
         if workbook.size and workbook.size > settings.MAX_DOCUMENT_BYTES:
             raise PayloadTooLarge("The workbook is too large.", errors=[FieldError("workbook", "too large")])
         imported = workbook_plan(cast(IO[bytes], workbook))
+        if dry_run:
+            return Status(200, _trial_import(teryt, imported, actor_for(request, decision)))
         plan = plan_services.plan_import(teryt=teryt, imported=imported, actor=actor_for(request, decision))
         return Status(201, tagged(response, plan_selectors.plan_get(plan_id=plan.pk, teryt=teryt)))
+
+
+def _trial_import(teryt: str, imported: ImportedPlan, actor: Actor) -> DryRunOut:
+    """The import in a transaction rolled back: its events and audit rows go with it."""
+    outcome: list[DryRunOut] = []
+    try:
+        with transaction.atomic():
+            plan = plan_services.plan_import(teryt=teryt, imported=imported, actor=actor)
+            findings = completeness_check(plan=plan)
+            blocking, warnings = finding_counts(f.severity for f in findings)
+            completeness = CompletenessOut(blocking=blocking, warnings=warnings, findings=findings)
+            outcome.append(DryRunOut(valid=True, title=plan.title, completeness=completeness))
+            raise _DryRun
+    except _DryRun:
+        pass
+    return outcome[0]

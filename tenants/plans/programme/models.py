@@ -150,10 +150,10 @@ class PlanFunding(models.Model):
 
 
 class EuProjectStatus(models.TextChoices):
-    PLANNED = "planned"
-    APPLIED = "applied"
-    ONGOING = "ongoing"
-    COMPLETED = "completed"
+    PLANNED = "planned", "planowany"
+    APPLIED = "applied", "złożony wniosek"
+    ONGOING = "ongoing", "w realizacji"
+    COMPLETED = "completed", "zakończony"
 
 
 class EuProject(models.Model):

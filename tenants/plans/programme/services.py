@@ -33,7 +33,7 @@ from tenants.plans.programme.models import (
     SpecificGoal,
 )
 from tenants.plans.programme.values import Programme
-from tenants.plans.spreadsheet import ImportedPlan
+from tenants.plans.spreadsheet.reader import ImportedPlan
 
 logger = logging.getLogger(__name__)
 
