@@ -53,6 +53,7 @@ class ColumnKind(StrEnum):
     TEXT = "text"
     INTEGER = "integer"
     NUMBER = "number"
+    PERCENT = "percent"  # a share (0..1) shown as a percentage
     DATE = "date"
     BOOLEAN = "boolean"
 
@@ -82,6 +83,8 @@ def _csv_value(value: Any, kind: ColumnKind) -> str:
         return "tak" if value else "nie"
     if kind is ColumnKind.NUMBER:
         return f"{value}".replace(".", ",")
+    if kind is ColumnKind.PERCENT:
+        return f"{float(value) * 100:.2f}%".replace(".", ",")
     if kind is ColumnKind.DATE:
         return value.isoformat() if isinstance(value, date) else str(value)
     return str(value)
@@ -103,7 +106,7 @@ def _xlsx_value(value: Any, kind: ColumnKind) -> Any:
         return ", ".join(map(str, value))
     if kind is ColumnKind.BOOLEAN:
         return "tak" if value else "nie"
-    if kind is ColumnKind.NUMBER:
+    if kind in (ColumnKind.NUMBER, ColumnKind.PERCENT):
         return float(value)
     if kind is ColumnKind.INTEGER:
         return int(value)
@@ -128,6 +131,8 @@ def table_xlsx(columns: Sequence[Column], rows: Iterable[Mapping[str, Any]], *, 
             cell = WriteOnlyCell(worksheet, value=_xlsx_value(column.shown(row.get(column.key)), column.kind))
             if column.kind is ColumnKind.DATE:
                 cell.number_format = "yyyy-mm-dd"
+            elif column.kind is ColumnKind.PERCENT:
+                cell.number_format = "0.00%"
             cells.append(cell)
         worksheet.append(cells)
     output = io.BytesIO()

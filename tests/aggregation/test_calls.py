@@ -117,6 +117,7 @@ def test_results_filter_sort_and_export(operator: Api, fepz: Any) -> None:
     assert rows[1][0] == KOSZALIN
     assert rows[1][5] == "tak"
     assert rows[1][6] == "3"
+    assert rows[1][rows[0].index("Rodzaj wnioskodawcy")] == "miasto na prawach powiatu"  # not a code
 
     workbook = load_workbook(io.BytesIO(operator.get(f"{CALLS}/FEPZ.06.19/results", format="xlsx").content))
     sheet = workbook.active

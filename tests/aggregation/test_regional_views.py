@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 import pytest
@@ -281,3 +282,15 @@ def test_a_format_an_operation_does_not_offer_is_refused_not_answered_in_json(op
     assert [e["path"] for e in refused.json()["errors"]] == ["format"]
     assert plain.status_code == 200
     assert (offered.status_code, offered["Content-Type"]) == (200, "text/csv; charset=utf-8")
+
+
+def test_shares_are_exported_as_percentages(views: None, operator: Api) -> None:
+    comparison = operator.get("/api/v1/national/voivodeships", format="csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(comparison), delimiter=";"))
+    share = rows[0].index("Udział gmin z planem")
+    workbook = load_workbook(io.BytesIO(operator.get("/api/v1/national/voivodeships", format="xlsx").content))
+    sheet = workbook.active
+    assert sheet is not None
+
+    assert all(re.fullmatch(r"\d{1,3},\d\d%", row[share]) for row in rows[1:])
+    assert sheet.cell(row=2, column=share + 1).number_format == "0.00%"
