@@ -168,7 +168,10 @@ def _demo_users() -> int:
     User = get_user_model()
     with transaction.atomic():
         for username, role, scope in DEMO_PEOPLE:
-            user, _ = User.objects.get_or_create(username=username, defaults={"is_staff": role is Role.OPERATOR})
+            # Addresses in a domain reserved for examples: under `make run` mail goes to .mozaika/mail.
+            user, _ = User.objects.get_or_create(
+                username=username, defaults={"is_staff": role is Role.OPERATOR, "email": f"{username}@example.org"}
+            )
             if user.has_usable_password():
                 user.set_unusable_password()
                 user.save(update_fields=["password"])

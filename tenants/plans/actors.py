@@ -19,6 +19,7 @@ from tenants.plans.documents.archive_check import archive_verify, pending_docume
 from tenants.plans.documents.archiving import document_archive
 from tenants.plans.events import DOCUMENT_UPLOADED, PLAN_ACT_EVENTS, REPORTING_REMINDER
 from tenants.plans.lifecycle.acts import plans_expire
+from tenants.plans.notifications import tell_force_ending
 
 logger = logging.getLogger(__name__)
 WORKER_ACTOR = Actor.system("worker:archive")
@@ -43,6 +44,15 @@ def schedule_expiry() -> int:
     for code in codes:
         options: dict[str, Any] = {TENANT_SCHEMA_OPTION: Teryt(code).schema_name}
         expire_ended.send_with_options(args=(code,), **options)
+    return len(codes)
+
+
+@periodic(name="plans.force_ending", cron="0 8 * * *", description="tell gminas 90 days before a plan's force ends")
+def schedule_force_ending_notices() -> int:
+    codes = list(Tenant.objects.live().values_list("code", flat=True))
+    for code in codes:
+        options: dict[str, Any] = {TENANT_SCHEMA_OPTION: Teryt(code).schema_name}
+        tell_force_ending.send_with_options(args=(code,), **options)
     return len(codes)
 
 

@@ -100,6 +100,12 @@ class ReportingReminder(TypedDict):
     year: int
 
 
+class ForceEnding(TypedDict):
+    plan_id: int
+    title: str
+    in_force_until: str
+
+
 def _plan_event(name: str, payload: type[Any], description: str, *, public: bool = False) -> EventType:
     return event_type(
         name, aggregate="plan", payload=payload, description=description, public=public, changes_snapshot=True
@@ -137,6 +143,12 @@ PLAN_ACT_EVENTS: tuple[EventType, ...] = (
     PLAN_EXPIRED,
 )
 
+PLAN_FORCE_ENDING = event_type(
+    "plan.force_ending",
+    aggregate="plan",
+    payload=ForceEnding,
+    description="An adopted plan stops being in force in 90 days: time to prepare the next one.",
+)
 REPORTING_REMINDER = event_type(
     "reporting.reminder", aggregate="tenant", payload=ReportingReminder,
     description="Each gmina is reminded, in January, to report last year's indicator values.",

@@ -41,6 +41,7 @@ EVERYONE = set(PARTIES) - {"anonymous"}
 # Who is allowed, for the own target and for the foreign one.
 RULES: dict[str, tuple[set[str], set[str]]] = {
     "authenticated": (EVERYONE, EVERYONE),
+    "person": (EVERYONE - {"client", "client_without_scope"}, EVERYONE - {"client", "client_without_scope"}),
     "operator": ({"operator"}, {"operator"}),
     "gmina_read": ({"operator", *GMINA_PEOPLE, "reviewer", "analyst"}, {"operator", "analyst"}),
     "plan_edit": ({"gmina_admin", "gmina_editor"}, set()),
@@ -116,6 +117,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/events"): "events",
     ("GET", "/api/v1/rule-kinds"): "authenticated",
     ("GET", "/api/v1/plan-template.xlsx"): "authenticated",
+    ("GET", "/api/v1/me/notifications"): "person",
+    ("PUT", "/api/v1/me/notifications/{kind}"): "person",
     ("GET", "/api/v1/calls"): "authenticated",
     ("POST", "/api/v1/calls"): "call_define",
     ("GET", "/api/v1/calls/{code}"): "authenticated",
@@ -201,6 +204,7 @@ def request_for(method: str, path: str, target: str) -> tuple[str, dict[str, Any
         "act_id": "1",
         "other": "2",
         "secret_id": str(secret.pk),
+        "kind": "report_due",
     }
     url = path.format(**values)
     bodies: dict[tuple[str, str], Any] = {
@@ -213,6 +217,7 @@ def request_for(method: str, path: str, target: str) -> tuple[str, dict[str, Any
         ("POST", "/api/v1/clients"): {"name": "matrix-new-client", "scopes": ["eligibility:read"]},
         ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/review"): {"decision": "accept"},
         ("PATCH", "/api/v1/gminas/{teryt}/plans/{plan_id}"): {"title": "Plan"},
+        ("PUT", "/api/v1/me/notifications/{kind}"): {"enabled": False},
         ("PUT", "/api/v1/gminas/{teryt}/plans/{plan_id}/indicators"): [],
         ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/indicators/{indicator_id}/values"): {
             "year": 2025,

@@ -10,11 +10,12 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from mozaika.audit.log import actor_for
-from mozaika.errors import NotFound
+from mozaika.errors import NotFound, PermissionDenied
 from mozaika.identity.auth import principal_of
 from mozaika.identity.authz import Action, authorize_gmina, authorize_platform
-from mozaika.identity.models import GMINA_ROLES, ApiClient, Role, RoleGrant, Scope
-from mozaika.identity.principal import Principal
+from mozaika.identity.models import GMINA_ROLES, ApiClient, NotificationKind, Role, RoleGrant, Scope
+from mozaika.identity.notifications import notification_switch, notifications_of
+from mozaika.identity.principal import Principal, PrincipalKind
 from mozaika.identity.services import login, person_create, role_grant, role_revoke
 from mozaika.identity.tokens import (
     api_client_create,
@@ -122,6 +123,40 @@ def me(request: HttpRequest) -> MeOut:
         scopes=sorted(who.scopes),
         voivodeships=sorted(who.voivodeships) if who.voivodeships is not None else None,
     )
+
+
+class NotificationOut(Schema):
+    kind: NotificationKind
+    label: str
+    enabled: bool
+
+
+class NotificationIn(Schema):
+    enabled: bool
+
+
+def _person(request: HttpRequest) -> Principal:
+    who = principal_of(request)
+    if who.kind is not PrincipalKind.PERSON:
+        raise PermissionDenied("E-mail notifications belong to people; an API client has none. Allowed for: a person.")
+    return who
+
+
+def _notifications(user_id: int) -> list[NotificationOut]:
+    return [NotificationOut(kind=NotificationKind(kind), label=str(NotificationKind(kind).label), enabled=on)
+            for kind, on in notifications_of(user_id).items()]  # fmt: skip
+
+
+@router.get("/me/notifications", response=list[NotificationOut], summary="The e-mails you get (each kind can be off)")
+def my_notifications(request: HttpRequest) -> list[NotificationOut]:
+    return _notifications(_person(request).id)
+
+
+@router.put("/me/notifications/{kind}", response=list[NotificationOut], summary="Switch a kind of e-mail on or off")
+def switch_notification(request: HttpRequest, kind: NotificationKind, payload: NotificationIn) -> list[NotificationOut]:
+    who = _person(request)
+    notification_switch(user_id=who.id, kind=kind, enabled=payload.enabled)
+    return _notifications(who.id)
 
 
 @router.post("/users", response={201: PersonOut}, summary="Create a person (operator)")

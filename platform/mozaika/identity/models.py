@@ -122,3 +122,41 @@ class RateWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}@{self.window}"
+
+
+class NotificationKind(models.TextChoices):
+    """The e-mails people get; each person can switch each kind off."""
+
+    PLAN_SUBMITTED = "plan_submitted", "plan złożony do oceny (dla oceniających)"
+    PLAN_RETURNED = "plan_returned", "plan zwrócony z uwagami"
+    PLAN_ACCEPTED = "plan_accepted", "plan zaakceptowany"
+    REPORT_DUE = "report_due", "przypomnienie o sprawozdaniu rocznym"
+    FORCE_ENDING = "force_ending", "plan przestaje obowiązywać za 90 dni"
+
+
+class NotificationOptOut(models.Model):
+    """A kind of e-mail a person switched off (every kind is on until then)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_opt_outs")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_opt_out_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} off"
+
+
+class SentNotification(models.Model):
+    """An e-mail sent for an event to a person: a redelivered event sends nothing again."""
+
+    event_id = models.UUIDField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event_id", "user"], name="one_mail_per_event_and_person")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.user_id} for {self.event_id}"

@@ -198,6 +198,21 @@ CALL_CACHE_SECONDS = env.float("CALL_CACHE_SECONDS", default=2.0)
 # boto3 reads AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
 # AWS_DEFAULT_REGION from the environment itself.
 
+# --- e-mail (notifications) ---------------------------------------------------------------------
+# EMAIL_URL, e.g. smtp+tls://user:password@smtp.example:587 (django-environ's form). Without
+# it, development writes each message as a file under the data folder (`make run`: .mozaika/mail),
+# and production sends through the host's own SMTP server on port 25.
+if env.str("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+elif PRODUCTION:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mozaika <mozaika@localhost>")
+# Shown in links inside messages.
+PUBLIC_URL = env.str("PUBLIC_URL", default="http://127.0.0.1:8000")
+
 # --- API tokens ---------------------------------------------------------------------------------
 API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
