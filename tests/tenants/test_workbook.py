@@ -191,3 +191,25 @@ def test_a_workbook_that_inflates_out_of_proportion_is_refused_before_it_is_read
     assert response.status_code == 415, response.content
     assert response.json()["errors"][0]["path"] == "workbook"
     assert "decompression bomb" in response.json()["errors"][0]["message"]
+
+
+def test_the_diagnosis_travels_in_the_workbook(trzebiel_admin: Api, created_plan: dict[str, Any]) -> None:
+    url = f"{PLANS}/{created_plan['id']}/diagnosis"
+    diagnosis = {
+        "sections": [{"title": "Profil gminy", "text": "Gmina wiejska w powiecie żarskim."}],
+        "figures": [{"name": "Mieszkańcy DPS", "value": "14.5", "unit": "osoby", "year": 2023, "source": "OZPS"}],
+    }
+    headers = {"Authorization": f"Bearer {trzebiel_admin.token}", "If-Match": trzebiel_admin.get(url)["ETag"]}
+    assert (
+        trzebiel_admin.client.put(url, diagnosis, content_type="application/json", headers=headers).status_code == 200
+    )
+    workbook = load_workbook(io.BytesIO(export(trzebiel_admin, created_plan["id"])))
+
+    imported = upload(trzebiel_admin, export(trzebiel_admin, created_plan["id"]))
+
+    assert [c.value for c in workbook["Diagnoza - dane"][1]] == ["Dana", "Wartość", "Jednostka", "Rok", "Źródło"]
+    assert "Sprawozdania" in workbook.sheetnames
+    assert imported.status_code == 201, imported.content
+    copied = trzebiel_admin.get(f"{PLANS}/{imported.json()['id']}/diagnosis").json()
+    assert copied["sections"] == diagnosis["sections"]
+    assert [(f["name"], f["value"], f["year"]) for f in copied["figures"]] == [("Mieszkańcy DPS", "14.50", 2023)]

@@ -33,6 +33,7 @@ from tenants.plans.programme.models import (
     SpecificGoal,
 )
 from tenants.plans.programme.values import Programme
+from tenants.plans.reporting import FigureSpec, SectionSpec, diagnosis_replace
 from tenants.plans.spreadsheet.reader import ImportedPlan
 
 logger = logging.getLogger(__name__)
@@ -294,6 +295,17 @@ def plan_import(*, teryt: str, imported: ImportedPlan, actor: Actor) -> Plan:
             ],
             actor=actor,
         )
-        return plan_programme_replace(
+        plan = plan_programme_replace(
             teryt=teryt, plan_id=plan.pk, programme=imported.programme, expected_version=plan.version, actor=actor
         )
+        if imported.sections or imported.figures:
+            plan = diagnosis_replace(
+                teryt=teryt,
+                plan_id=plan.pk,
+                sections=[SectionSpec(title=s.title, text=s.text) for s in imported.sections],
+                figures=[FigureSpec(name=f.name, value=f.value, unit=f.unit, year=f.year, source=f.source)
+                         for f in imported.figures],
+                expected_version=plan.version,
+                actor=actor,
+            )  # fmt: skip
+        return plan

@@ -19,6 +19,9 @@ SERVICES_SHEET = "Usługi"
 FUNDING_SHEET = "Finansowanie"
 PROJECTS_SHEET = "Projekty UE"
 INDICATORS_SHEET = "Wskaźniki"
+SECTIONS_SHEET = "Diagnoza"
+FIGURES_SHEET = "Diagnoza - dane"
+REPORTS_SHEET = "Sprawozdania"
 INSTRUCTIONS_SHEET = "Instrukcja"
 LISTS_SHEET = "Listy"
 LIST_SEPARATOR = "; "
@@ -98,6 +101,24 @@ INDICATOR_COLUMNS = [
     Column("target_value", "Wartość docelowa", CellKind.NUMBER, 12),
     Column("target_year", "Rok docelowy", CellKind.YEAR, 10),
 ]
+SECTION_COLUMNS = [
+    Column("title", "Tytuł części diagnozy", width=40),
+    Column("text", "Treść", width=100),
+]
+FIGURE_COLUMNS = [
+    Column("name", "Dana", width=44),
+    Column("value", "Wartość", CellKind.NUMBER, 14),
+    Column("unit", "Jednostka", width=12),
+    Column("year", "Rok", CellKind.YEAR, 8),
+    Column("source", "Źródło", width=30),
+]
+# Filed reports, for reading: they are filed through the API and do not change by import.
+REPORT_COLUMNS = [
+    Column("kind", "Rodzaj", width=24),
+    Column("year", "Rok", CellKind.YEAR, 8),
+    Column("filed_at", "Złożone", width=20),
+    Column("narrative", "Treść", width=100),
+]
 PLAN_FIELDS = [
     Column("title", "Tytuł planu", width=60),
     Column("period_start", "Pierwszy rok okresu", CellKind.YEAR),
@@ -131,7 +152,9 @@ INSTRUCTIONS = [
     "kilka wartości oddziel średnikiem i spacją („; ”).",
     "4. Kwoty i liczby wpisuj jako liczby (np. 150 000,50); przecinek dziesiętny jest przyjmowany.",
     "5. Arkusz „Wskaźniki”: wartość bazowa i docelowa z latami; w kolumnach z latami wartości osiągnięte.",
-    "6. Wiersz pod nagłówkami jest ukryty i potrzebny do wczytania pliku: nie zmieniaj go.",
-    "7. Przy wczytaniu Mozaika sprawdza cały plik: wskazuje arkusz, wiersz i kolumnę każdego problemu "
+    "6. Arkusze „Diagnoza” (części opisowe) i „Diagnoza - dane” (liczby z rokiem i źródłem) to część "
+    "diagnostyczna; „Sprawozdania” pokazuje złożone sprawozdania i przy wczytaniu jest pomijany.",
+    "7. Wiersz pod nagłówkami jest ukryty i potrzebny do wczytania pliku: nie zmieniaj go.",
+    "8. Przy wczytaniu Mozaika sprawdza cały plik: wskazuje arkusz, wiersz i kolumnę każdego problemu "
     "i niczego nie zapisuje, dopóki wszystko nie jest poprawne. Próbne wczytanie (dry_run) tylko sprawdza.",
 ]

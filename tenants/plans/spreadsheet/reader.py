@@ -31,6 +31,8 @@ from tenants.plans.programme.values import (
 from tenants.plans.spreadsheet.layout import (
     ACTION_COLUMNS,
     ACTIONS_SHEET,
+    FIGURE_COLUMNS,
+    FIGURES_SHEET,
     FUNDING_COLUMNS,
     FUNDING_SHEET,
     INDICATOR_COLUMNS,
@@ -39,6 +41,8 @@ from tenants.plans.spreadsheet.layout import (
     PLAN_SHEET,
     PROJECT_COLUMNS,
     PROJECTS_SHEET,
+    SECTION_COLUMNS,
+    SECTIONS_SHEET,
     SERVICE_COLUMNS,
     SERVICES_SHEET,
     CellKind,
@@ -68,12 +72,29 @@ class IndicatorRow:
 
 
 @dataclass(frozen=True)
+class SectionRow:
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    name: str
+    value: Decimal
+    unit: str
+    year: int
+    source: str
+
+
+@dataclass(frozen=True)
 class ImportedPlan:
     title: str
     period_start: int
     period_end: int
     programme: Programme
     indicators: list[IndicatorRow]
+    sections: list[SectionRow] = field(default_factory=list)
+    figures: list[FigureRow] = field(default_factory=list)
 
 
 class _Budget:
@@ -133,8 +154,10 @@ class _Sheet:
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)  # year columns of the indicators sheet
 
-    def read(self, workbook: Any, budget: _Budget) -> _Sheet:
+    def read(self, workbook: Any, budget: _Budget, *, optional: bool = False) -> _Sheet:
         if self.title not in workbook.sheetnames:
+            if optional:
+                return self
             self.errors.append(FieldError(f"sheet '{self.title}'", _problem("brak arkusza", "the sheet is missing")))
             return self
         lines = budget.rows_of(workbook[self.title])
@@ -255,9 +278,13 @@ def workbook_plan(source: IO[bytes]) -> ImportedPlan:
         eu_projects=_values(_Sheet(PROJECTS_SHEET, PROJECT_COLUMNS, errors).read(workbook, budget), EuProjectValue),
     )
     indicators = _indicators(_Sheet(INDICATORS_SHEET, INDICATOR_COLUMNS, errors).read(workbook, budget))
+    # A workbook from before the diagnosis sheets has none: the plan then has no diagnosis yet.
+    sections = _sections(_Sheet(SECTIONS_SHEET, SECTION_COLUMNS, errors).read(workbook, budget, optional=True))
+    figures = _figures(_Sheet(FIGURES_SHEET, FIGURE_COLUMNS, errors).read(workbook, budget, optional=True))
     if errors:
         raise ValidationFailed(f"The workbook has {len(errors)} problem(s); nothing was imported.", errors=errors)
-    return ImportedPlan(title=title, period_start=start, period_end=end, programme=programme, indicators=indicators)
+    return ImportedPlan(title=title, period_start=start, period_end=end, programme=programme, indicators=indicators,
+                        sections=sections, figures=figures)  # fmt: skip
 
 
 def _header(workbook: Any, errors: list[FieldError], budget: _Budget) -> tuple[str, int, int]:
@@ -375,6 +402,31 @@ def _values(sheet: _Sheet, model: type[BaseModel]) -> list[Any]:
         value = sheet.value(number, model, cells)
         if value is not None:
             result.append(value)
+    return result
+
+
+def _sections(sheet: _Sheet) -> list[SectionRow]:
+    result = []
+    for number, values in sheet.rows:
+        cells = sheet.cells(number, values, SECTION_COLUMNS)
+        for code in ("title", "text"):
+            if not cells[code]:
+                sheet.error(number, code, _problem("brak wartości", "required"))
+        result.append(SectionRow(title=cells["title"] or "", text=cells["text"] or ""))
+    return result
+
+
+def _figures(sheet: _Sheet) -> list[FigureRow]:
+    result = []
+    for number, values in sheet.rows:
+        cells = sheet.cells(number, values, FIGURE_COLUMNS)
+        missing = [code for code in ("name", "value", "unit", "year") if cells[code] in (None, "")]
+        for code in missing:
+            if values.get(code) in (None, ""):
+                sheet.error(number, code, _problem("brak wartości", "required"))
+        if not missing:
+            result.append(FigureRow(name=cells["name"], value=cells["value"], unit=cells["unit"], year=cells["year"],
+                                    source=cells["source"] or ""))  # fmt: skip
     return result
 
 

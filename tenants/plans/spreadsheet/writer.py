@@ -21,6 +21,8 @@ from tenants.plans.selectors import current_values
 from tenants.plans.spreadsheet.layout import (
     ACTION_COLUMNS,
     ACTIONS_SHEET,
+    FIGURE_COLUMNS,
+    FIGURES_SHEET,
     FUNDING_COLUMNS,
     FUNDING_SHEET,
     HEADER_ROWS,
@@ -37,6 +39,10 @@ from tenants.plans.spreadsheet.layout import (
     PLAN_SHEET,
     PROJECT_COLUMNS,
     PROJECTS_SHEET,
+    REPORT_COLUMNS,
+    REPORTS_SHEET,
+    SECTION_COLUMNS,
+    SECTIONS_SHEET,
     SERVICE_COLUMNS,
     SERVICES_SHEET,
     YEAR_FORMAT,
@@ -193,9 +199,16 @@ def plan_workbook(plan: Plan | None) -> bytes:
             i.area, i.number, i.name, i.unit, i.direction, i.standard_code, i.baseline_value, i.baseline_year,
             i.target_value, i.target_year, *[_shown(INDICATOR_COLUMNS[6], reported.get(year)) for year in years],
         ])  # fmt: skip
-    _table(
-        workbook, INDICATORS_SHEET, INDICATOR_COLUMNS, indicator_rows, lists, extra_headers=tuple(str(y) for y in years)
-    )
+    year_headers = tuple(str(year) for year in years)
+    _table(workbook, INDICATORS_SHEET, INDICATOR_COLUMNS, indicator_rows, lists, extra_headers=year_headers)
+    sections = [[s.title, s.text] for s in plan.diagnostic_sections.all()] if plan else []
+    _table(workbook, SECTIONS_SHEET, SECTION_COLUMNS, sections, lists)
+    figures = [[f.name, f.value, f.unit, f.year, f.source] for f in plan.key_figures.all()] if plan else []
+    _table(workbook, FIGURES_SHEET, FIGURE_COLUMNS, figures, lists)
+    reports = plan.reports.order_by("year", "kind") if plan else []
+    _table(workbook, REPORTS_SHEET, REPORT_COLUMNS, [
+        [r.get_kind_display(), r.year, r.filed_at.strftime("%Y-%m-%d %H:%M"), r.narrative] for r in reports
+    ], lists)  # fmt: skip
     workbook.move_sheet(LISTS_SHEET, offset=len(workbook.sheetnames))
     out = io.BytesIO()
     workbook.save(out)
