@@ -34,6 +34,7 @@ def test_the_readmes_examples_work_as_written(product: Product) -> None:
     # The clerk's draft was incomplete until the indicators were edited through the API.
     assert '"code": "indicator_without_baseline_or_target"' in run.stdout
     assert "mieszkaniach wspomaganych" in run.stdout
+    assert '"kind": "yearly", "year": 2025' in run.stdout  # the yearly report, filed
     # Only Trzebiel's answer can be eligible (Koszalin has no local plan): the example's plan is in force.
     assert re.search(r'"teryt": ?"0811082".*?"eligible": ?true', run.stdout), run.stdout[-2000:]
     assert (ROOT / "wyniki.xlsx").exists()

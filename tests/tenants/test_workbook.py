@@ -110,6 +110,7 @@ def test_a_template_filled_as_a_clerk_would_imports_with_labels_and_decimal_comm
     workbook = load_workbook(io.BytesIO(trzebiel_admin.get("/api/v1/plan-template.xlsx").content))
     plan = workbook["Plan"]
     plan["B1"], plan["B2"], plan["B3"] = "Plan gminy na lata 2026-2028", 2026, "2028"
+    plan["B4"] = "01.07.2026"  # the first day of force, typed as a clerk types it
     workbook["Cele i działania"].append([
         "osoby starsze", None, "1", "Więcej usług w domu", "1.1", "Usługi opiekuńcze", "1.1.1", "Zatrudnić opiekunki",
         "OPS / MOPS / GOPS; urząd gminy / gmina", None, "2026-2028", "150 000,50", "budżet gminy",
@@ -130,6 +131,7 @@ def test_a_template_filled_as_a_clerk_would_imports_with_labels_and_decimal_comm
     assert (action["estimated_cost"], action["funding_sources"]) == ("150000.50", ["gmina_budget"])
     [indicator] = response.json()["indicators"]
     assert (indicator["target_value"], indicator["direction"]) == ("30.50", "increase")
+    assert (response.json()["valid_from"], response.json()["valid_until"]) == ("2026-07-01", "2028-12-31")
 
 
 def test_a_goal_is_its_number_so_a_changed_text_changes_that_goal(
@@ -209,6 +211,7 @@ def test_the_diagnosis_travels_in_the_workbook(trzebiel_admin: Api, created_plan
 
     assert [c.value for c in workbook["Diagnoza - dane"][1]] == ["Dana", "Wartość", "Jednostka", "Rok", "Źródło"]
     assert "Sprawozdania" in workbook.sheetnames
+    assert workbook["Plan"]["B4"].is_date  # the first day of force, as a date
     assert imported.status_code == 201, imported.content
     copied = trzebiel_admin.get(f"{PLANS}/{imported.json()['id']}/diagnosis").json()
     assert copied["sections"] == diagnosis["sections"]

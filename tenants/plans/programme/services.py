@@ -276,6 +276,8 @@ def plan_import(*, teryt: str, imported: ImportedPlan, actor: Actor) -> Plan:
             title=imported.title,
             period_start=imported.period_start,
             period_end=imported.period_end,
+            valid_from=imported.valid_from,
+            valid_until=imported.valid_until,
             areas=[area.code for area in imported.programme.areas if area.code is not None],
             indicators=[
                 IndicatorSpec(

@@ -36,6 +36,7 @@ class CellKind(StrEnum):
     NUMBER = "number"
     MONEY = "money"
     YEAR = "year"
+    DATE = "date"
     CHOICE = "choice"  # one label of `choices`
     CHOICES = "choices"  # labels of `choices`, separated by "; "
 
@@ -123,7 +124,10 @@ PLAN_FIELDS = [
     Column("title", "Tytuł planu", width=60),
     Column("period_start", "Pierwszy rok okresu", CellKind.YEAR),
     Column("period_end", "Ostatni rok okresu", CellKind.YEAR),
+    Column("valid_from", "Pierwszy dzień obowiązywania (puste: 1 stycznia)", CellKind.DATE),
+    Column("valid_until", "Ostatni dzień obowiązywania (puste: 31 grudnia)", CellKind.DATE),
 ]
+DATE_FORMAT = "yyyy-mm-dd"
 SHEETS: dict[str, list[Column]] = {
     ACTIONS_SHEET: ACTION_COLUMNS,
     SERVICES_SHEET: SERVICE_COLUMNS,

@@ -6,6 +6,7 @@ Goals are told apart by their numbers: a changed text changes the goal."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -93,6 +94,8 @@ class ImportedPlan:
     period_end: int
     programme: Programme
     indicators: list[IndicatorRow]
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
     sections: list[SectionRow] = field(default_factory=list)
     figures: list[FigureRow] = field(default_factory=list)
 
@@ -270,7 +273,7 @@ def workbook_plan(source: IO[bytes]) -> ImportedPlan:
             "The file is not an XLSX workbook.", errors=[FieldError("workbook", type(error).__name__)]
         ) from error
     errors: list[FieldError] = []
-    title, start, end = _header(workbook, errors, budget)
+    title, start, end, days = _header(workbook, errors, budget)
     programme = Programme(
         areas=_areas(_Sheet(ACTIONS_SHEET, ACTION_COLUMNS, errors).read(workbook, budget)),
         services=_values(_Sheet(SERVICES_SHEET, SERVICE_COLUMNS, errors).read(workbook, budget), ServiceValue),
@@ -284,13 +287,30 @@ def workbook_plan(source: IO[bytes]) -> ImportedPlan:
     if errors:
         raise ValidationFailed(f"The workbook has {len(errors)} problem(s); nothing was imported.", errors=errors)
     return ImportedPlan(title=title, period_start=start, period_end=end, programme=programme, indicators=indicators,
-                        sections=sections, figures=figures)  # fmt: skip
+                        valid_from=days[0], valid_until=days[1], sections=sections, figures=figures)  # fmt: skip
 
 
-def _header(workbook: Any, errors: list[FieldError], budget: _Budget) -> tuple[str, int, int]:
+def _day(value: Any) -> dt.date:
+    """A date cell, or text written as 2025-01-01 or 01.01.2025."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value)
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _header(
+    workbook: Any, errors: list[FieldError], budget: _Budget
+) -> tuple[str, int, int, tuple[dt.date | None, dt.date | None]]:
     if PLAN_SHEET not in workbook.sheetnames:
         errors.append(FieldError(f"sheet '{PLAN_SHEET}'", _problem("brak arkusza", "the sheet is missing")))
-        return "", 0, 0
+        return "", 0, 0, (None, None)
     # A row is (label, value, code); a workbook from before the Polish labels has (code, value).
     fields: dict[str, tuple[int, Any]] = {}
     codes = {f.code for f in PLAN_FIELDS}
@@ -315,7 +335,19 @@ def _header(workbook: Any, errors: list[FieldError], budget: _Budget) -> tuple[s
                                      _problem(f"{shown} okresu to nie rok", f"{name} must be a year", value,
                                               "np. / e.g. 2025")))  # fmt: skip
             years.append(0)
-    return _text(title), years[0], years[1]
+    days: list[dt.date | None] = []
+    for name in ("valid_from", "valid_until"):
+        line, value = fields.get(name, (0, None))
+        if value in (None, ""):
+            days.append(None)
+            continue
+        try:
+            days.append(_day(value))
+        except ValueError:
+            problem = _problem("to nie data", "not a date", value, "np. / e.g. 2025-01-01")
+            errors.append(FieldError(f"sheet '{PLAN_SHEET}', row {line}, column 'B'", problem))
+            days.append(None)
+    return _text(title), years[0], years[1], (days[0], days[1])
 
 
 def _areas(sheet: _Sheet) -> list[AreaValue]:

@@ -21,6 +21,7 @@ from tenants.plans.selectors import current_values
 from tenants.plans.spreadsheet.layout import (
     ACTION_COLUMNS,
     ACTIONS_SHEET,
+    DATE_FORMAT,
     FIGURE_COLUMNS,
     FIGURES_SHEET,
     FUNDING_COLUMNS,
@@ -174,10 +175,13 @@ def plan_workbook(plan: Plan | None) -> bytes:
     instructions.column_dimensions["A"].width = 120
     lists = _lists(workbook)
     header = workbook.create_sheet(PLAN_SHEET, 1)
-    values = {"title": plan.title, "period_start": plan.period_start, "period_end": plan.period_end} if plan else {}
+    values = {"title": plan.title, "period_start": plan.period_start, "period_end": plan.period_end,
+              "valid_from": plan.valid_from, "valid_until": plan.valid_until} if plan else {}  # fmt: skip
     for field in PLAN_FIELDS:
         header.append([field.header, values.get(field.code), field.code])
         header.cell(row=header.max_row, column=1).font = _BOLD
+        if field.kind is CellKind.DATE:
+            header.cell(row=header.max_row, column=2).number_format = DATE_FORMAT
     header.column_dimensions["A"].width, header.column_dimensions["B"].width = 24, 70
     header.column_dimensions["C"].hidden = True
     _table(workbook, ACTIONS_SHEET, ACTION_COLUMNS, _action_rows(programme), lists)
