@@ -101,6 +101,9 @@ def test_the_template_is_a_workbook_a_clerk_can_fill(trzebiel_admin: Api) -> Non
     lists = {str(v.sqref).split(":")[0]: v for v in indicators.data_validations.dataValidation}
     assert lists["A3"].type == "list"
     assert lists["A3"].formula1.startswith("='Listy'!$A$2")
+    institutions = {str(v.sqref).split(":")[0]: v for v in workbook["Cele i działania"].data_validations.dataValidation}
+    assert institutions["I3"].type == "list"  # several labels may be typed, one picked from the list
+    assert not institutions["I3"].showErrorMessage
     funding = workbook["Finansowanie"]
     assert funding["D3"].number_format == "#,##0.00"
     assert any(v.type == "list" for v in funding.data_validations.dataValidation)

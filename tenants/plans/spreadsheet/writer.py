@@ -127,9 +127,10 @@ def _drop_down(sheet: Worksheet, column: Column, letter: str, cells: str) -> Non
     if column.kind is CellKind.CHOICE:
         rule = DataValidation(type="list", formula1=f"={cells}", allow_blank=True, showErrorMessage=True,
                               errorTitle="Spoza listy", error="Wybierz wartość z listy.")  # fmt: skip
-    else:  # several labels in one cell: a list cannot hold them, so the cell says what it takes
-        rule = DataValidation(allow_blank=True, showInputMessage=True, promptTitle=column.header[:32],
-                              prompt=f"Wartości z arkusza „{LISTS_SHEET}”, oddzielone „; ”.")  # fmt: skip
+    else:  # several labels in one cell: the list offers one, and a typed "a; b" is let through
+        rule = DataValidation(type="list", formula1=f"={cells}", allow_blank=True, showErrorMessage=False,
+                              showInputMessage=True, promptTitle=column.header[:32],
+                              prompt="Wybierz z listy; kilka wartości wpisz oddzielone „; ”.")  # fmt: skip
     rule.add(where)
     sheet.add_data_validation(rule)
 
