@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from mozaika.audit.log import Actor
 from mozaika.events.bus import EventEnvelope, event_consumer, event_record
+from mozaika.events.models import Event
 from mozaika.identity.models import NotificationKind, Role
 from mozaika.identity.notifications import Message, notification_send, people_with_role
 from mozaika.tenancy import Teryt, assert_in_gmina
@@ -121,13 +122,19 @@ def notify(event: EventEnvelope) -> None:
 
 
 def plans_force_ending(*, teryt: str, today: date, actor: Actor) -> list[int]:
-    """Adopted plans whose force ends `FORCE_ENDING_NOTICE_DAYS` days from `today`: an event each
-    (the gmina's admins are told by `notify`)."""
+    """Adopted plans whose force ends within `FORCE_ENDING_NOTICE_DAYS` days and were not told of
+    that day yet: an event each (the gmina's admins are told by `notify`). A day the job missed is
+    caught up the next day; a second run tells nobody twice."""
     assert_in_gmina(teryt)
-    ending = today + timedelta(days=FORCE_ENDING_NOTICE_DAYS)
+    horizon = today + timedelta(days=FORCE_ENDING_NOTICE_DAYS)
     told = []
     for plan in Plan.objects.filter(status=PlanStatus.ADOPTED):
-        if force_ends(plan_acts(plan)) == ending:
+        ending = force_ends(plan_acts(plan))
+        if ending is None or not today < ending <= horizon:
+            continue
+        already = Event.objects.filter(type=PLAN_FORCE_ENDING.name, teryt=teryt, aggregate_id=str(plan.pk),
+                                       payload__in_force_until=ending.isoformat())  # fmt: skip
+        if not already.exists():
             payload = {"plan_id": plan.pk, "title": plan.title, "in_force_until": ending.isoformat()}
             event_record(type=PLAN_FORCE_ENDING, teryt=teryt, aggregate="plan", aggregate_id=plan.pk,
                          aggregate_version=plan.version, actor=actor.name, payload=payload)  # fmt: skip

@@ -124,3 +124,25 @@ def test_every_plan_write_answers_with_the_new_etag(trzebiel_admin: Api, accepte
 
     assert adopted.status_code == 200, adopted.content
     assert adopted["ETag"] == f'"{adopted.json()["version"]}"' == trzebiel_admin.get(url)["ETag"]
+
+
+def test_a_programme_may_not_drop_an_area_its_indicators_stand_in(
+    trzebiel_admin: Api, created_plan: dict[str, Any]
+) -> None:
+    programme = complete_programme()
+    programme["areas"][0]["code"] = "family"  # the plan's indicator stands in seniors
+
+    refused = put_programme(trzebiel_admin, TRZEBIEL, created_plan["id"], programme, created_plan["version"])
+
+    assert refused.status_code == 422
+    assert [e["path"] for e in refused.json()["errors"]] == ["areas"]
+    assert "seniors" in refused.json()["errors"][0]["message"]
+
+
+def test_a_new_last_year_keeps_the_first_day_of_force(trzebiel_admin: Api, created_plan: dict[str, Any]) -> None:
+    url = f"{PLANS}/{created_plan['id']}"
+    first = write(trzebiel_admin, "PATCH", url, {"valid_from": "2025-07-01"}, trzebiel_admin.get(url)["ETag"])
+
+    longer = write(trzebiel_admin, "PATCH", url, {"period_end": 2028}, first["ETag"])
+
+    assert (longer.json()["valid_from"], longer.json()["valid_until"]) == ("2025-07-01", "2028-12-31")

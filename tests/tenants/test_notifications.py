@@ -109,8 +109,9 @@ def test_admins_hear_ninety_days_before_a_plans_force_ends(inbox: Inbox, fresh_g
     with in_gmina(teryt):
         told = plans_force_ending(teryt=teryt, today=today, actor=Actor.system("test"))
         not_yet = plans_force_ending(teryt=teryt, today=today - timedelta(days=1), actor=Actor.system("test"))
+        again = plans_force_ending(teryt=teryt, today=today + timedelta(days=1), actor=Actor.system("test"))
     deliver(teryt, "plan.force_ending")
 
-    assert (told, not_yet) == ([plan.pk], [])
+    assert (told, not_yet, again) == ([plan.pk], [], [])  # once, even when the job runs again
     [message] = inbox.messages
     assert str(message["Subject"]).strip().startswith(f"Plan przestaje obowiązywać {ends.isoformat()}")

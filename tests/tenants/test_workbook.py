@@ -11,8 +11,9 @@ from openpyxl import load_workbook
 
 from mozaika.tenancy import in_gmina
 from tenants.plans.lifecycle.versions import plan_document
-from tenants.plans.models import Plan
+from tenants.plans.models import Plan, PlanKind
 from tenants.plans.programme.values import programme_of
+from tests.factories import PlanFactory
 from tests.samples import hostile_workbook
 from tests.support import TRZEBIEL, Api
 
@@ -105,7 +106,7 @@ def test_the_template_is_a_workbook_a_clerk_can_fill(trzebiel_admin: Api) -> Non
     assert institutions["I3"].type == "list"  # several labels may be typed, one picked from the list
     assert not institutions["I3"].showErrorMessage
     funding = workbook["Finansowanie"]
-    assert funding["D3"].number_format == "#,##0.00"
+    assert funding.column_dimensions["D"].number_format == "#,##0.00"  # what a typed amount takes
     assert any(v.type == "list" for v in funding.data_validations.dataValidation)
 
 
@@ -219,3 +220,35 @@ def test_the_diagnosis_travels_in_the_workbook(trzebiel_admin: Api, created_plan
     copied = trzebiel_admin.get(f"{PLANS}/{imported.json()['id']}/diagnosis").json()
     assert copied["sections"] == diagnosis["sections"]
     assert [(f["name"], f["value"], f["year"]) for f in copied["figures"]] == [("Mieszkańcy DPS", "14.50", 2023)]
+
+
+def test_cells_no_plan_can_hold_are_row_errors_not_crashes(trzebiel_admin: Api) -> None:
+    workbook = load_workbook(io.BytesIO(trzebiel_admin.get("/api/v1/plan-template.xlsx").content))
+    plan = workbook["Plan"]
+    plan["B1"], plan["B2"], plan["B3"] = "Plan", 2026, "1e400"  # a last year that is no year
+    workbook["Cele i działania"].append(["osoby starsze", None, None, None, None, None, "1", "Działanie bez celu"])
+    workbook["Finansowanie"].append(["budżet gminy", "", 2026, "inf"])
+    workbook["Wskaźniki"].append(["osoby starsze", "12345678901", "Wskaźnik", "osoby", None, None, "1", 1850])
+    workbook["Diagnoza - dane"].append(["Mieszkańcy DPS", "nan", "osoby", 2024, ""])
+    out = io.BytesIO()
+    workbook.save(out)
+
+    response = upload(trzebiel_admin, out.getvalue())
+
+    assert response.status_code == 422, response.content
+    paths = {e["path"] for e in response.json()["errors"]}
+    assert "sheet 'Plan', row 3, column 'B'" in paths
+    assert "sheet 'Cele i działania', row 3, column 'Działanie'" in paths
+    assert "sheet 'Finansowanie', row 3, column 'Kwota (zł)'" in paths
+    assert {"sheet 'Wskaźniki', row 3, column 'Nr'", "sheet 'Wskaźniki', row 3, column 'Rok bazowy'"} <= paths
+    assert "sheet 'Diagnoza - dane', row 3, column 'Wartość'" in paths
+
+
+def test_the_kind_of_document_travels_in_the_workbook(trzebiel_admin: Api) -> None:
+    cus = PlanFactory(teryt=TRZEBIEL, kind=PlanKind.CUS_PROGRAMME)
+    workbook = load_workbook(io.BytesIO(export(trzebiel_admin, cus.pk)))
+
+    imported = upload(trzebiel_admin, export(trzebiel_admin, cus.pk))
+
+    assert (workbook["Plan"]["B6"].value, workbook["Plan"]["C6"].value) == ("program usług społecznych (CUS)", "kind")
+    assert imported.json()["kind"] == "cus_programme", imported.content

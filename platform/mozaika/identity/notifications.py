@@ -5,6 +5,7 @@ and sending once per event and person. What a message says is the domain's."""
 from __future__ import annotations
 
 import logging
+import smtplib
 import uuid
 from dataclasses import dataclass
 
@@ -44,15 +45,20 @@ def notification_send(
         SentNotification.objects.filter(event_id=event_id, user_id__in=user_ids).values_list("user_id", flat=True)
     )
     sent = 0
+    subject = " ".join(message.subject.split())  # one line: a title's line break must not break the header
     for user in get_user_model().objects.filter(pk__in=sorted(set(user_ids) - opted_out - done)):
         try:
             with transaction.atomic():
                 # The record first, then the send: the row's lock keeps a concurrent delivery of the
                 # same event from sending it too; a failed send rolls the record back.
                 SentNotification.objects.create(event_id=event_id, user=user, kind=kind)
-                send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [user.email])
+                send_mail(subject, message.body, settings.DEFAULT_FROM_EMAIL, [user.email])
         except IntegrityError:
             logger.info("notification %s for event %s already sent to %s", kind, event_id, user.pk)
+            continue
+        except smtplib.SMTPRecipientsRefused:
+            # This address is refused for good; the others must still get theirs.
+            logger.warning("notification %s for event %s: the server refused %s's address", kind, event_id, user.pk)
             continue
         sent += 1
     return sent

@@ -52,13 +52,13 @@ def plan_details_change(*, teryt: str, plan_id: int, details: PlanDetails, expec
         before = {"title": plan.title, "valid_from": plan.valid_from, "valid_until": plan.valid_until}
         start = details.period_start if details.period_start is not None else plan.period_start
         end = details.period_end if details.period_end is not None else plan.period_end
-        period_changed = (start, end) != (plan.period_start, plan.period_end)
         begins, ends = plan_period(
             period_start=start,
             period_end=end,
-            # A new period without new days takes its years' first and last days.
-            valid_from=details.valid_from or (None if period_changed else plan.valid_from),
-            valid_until=details.valid_until or (None if period_changed else plan.valid_until),
+            # A year that changes without a new day takes its first (or last) day; the other end
+            # keeps its own day.
+            valid_from=details.valid_from or (plan.valid_from if start == plan.period_start else None),
+            valid_until=details.valid_until or (plan.valid_until if end == plan.period_end else None),
         )
         errors = _values_outside(plan, start, end)
         if errors:

@@ -187,6 +187,11 @@ def _validate_programme(programme: Programme, plan: Plan) -> None:
     for index, funding in enumerate(programme.funding):
         if funding.year is not None and not plan.period_start <= funding.year <= plan.period_end:
             errors.append(FieldError(f"funding[{index}].year", "the year is outside the plan's period"))
+    # An area dropped from the programme must not leave its indicators behind.
+    orphaned = sorted(set(plan.indicators.exclude(area__in=list(seen)).values_list("area", flat=True)))
+    if orphaned:
+        errors.append(FieldError("areas", f"the plan's indicators of {', '.join(orphaned)} need their area; "
+                                          "remove them first (PUT .../indicators)"))  # fmt: skip
     if errors:
         raise ValidationFailed("The programme is not valid.", errors=errors)
 
@@ -278,6 +283,7 @@ def plan_import(*, teryt: str, imported: ImportedPlan, actor: Actor) -> Plan:
             period_end=imported.period_end,
             valid_from=imported.valid_from,
             valid_until=imported.valid_until,
+            kind=PlanKind(imported.kind),
             areas=[area.code for area in imported.programme.areas if area.code is not None],
             indicators=[
                 IndicatorSpec(

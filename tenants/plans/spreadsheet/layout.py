@@ -10,7 +10,7 @@ from enum import StrEnum
 from django.db import models
 
 from tenants.plans.labels import LABELS_PL
-from tenants.plans.models import IndicatorDirection, InterventionArea
+from tenants.plans.models import IndicatorDirection, InterventionArea, PlanKind
 from tenants.plans.programme.models import EuProjectStatus, FundingSource, Institution, ServiceType
 
 PLAN_SHEET = "Plan"
@@ -27,7 +27,7 @@ LISTS_SHEET = "Listy"
 LIST_SEPARATOR = "; "
 HEADER_ROWS = 2  # the clerk's header, then the importer's codes (hidden)
 MONEY_FORMAT = "#,##0.00"
-NUMBER_FORMAT = "#,##0.##"
+NUMBER_FORMAT = "General"  # 12 or 12,5 as the clerk's Excel shows numbers
 YEAR_FORMAT = "0"
 
 
@@ -126,6 +126,7 @@ PLAN_FIELDS = [
     Column("period_end", "Ostatni rok okresu", CellKind.YEAR),
     Column("valid_from", "Pierwszy dzień obowiązywania (puste: 1 stycznia)", CellKind.DATE),
     Column("valid_until", "Ostatni dzień obowiązywania (puste: 31 grudnia)", CellKind.DATE),
+    Column("kind", "Rodzaj dokumentu", CellKind.CHOICE, choices=PlanKind),
 ]
 DATE_FORMAT = "yyyy-mm-dd"
 SHEETS: dict[str, list[Column]] = {

@@ -14,11 +14,12 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from openpyxl import load_workbook
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from mozaika.errors import FieldError, UnsupportedMediaType, ValidationFailed
 from tenants.plans.documents.inspection import workbook_checked
 from tenants.plans.labels import LABELS_PL
+from tenants.plans.models import PlanKind
 from tenants.plans.programme.values import (
     ActionValue,
     AreaValue,
@@ -97,6 +98,7 @@ class ImportedPlan:
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
     sections: list[SectionRow] = field(default_factory=list)
+    kind: str = PlanKind.LPRUSID
     figures: list[FigureRow] = field(default_factory=list)
 
 
@@ -216,9 +218,13 @@ def _number(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise InvalidOperation
     if isinstance(value, int | float):
-        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    cleaned = str(value).replace("\u00a0", "").replace(" ", "").replace("zł", "").replace("%", "").strip()
-    return Decimal(cleaned.replace(",", "."))
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    else:
+        cleaned = str(value).replace("\u00a0", "").replace(" ", "").replace("zł", "").replace("%", "").strip()
+        number = Decimal(cleaned.replace(",", "."))
+    if not number.is_finite() or abs(number) >= 10**15:  # "inf", "nan", "1e400": no amount is that
+        raise InvalidOperation
+    return number
 
 
 def _choice(column: Column, text: str) -> str | None:
@@ -274,6 +280,7 @@ def workbook_plan(source: IO[bytes]) -> ImportedPlan:
         ) from error
     errors: list[FieldError] = []
     title, start, end, days = _header(workbook, errors, budget)
+    kind = _kind(workbook, errors, budget)
     programme = Programme(
         areas=_areas(_Sheet(ACTIONS_SHEET, ACTION_COLUMNS, errors).read(workbook, budget)),
         services=_values(_Sheet(SERVICES_SHEET, SERVICE_COLUMNS, errors).read(workbook, budget), ServiceValue),
@@ -287,7 +294,8 @@ def workbook_plan(source: IO[bytes]) -> ImportedPlan:
     if errors:
         raise ValidationFailed(f"The workbook has {len(errors)} problem(s); nothing was imported.", errors=errors)
     return ImportedPlan(title=title, period_start=start, period_end=end, programme=programme, indicators=indicators,
-                        valid_from=days[0], valid_until=days[1], sections=sections, figures=figures)  # fmt: skip
+                        valid_from=days[0], valid_until=days[1], sections=sections, figures=figures,
+                        kind=kind)  # fmt: skip
 
 
 def _day(value: Any) -> dt.date:
@@ -303,6 +311,26 @@ def _day(value: Any) -> dt.date:
         except ValueError:
             continue
     raise ValueError(text)
+
+
+def _kind(workbook: Any, errors: list[FieldError], budget: _Budget) -> str:
+    """Which document the plan is (a row of the Plan sheet; an LPRUSiD when the sheet has none)."""
+    if PLAN_SHEET not in workbook.sheetnames:
+        return PlanKind.LPRUSID
+    column = next(c for c in PLAN_FIELDS if c.code == "kind")
+    for line, cells in enumerate(budget.rows_of(workbook[PLAN_SHEET]), start=1):
+        if (len(cells) > 2 and _text(cells[2]) == "kind") or (cells and _text(cells[0]) == "kind"):
+            text = _text(cells[1] if len(cells) > 1 else None)
+            if not text:
+                return PlanKind.LPRUSID
+            code = _choice(column, text)
+            if code is None:
+                expected = ", ".join(LABELS_PL["PlanKind"].values())
+                errors.append(FieldError(f"sheet '{PLAN_SHEET}', row {line}, column 'B'",
+                                         _problem("spoza listy", "not on the list", text, expected)))  # fmt: skip
+                return PlanKind.LPRUSID
+            return code
+    return PlanKind.LPRUSID
 
 
 def _header(
@@ -327,7 +355,7 @@ def _header(
         line, value = fields.get(name, (default_row, None))
         try:
             year = _number(value)
-            if year != year.to_integral_value():
+            if year != year.to_integral_value() or not 1990 <= year <= 2100:
                 raise InvalidOperation
             years.append(int(year))
         except (InvalidOperation, ValueError, TypeError):
@@ -416,6 +444,9 @@ def _numbered(
 def _action_checked(sheet: _Sheet, row: int, cells: dict[str, Any]) -> ActionValue | None:
     if not cells["action_text"] and not cells["action_number"]:
         return None
+    if not cells["specific_text"] and not cells["specific_number"] and not cells["goal_number"]:
+        sheet.error(row, "action_text", _problem("działanie bez celu: podaj nr celu ogólnego i szczegółowego",
+                                                 "an action without its goals: give the goal numbers"))  # fmt: skip
     fields = {k: cells[k] for k in ("institutions", "institutions_other", "timeframe", "estimated_cost",
                                     "funding_sources")}  # fmt: skip
     value: ActionValue | None = sheet.value(row, ActionValue, {
@@ -437,14 +468,39 @@ def _values(sheet: _Sheet, model: type[BaseModel]) -> list[Any]:
     return result
 
 
+class _IndicatorCells(BaseModel):
+    """The widths and ranges the plan's indicator columns hold (as the API checks them)."""
+
+    number: str = Field("", max_length=10)
+    name: str = Field(min_length=1, max_length=500)
+    unit: str = Field(min_length=1, max_length=50)
+    standard_code: str = Field("", max_length=40)
+    baseline_value: Decimal | None = Field(None, max_digits=14, decimal_places=2)
+    baseline_year: int | None = Field(None, ge=1990, le=2100)
+    target_value: Decimal | None = Field(None, max_digits=14, decimal_places=2)
+    target_year: int | None = Field(None, ge=1990, le=2100)
+
+
+class _SectionCells(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    text: str = Field(min_length=1, max_length=100_000)
+
+
+class _FigureCells(BaseModel):
+    name: str = Field(min_length=1, max_length=300)
+    value: Decimal = Field(max_digits=14, decimal_places=2)
+    unit: str = Field(min_length=1, max_length=50)
+    year: int = Field(ge=1990, le=2100)
+    source: str = Field("", max_length=300)
+
+
 def _sections(sheet: _Sheet) -> list[SectionRow]:
     result = []
     for number, values in sheet.rows:
         cells = sheet.cells(number, values, SECTION_COLUMNS)
-        for code in ("title", "text"):
-            if not cells[code]:
-                sheet.error(number, code, _problem("brak wartości", "required"))
-        result.append(SectionRow(title=cells["title"] or "", text=cells["text"] or ""))
+        checked = sheet.value(number, _SectionCells, cells)
+        if checked is not None:
+            result.append(SectionRow(title=checked.title, text=checked.text))
     return result
 
 
@@ -452,13 +508,11 @@ def _figures(sheet: _Sheet) -> list[FigureRow]:
     result = []
     for number, values in sheet.rows:
         cells = sheet.cells(number, values, FIGURE_COLUMNS)
-        missing = [code for code in ("name", "value", "unit", "year") if cells[code] in (None, "")]
-        for code in missing:
-            if values.get(code) in (None, ""):
-                sheet.error(number, code, _problem("brak wartości", "required"))
-        if not missing:
-            result.append(FigureRow(name=cells["name"], value=cells["value"], unit=cells["unit"], year=cells["year"],
-                                    source=cells["source"] or ""))  # fmt: skip
+        converted = [c for c in ("value", "year") if cells[c] is None and values.get(c) not in (None, "")]
+        checked = None if converted else sheet.value(number, _FigureCells, cells)  # bad numbers: reported
+        if checked is not None:
+            result.append(FigureRow(name=checked.name, value=checked.value, unit=checked.unit, year=checked.year,
+                                    source=checked.source))  # fmt: skip
     return result
 
 
@@ -466,9 +520,9 @@ def _indicators(sheet: _Sheet) -> list[IndicatorRow]:
     result = []
     for number, values in sheet.rows:
         cells = sheet.cells(number, values, INDICATOR_COLUMNS)
-        for code in ("area", "name", "unit"):
-            if not cells[code] and values.get(code) in (None, ""):
-                sheet.error(number, code, _problem("brak wartości", "required"))
+        if not cells["area"] and values.get("area") in (None, ""):
+            sheet.error(number, "area", _problem("brak wartości", "required"))
+        sheet.value(number, _IndicatorCells, {k: v for k, v in cells.items() if k in _IndicatorCells.model_fields})
         yearly: dict[int, Decimal] = {}
         for year in sheet.extra:
             cell = values.get(year)

@@ -15,7 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tenants.plans.labels import LABELS_PL
-from tenants.plans.models import Plan
+from tenants.plans.models import Plan, PlanKind
 from tenants.plans.programme.values import Programme, programme_of
 from tenants.plans.selectors import current_values
 from tenants.plans.spreadsheet.layout import (
@@ -112,8 +112,9 @@ def _table(
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width
         if column.kind in _FORMATS:
-            for (cell,) in sheet.iter_rows(min_row=HEADER_ROWS + 1, max_row=max(sheet.max_row, HEADER_ROWS + 1),
-                                           min_col=index, max_col=index):  # fmt: skip
+            # The column's own format (what a newly typed cell takes), and each written cell's.
+            sheet.column_dimensions[letter].number_format = _FORMATS[column.kind]
+            for (cell,) in sheet.iter_rows(min_row=HEADER_ROWS + 1, min_col=index, max_col=index):
                 cell.number_format = _FORMATS[column.kind]
         if column.choices is not None:
             _drop_down(sheet, column, letter, lists[column.choices.__name__])
@@ -176,10 +177,11 @@ def plan_workbook(plan: Plan | None) -> bytes:
     instructions.column_dimensions["A"].width = 120
     lists = _lists(workbook)
     header = workbook.create_sheet(PLAN_SHEET, 1)
-    values = {"title": plan.title, "period_start": plan.period_start, "period_end": plan.period_end,
-              "valid_from": plan.valid_from, "valid_until": plan.valid_until} if plan else {}  # fmt: skip
+    values = {"title": plan.title, "kind": plan.kind, "period_start": plan.period_start,
+              "period_end": plan.period_end, "valid_from": plan.valid_from, "valid_until": plan.valid_until,
+              } if plan else {"kind": PlanKind.LPRUSID}  # fmt: skip
     for field in PLAN_FIELDS:
-        header.append([field.header, values.get(field.code), field.code])
+        header.append([field.header, _shown(field, values.get(field.code)), field.code])
         header.cell(row=header.max_row, column=1).font = _BOLD
         if field.kind is CellKind.DATE:
             header.cell(row=header.max_row, column=2).number_format = DATE_FORMAT
