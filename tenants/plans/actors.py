@@ -12,6 +12,7 @@ from django.utils import timezone
 from mozaika.audit.log import Actor
 from mozaika.broker import TENANT_SCHEMA_OPTION
 from mozaika.events.bus import EventEnvelope, event_consumer, event_record
+from mozaika.events.models import Event
 from mozaika.scheduling import periodic
 from mozaika.tenancy import Teryt
 from tenants.models import Tenant
@@ -91,9 +92,11 @@ def schedule_archive_verification() -> str:
 
 @periodic(name="plans.reporting_reminders", cron="0 9 15 1 *", description="yearly reporting reminders (15 January)")
 def reporting_reminders() -> int:
-    """Each active tenant is reminded to report last year's indicator values."""
+    """Each active tenant is reminded to report last year's indicator values, once a year: a
+    second run (a retry, a restarted scheduler) reminds nobody again."""
     year = timezone.localdate().year - 1
-    codes = list(Tenant.objects.live().values_list("code", flat=True))
+    reminded = Event.objects.filter(type=REPORTING_REMINDER.name, payload__year=year).values_list("teryt", flat=True)
+    codes = list(Tenant.objects.live().exclude(code__in=reminded).values_list("code", flat=True))
     with transaction.atomic():
         for code in codes:
             event_record(type=REPORTING_REMINDER, teryt=code, aggregate="tenant", aggregate_id=code,

@@ -85,3 +85,4 @@ def test_scheduled_jobs_are_registered_and_runnable(db: None, settings: Any) -> 
     reminders = Event.objects.filter(type="reporting.reminder")
     assert {e.teryt for e in reminders} == {TRZEBIEL, "0862011", KRAKOW, KOSZALIN}
     assert {e.payload["year"] for e in reminders} == {timezone.localdate().year - 1}
+    assert JOBS["plans.reporting_reminders"].run() == 0  # once a year, however often the job runs

@@ -210,6 +210,7 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(DATA_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mozaika <mozaika@localhost>")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # seconds: a hung SMTP server must not hold a worker
 # Shown in links inside messages.
 PUBLIC_URL = env.str("PUBLIC_URL", default="http://127.0.0.1:8000")
 
