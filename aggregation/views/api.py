@@ -3,6 +3,7 @@ Lists and reports answer JSON, or a CSV/XLSX file with `?format=csv|xlsx`."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
@@ -57,9 +58,15 @@ class RollupOut(RollupData):
     refreshed_at: datetime | None
 
 
+@functools.cache
+def _empty_rollup() -> RollupData:
+    return rollup_compute([])
+
+
 def rollup_out(view: RollupView) -> RollupOut:
-    # A rollup stored before a figure existed reads that figure as an empty scope's.
-    return {**rollup_compute([]), **view.data, "scope": view.scope, "name": view.name,
+    # A rollup stored before a figure existed reads that figure as an empty scope's (computed
+    # once: it is the same for every request).
+    return {**_empty_rollup(), **view.data, "scope": view.scope, "name": view.name,
             "refreshed_at": view.refreshed_at}  # fmt: skip
 
 

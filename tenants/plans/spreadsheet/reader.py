@@ -7,6 +7,7 @@ Goals are told apart by their numbers: a changed text changes the goal."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -50,6 +51,8 @@ from tenants.plans.spreadsheet.layout import (
     CellKind,
     Column,
 )
+
+_KIND = next(c for c in PLAN_FIELDS if c.code == "kind")
 
 # Bounds of a workbook import, enforced while it is read: a sheet may declare any dimension
 # (`A1:G100000000`) and put a cell at row 100 000 000; openpyxl would fill every row between.
@@ -227,11 +230,16 @@ def _number(value: Any) -> Decimal:
     return number
 
 
+@functools.cache
+def _codes_by_label(choices: str) -> dict[str, str]:
+    return {label.casefold(): code for code, label in LABELS_PL[choices].items()}
+
+
 def _choice(column: Column, text: str) -> str | None:
+    """The code a cell names, by its code or (any case) its Polish label."""
     assert column.choices is not None
-    names = LABELS_PL[column.choices.__name__]
-    by_label = {label.casefold(): code for code, label in names.items()}
-    return text if text in names else by_label.get(text.casefold())
+    name = column.choices.__name__
+    return text if text in LABELS_PL[name] else _codes_by_label(name).get(text.casefold())
 
 
 def _converted(sheet: _Sheet, row: int, column: Column, value: Any) -> Any:
@@ -279,8 +287,7 @@ def workbook_plan(source: IO[bytes]) -> ImportedPlan:
             "The file is not an XLSX workbook.", errors=[FieldError("workbook", type(error).__name__)]
         ) from error
     errors: list[FieldError] = []
-    title, start, end, days = _header(workbook, errors, budget)
-    kind = _kind(workbook, errors, budget)
+    header = _header(workbook, errors, budget)
     programme = Programme(
         areas=_areas(_Sheet(ACTIONS_SHEET, ACTION_COLUMNS, errors).read(workbook, budget)),
         services=_values(_Sheet(SERVICES_SHEET, SERVICE_COLUMNS, errors).read(workbook, budget), ServiceValue),
@@ -293,9 +300,10 @@ def workbook_plan(source: IO[bytes]) -> ImportedPlan:
     figures = _figures(_Sheet(FIGURES_SHEET, FIGURE_COLUMNS, errors).read(workbook, budget, optional=True))
     if errors:
         raise ValidationFailed(f"The workbook has {len(errors)} problem(s); nothing was imported.", errors=errors)
-    return ImportedPlan(title=title, period_start=start, period_end=end, programme=programme, indicators=indicators,
-                        valid_from=days[0], valid_until=days[1], sections=sections, figures=figures,
-                        kind=kind)  # fmt: skip
+    return ImportedPlan(title=header.title, period_start=header.period_start, period_end=header.period_end,
+                        programme=programme, indicators=indicators, valid_from=header.valid_from,
+                        valid_until=header.valid_until, sections=sections, figures=figures,
+                        kind=header.kind)  # fmt: skip
 
 
 def _day(value: Any) -> dt.date:
@@ -313,32 +321,21 @@ def _day(value: Any) -> dt.date:
     raise ValueError(text)
 
 
-def _kind(workbook: Any, errors: list[FieldError], budget: _Budget) -> str:
-    """Which document the plan is (a row of the Plan sheet; an LPRUSiD when the sheet has none)."""
-    if PLAN_SHEET not in workbook.sheetnames:
-        return PlanKind.LPRUSID
-    column = next(c for c in PLAN_FIELDS if c.code == "kind")
-    for line, cells in enumerate(budget.rows_of(workbook[PLAN_SHEET]), start=1):
-        if (len(cells) > 2 and _text(cells[2]) == "kind") or (cells and _text(cells[0]) == "kind"):
-            text = _text(cells[1] if len(cells) > 1 else None)
-            if not text:
-                return PlanKind.LPRUSID
-            code = _choice(column, text)
-            if code is None:
-                expected = ", ".join(LABELS_PL["PlanKind"].values())
-                errors.append(FieldError(f"sheet '{PLAN_SHEET}', row {line}, column 'B'",
-                                         _problem("spoza listy", "not on the list", text, expected)))  # fmt: skip
-                return PlanKind.LPRUSID
-            return code
-    return PlanKind.LPRUSID
+@dataclass(frozen=True)
+class _Header:
+    title: str = ""
+    period_start: int = 0
+    period_end: int = 0
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    kind: str = PlanKind.LPRUSID
 
 
-def _header(
-    workbook: Any, errors: list[FieldError], budget: _Budget
-) -> tuple[str, int, int, tuple[dt.date | None, dt.date | None]]:
+def _header(workbook: Any, errors: list[FieldError], budget: _Budget) -> _Header:
+    """The Plan sheet, read once: title, period, days of force and kind (an LPRUSiD unless said)."""
     if PLAN_SHEET not in workbook.sheetnames:
         errors.append(FieldError(f"sheet '{PLAN_SHEET}'", _problem("brak arkusza", "the sheet is missing")))
-        return "", 0, 0, (None, None)
+        return _Header()
     # A row is (label, value, code); a workbook from before the Polish labels has (code, value).
     fields: dict[str, tuple[int, Any]] = {}
     codes = {f.code for f in PLAN_FIELDS}
@@ -375,7 +372,14 @@ def _header(
             problem = _problem("to nie data", "not a date", value, "np. / e.g. 2025-01-01")
             errors.append(FieldError(f"sheet '{PLAN_SHEET}', row {line}, column 'B'", problem))
             days.append(None)
-    return _text(title), years[0], years[1], (days[0], days[1])
+    line, text = fields.get("kind", (0, None))
+    kind = _choice(_KIND, _text(text)) if _text(text) else PlanKind.LPRUSID
+    if kind is None:
+        expected = ", ".join(LABELS_PL["PlanKind"].values())
+        errors.append(FieldError(f"sheet '{PLAN_SHEET}', row {line}, column 'B'",
+                                 _problem("spoza listy", "not on the list", text, expected)))  # fmt: skip
+        kind = PlanKind.LPRUSID
+    return _Header(_text(title), years[0], years[1], days[0], days[1], kind)
 
 
 def _areas(sheet: _Sheet) -> list[AreaValue]:
