@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from mozaika.identity.models import Role, Scope
 from mozaika.identity.tokens import api_token_issue
@@ -24,9 +25,11 @@ from tests.support import (
     Api,
     MotoS3,
     admin_connection,
+    broker_queues_delete,
     complete_programme,
     plan_body,
     put_programme,
+    queue_prefix_of,
     token_for,
 )
 
@@ -54,6 +57,14 @@ def fresh_database() -> Iterator[str]:
     yield name
     with admin_connection() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    broker_queues_delete(queue_prefix_of(name))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_broker_queues() -> Iterator[None]:
+    """This run's queues (see `tests/settings.py`) are removed when it ends."""
+    yield
+    broker_queues_delete(settings.BROKER_QUEUE_PREFIX)
 
 
 @pytest.fixture(autouse=True)

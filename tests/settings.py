@@ -2,9 +2,13 @@
 (its own PostgreSQL, Redis and archive under `.mozaika/test/`) unless servers are configured."""
 
 import os
+import uuid
 from pathlib import Path
 
 os.environ.setdefault("MOZAIKA_DATA_DIR", str(Path(__file__).resolve().parents[1] / ".mozaika" / "test"))
+# This run's own queues on the (possibly shared) broker: messages the tests send are never
+# consumed by another run's workers, nor an earlier run's by this run's.
+os.environ.setdefault("BROKER_QUEUE_PREFIX", f"run{uuid.uuid4().hex[:10]}.")
 
 from mozaika.site.settings import *  # noqa: F403
 

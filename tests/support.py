@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import boto3
+import dramatiq
 import psycopg
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -174,8 +175,42 @@ def server_url(database: str) -> str:
     return f"postgresql://{quote(db['USER'])}{password}@{host}:{db.get('PORT') or 5432}/{database}"
 
 
+def broker_queues_delete(prefix: str) -> None:
+    """Remove the queues named with `prefix` (and their delay and dead-letter queues) from the
+    tests' broker, so runs leave nothing behind on a shared RabbitMQ or Redis."""
+    own = settings.BROKER_QUEUE_PREFIX
+    bases = {actor.queue_name.removeprefix(own) for actor in dramatiq.get_broker().actors.values()}
+    if settings.BROKER_URL.startswith(("amqp://", "amqps://")):
+        import pika
+
+        connection = pika.BlockingConnection(pika.URLParameters(settings.BROKER_URL))
+        try:
+            channel = connection.channel()
+            for base in sorted(bases):
+                for suffix in ("", ".DQ", ".XQ"):
+                    channel.queue_delete(prefix + base + suffix)
+        finally:
+            connection.close()
+        return
+    import redis
+
+    client = redis.Redis.from_url(settings.BROKER_URL)
+    try:
+        keys = list(client.scan_iter(match=f"*{prefix}*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
 def admin_connection() -> psycopg.Connection[Any]:
     return psycopg.connect(server_url("postgres"), autocommit=True)
+
+
+def queue_prefix_of(database: str) -> str:
+    """The queues of the processes that work on `database`: theirs alone on the shared broker,
+    so no test consumes messages another test (or an earlier run) left behind."""
+    return f"{database}."
 
 
 def product_env(database: str, **extra: str) -> dict[str, str]:
@@ -185,6 +220,7 @@ def product_env(database: str, **extra: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "mozaika.site.settings",
         "DATABASE_URL": server_url(database),
         "BROKER_URL": settings.BROKER_URL,
+        "BROKER_QUEUE_PREFIX": queue_prefix_of(database),
         "MOZAIKA_DATA_DIR": str(settings.DATA_DIR),
         **extra,
     }

@@ -8,6 +8,7 @@ fails or the message is skipped, so one gmina's work never runs in another's sch
 from __future__ import annotations
 
 import atexit
+import re
 from typing import Any
 
 import dramatiq
@@ -20,6 +21,22 @@ from dramatiq.middleware import Middleware
 from mozaika.tenancy import PUBLIC_SCHEMA
 
 TENANT_SCHEMA_OPTION = "tenant_schema"
+_QUEUE_PREFIX = re.compile(r"[a-zA-Z][a-zA-Z0-9._-]*")
+
+
+class QueueNamespaceMiddleware(Middleware):
+    """Prefixes every queue with `BROKER_QUEUE_PREFIX`, so several deployments (or test runs)
+    can share one broker without consuming each other's messages. RabbitMQ has vhosts for
+    this, but creating one needs the server's admin tools; a prefix needs nothing."""
+
+    def __init__(self, prefix: str) -> None:
+        if not _QUEUE_PREFIX.fullmatch(prefix):
+            raise ImproperlyConfigured(f"BROKER_QUEUE_PREFIX {prefix!r}: a letter, then letters, digits, '.', '_', '-'")
+        self.prefix = prefix
+
+    def before_declare_actor(self, broker: dramatiq.Broker, actor: dramatiq.Actor[Any, Any]) -> None:
+        if not actor.queue_name.startswith(self.prefix):
+            actor.queue_name = self.prefix + actor.queue_name
 
 
 class TenantSchemaMiddleware(Middleware):
@@ -77,6 +94,8 @@ def build_broker(url: str) -> dramatiq.Broker:
         broker = RabbitmqBroker(url=url)
     else:
         raise ImproperlyConfigured("BROKER_URL must start with redis://, rediss://, unix:// or amqp://")
+    if settings.BROKER_QUEUE_PREFIX:
+        broker.add_middleware(QueueNamespaceMiddleware(settings.BROKER_QUEUE_PREFIX))
     broker.add_middleware(TenantSchemaMiddleware())
     from dramatiq.middleware import Retries
 

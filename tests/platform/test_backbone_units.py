@@ -6,6 +6,9 @@ from __future__ import annotations
 from io import StringIO
 from typing import Any
 
+import dramatiq
+import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -86,3 +89,31 @@ def test_scheduled_jobs_are_registered_and_runnable(db: None, settings: Any) -> 
     assert {e.teryt for e in reminders} == {TRZEBIEL, "0862011", KRAKOW, KOSZALIN}
     assert {e.payload["year"] for e in reminders} == {timezone.localdate().year - 1}
     assert JOBS["plans.reporting_reminders"].run() == 0  # once a year, however often the job runs
+
+
+def test_a_queue_prefix_keeps_a_deployments_queues_apart_on_a_shared_broker() -> None:
+    from django.core.exceptions import ImproperlyConfigured
+    from dramatiq.brokers.stub import StubBroker
+
+    from mozaika.broker import QueueNamespaceMiddleware
+
+    broker = StubBroker()
+    broker.add_middleware(QueueNamespaceMiddleware("deployment-a."))
+    actor = dramatiq.actor(lambda: None, actor_name="prefixed", queue_name="events", broker=broker)
+
+    actor.send()
+
+    assert actor.queue_name == "deployment-a.events"
+    assert broker.get_declared_queues() == {"deployment-a.events", "deployment-a.events.DQ"}
+    assert broker.queues["deployment-a.events"].qsize() == 1
+    with pytest.raises(ImproperlyConfigured, match="BROKER_QUEUE_PREFIX"):
+        QueueNamespaceMiddleware("1; DROP")
+
+
+def test_this_runs_actors_consume_only_this_runs_queues() -> None:
+    prefix = settings.BROKER_QUEUE_PREFIX
+    queues = {actor.queue_name for actor in dramatiq.get_broker().actors.values()}
+
+    assert prefix.startswith("run")
+    assert queues
+    assert all(queue.startswith(prefix) for queue in queues), queues

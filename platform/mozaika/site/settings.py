@@ -163,6 +163,9 @@ else:
 
     BROKER_URL = embedded_broker_url(DATA_DIR)
 
+# Prepended to every queue's name ("" for none): deployments or test runs that share a broker
+# keep apart by it. Letters, digits, ".", "_" and "-".
+BROKER_QUEUE_PREFIX = env.str("BROKER_QUEUE_PREFIX", default="")
 # Events still unpublished this long after commit are republished by the relay.
 EVENT_RELAY_AFTER_SECONDS = env.int("EVENT_RELAY_AFTER_SECONDS", default=5)
 # Retries of a failing consumer, with exponential backoff between these bounds; then the
