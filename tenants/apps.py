@@ -8,3 +8,6 @@ class TenantsConfig(AppConfig):
 
     def ready(self) -> None:
         from tenants import events  # noqa: F401  (declares the tenancy's events)
+        from tenants.registry.cache import connect_signals
+
+        connect_signals()

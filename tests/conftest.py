@@ -13,11 +13,14 @@ from typing import Any
 import pytest
 from django.conf import settings
 
+from mozaika.counters import RedisCounters, counter_store
+from mozaika.identity.cache import principal_cache
 from mozaika.identity.models import Role, Scope
 from mozaika.identity.tokens import api_token_issue
 from mozaika.tenancy import Teryt
 from tenants.demo.loader import OPERATOR_USERNAME, TRZEBIEL_ADMIN_USERNAME, demo_load
 from tenants.models import TENANT_GMINA_KINDS, Gmina, Tenant
+from tenants.registry.cache import registry_cache
 from tests.factories import ApiClientFactory, RoleGrantFactory, TenantFactory
 from tests.support import (
     KRAKOW,
@@ -38,6 +41,21 @@ from tests.support import (
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
         demo_load()
+
+
+_COUNTER_NAMESPACE = counter_store().namespace if isinstance(counter_store(), RedisCounters) else ""
+
+
+@pytest.fixture(autouse=True)
+def fresh_counters() -> None:
+    """Each test counts its requests from zero and finds no principal or registry entry cached
+    by another test, whose data was rolled back (database rows roll back; Redis keys and a
+    process's memory do not)."""
+    store = counter_store()
+    if isinstance(store, RedisCounters):
+        store.namespace = f"{_COUNTER_NAMESPACE}{uuid.uuid4().hex[:8]}:"
+    principal_cache.clear()
+    registry_cache.clear()
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 
 import orjson
 from django.conf import settings
-from django.db.models import TextField
+from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -29,6 +29,7 @@ from aggregation.plan_facts import LEGACY_DOCUMENT_TYPE, PlanFacts, gmina_plan_f
 from mozaika.archive import get_archive
 from mozaika.downloads import extension_for
 from mozaika.errors import FieldError, NotFound, ValidationFailed
+from mozaika.queries import CompiledQuery
 from tenants.models import Gmina
 from tenants.plans.models import ArchiveStatus, InterventionArea
 
@@ -96,15 +97,21 @@ class _Gmina:
     reading: _Reading
 
 
+def _gmina_rows(gminas: QuerySet[Gmina]) -> QuerySet[Gmina, tuple[str, str, str | None, datetime | None]]:
+    # The plans' facts as text, parsed by orjson: a batch reads a thousand of them, and the
+    # standard library's parser was a third of its time.
+    return gminas.values_list("teryt", "name", Cast("snapshot__plan_facts", TextField()), "snapshot__refreshed_at")
+
+
+# A single answer, the usual question, runs SQL compiled once (`mozaika.queries`).
+_ONE_GMINA = CompiledQuery(lambda teryt: _gmina_rows(Gmina.objects.filter(teryt=teryt)))
+
+
 def _gminas(teryts: Sequence[str], as_known_at: datetime | None) -> dict[str, _Gmina]:
     """Each gmina's registry name with its data as known at `as_known_at`: None (now) is the
     current snapshot; a past moment, the last record kept by then, or nothing known. One query
     for the usual question."""
-    # The plans' facts as text, parsed by orjson: a batch reads a thousand of them, and the
-    # standard library's parser was a third of its time.
-    rows = Gmina.objects.filter(teryt__in=teryts).values_list(
-        "teryt", "name", Cast("snapshot__plan_facts", TextField()), "snapshot__refreshed_at"
-    )
+    rows = _ONE_GMINA.rows(teryts[0]) if len(teryts) == 1 else _gmina_rows(Gmina.objects.filter(teryt__in=teryts))
     gminas = {
         teryt: _Gmina(name, _Reading([legacy_completed(p) for p in orjson.loads(plans)] if plans else [], read_at))
         for teryt, name, plans, read_at in rows

@@ -34,6 +34,7 @@ class ErrorCode(StrEnum):
     INTERNAL_ERROR = "internal_error"
     URI_TOO_LONG = "uri_too_long"
     HEADERS_TOO_LARGE = "headers_too_large"
+    SERVICE_UNAVAILABLE = "service_unavailable"
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,17 @@ class RateLimited(MozaikaError):
 
 class LockedOut(RateLimited):
     code = ErrorCode.LOCKED_OUT
+
+
+class ServiceUnavailable(MozaikaError):
+    """A part the request needs does not answer; nothing was changed, try again later."""
+
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+    code = ErrorCode.SERVICE_UNAVAILABLE
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": "5"}
 
 
 def problem_response(

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
+from mozaika.counters import request_versions_forget
 from mozaika.exports import format_refusal
 
 # The URL namespace of the API (`mozaika.site.api`).
@@ -41,3 +42,17 @@ class PublicSchemaMiddleware:
             return self.get_response(request)
         finally:
             connection.set_schema_to_public()  # type: ignore[attr-defined]
+
+
+class RequestVersionsMiddleware:
+    """The shared versions the gate read belong to one request (`mozaika.counters`)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_versions_forget()
+        try:
+            return self.get_response(request)
+        finally:
+            request_versions_forget()

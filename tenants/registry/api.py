@@ -15,7 +15,7 @@ from mozaika.params import GminaTerytPath
 from mozaika.tenancy import TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
 from tenants.models import Gmina
 from tenants.registry.schemas import GminaOut
-from tenants.registry.selectors import gmina_get, gmina_search
+from tenants.registry.selectors import RegistryEntry, gmina_get, gmina_search
 
 router = Router(tags=["registry"])
 
@@ -34,6 +34,6 @@ def list_gminas(
 
 
 @router.get("/gminas/{teryt}", response=GminaOut, summary="One registry entry with its powiat and voivodeship")
-def get_gmina(request: HttpRequest, teryt: str = GminaTerytPath) -> Gmina:
+def get_gmina(request: HttpRequest, teryt: str = GminaTerytPath) -> RegistryEntry:
     authorize_platform(principal=principal_of(request), action=Action.REGISTRY_READ)
     return gmina_get(teryt=teryt)

@@ -23,6 +23,7 @@ from django.db import transaction
 from mozaika.errors import FieldError, ValidationFailed
 from mozaika.tenancy import Teryt
 from tenants.models import GMINA_KIND_BY_TERC_DIGIT, Gmina, Powiat, Voivodeship
+from tenants.registry.cache import registry_changed
 
 TERC_2020 = Path(__file__).parent / "data" / "terc-2020-01-01.csv"
 TERC_COLUMNS = ("WOJ", "POW", "GMI", "RODZ", "NAZWA")
@@ -206,6 +207,7 @@ def _apply(rows: list[TercRow], *, full: bool) -> ImportSummary:
         fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
         model.objects.bulk_update(to_update[level], fields, batch_size=1000)
         model.objects.filter(pk__in=to_deactivate[level]).update(is_active=False)
+    registry_changed()
     return summary
 
 

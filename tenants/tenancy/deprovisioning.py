@@ -20,6 +20,7 @@ from mozaika.events.bus import event_record
 from mozaika.tenancy import in_gmina, quoted_schema
 from tenants.events import TENANT_DEPROVISIONED, TENANT_SCHEMA_DROPPED
 from tenants.models import Tenant, TenantExport
+from tenants.registry.cache import registry_changed
 
 
 def _tenant_models() -> list[type]:
@@ -75,6 +76,7 @@ def tenant_deprovision(*, tenant: Tenant, actor: Actor) -> TenantExport:
     export = tenant_export(tenant=tenant, actor=actor)
     with transaction.atomic():
         Tenant.objects.filter(pk=tenant.pk).update(is_active=False, deactivated_at=timezone.now())
+        registry_changed()
         event_record(
             type=TENANT_DEPROVISIONED,
             teryt=tenant.code,
@@ -105,6 +107,7 @@ def tenant_schema_drop(*, tenant: Tenant, actor: Actor) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP SCHEMA IF EXISTS {quoted_schema(tenant.schema_name)} CASCADE")
         Tenant.objects.filter(pk=tenant.pk).update(schema_dropped_at=timezone.now())
+        registry_changed()
         event_record(
             type=TENANT_SCHEMA_DROPPED,
             teryt=tenant.code,

@@ -1,32 +1,31 @@
-"""Rate limits per credential: a fixed-window counter incremented atomically in PostgreSQL, so
-every API process shares it (ninja's throttles are per process and not atomic)."""
+"""Rate limits: fixed windows counted in the shared counter store (`mozaika.counters`), so every
+API process counts alike (ninja's throttles are per process and not atomic)."""
 
 from __future__ import annotations
 
-import random
+import logging
 import time
 
-from django.db import connection
+from mozaika.counters import CounterStoreDown, counter_store
 
-from mozaika.identity.models import RateWindow
+logger = logging.getLogger(__name__)
 
-_TABLE = RateWindow._meta.db_table
+
+def retry_after_if_over(count: int, *, limit: int, window_seconds: int) -> int | None:
+    """None when `count` is within `limit`, else the seconds until the next window."""
+    if count <= limit:
+        return None
+    now = time.time()
+    return max(1, int((now // window_seconds + 1) * window_seconds - now))
 
 
 def rate_limit_retry_after(*, key: str, limit: int, window_seconds: int) -> int | None:
-    """Count one request for `key`; None when within `limit`, else seconds until the next window."""
-    now = time.time()
-    window = int(now // window_seconds)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO public.{_TABLE} (key, "window", count) VALUES (%s, %s, 1) '  # noqa: S608
-            f'ON CONFLICT (key, "window") DO UPDATE SET count = public.{_TABLE}.count + 1 RETURNING count',
-            [key, window],
-        )
-        row = cursor.fetchone()
-        if random.random() < 0.01:  # noqa: S311  (housekeeping, not security)
-            cursor.execute(f'DELETE FROM public.{_TABLE} WHERE "window" < %s', [window - 1])  # noqa: S608
-    count = int(row[0]) if row else 0
-    if count <= limit:
+    """Count one request for `key`; None when within `limit`, else seconds until the next window.
+    A counter store that does not answer lets the request through (and says so in the log):
+    refusing every request would turn its outage into the API's."""
+    try:
+        count = counter_store().hit(key, window_seconds)
+    except CounterStoreDown:
+        logger.warning("rate limit not counted for %s: the counter store does not answer", key)
         return None
-    return max(1, int((window + 1) * window_seconds - now))
+    return retry_after_if_over(count, limit=limit, window_seconds=window_seconds)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import Conflict, FieldError, LockedOut, NotAuthenticated, NotFound, ValidationFailed
+from mozaika.identity.cache import principals_changed
 from mozaika.identity.models import GMINA_ROLES, LoginThrottle, Role, RoleGrant
 from mozaika.identity.ratelimit import rate_limit_retry_after
 from mozaika.identity.tokens import api_token_issue
@@ -90,6 +91,7 @@ def role_grant(*, username: str, role: Role, scope: str, actor: Actor) -> RoleGr
     try:
         with transaction.atomic():
             grant = RoleGrant.objects.create(user=user, role=role, scope=scope, granted_by=actor.name)
+            principals_changed()
             audit_record(
                 actor=actor,
                 action="role.grant",
@@ -110,6 +112,7 @@ def role_revoke(*, username: str, role: Role, scope: str, actor: Actor) -> None:
         deleted, _ = RoleGrant.objects.filter(user__username=username, role=role, scope=scope).delete()
         if not deleted:
             raise NotFound(f"{username} does not hold {role.value} {scope}.")
+        principals_changed()
         audit_record(
             actor=actor,
             action="role.revoke",

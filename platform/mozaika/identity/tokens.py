@@ -8,7 +8,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
+from mozaika.identity.cache import principals_changed
 from mozaika.identity.models import ApiClient, ApiClientSecret, ApiToken, RoleGrant, Scope
 from mozaika.identity.principal import Grant, Principal, PrincipalKind
 from mozaika.tenancy import VOIVODESHIP_PATTERN
@@ -54,32 +56,61 @@ def credential_revoke(*, secret: str) -> bool:
     """Revoke, at once, the credential a request carries: a person's token or an API client's
     secret (each is looked up by its digest on every request, so the next one is refused)."""
     rows = ApiClientSecret.objects if secret.startswith(CLIENT_SECRET_PREFIX) else ApiToken.objects
-    return rows.filter(digest=token_digest(secret), revoked_at__isnull=True).update(revoked_at=timezone.now()) == 1
+    with transaction.atomic():
+        revoked = rows.filter(digest=token_digest(secret), revoked_at__isnull=True).update(revoked_at=timezone.now())
+        if revoked:
+            principals_changed()
+    return revoked == 1
 
 
-def principal_for_bearer(secret: str) -> Principal | None:
-    """The principal behind a valid, unexpired, unrevoked credential, or None."""
+@dataclass(frozen=True)
+class Credential:
+    """A valid credential: who it stands for, until when, and (a person's token) its row."""
+
+    principal: Principal
+    expires_at: datetime
+    token_id: int | None = None
+    last_used_at: datetime | None = None
+
+
+def credential_lookup(secret: str) -> Credential | None:
+    """The credential behind a bearer secret if it is valid, unexpired and unrevoked, else None."""
     if secret.startswith(CLIENT_SECRET_PREFIX):
-        return _client_principal(secret)
+        return _client_credential(secret)
     if secret.startswith(PERSON_TOKEN_PREFIX):
-        return _person_principal(secret)
+        return _person_credential(secret)
     return None
 
 
-def _person_principal(secret: str) -> Principal | None:
-    now = timezone.now()
+def principal_for_bearer(secret: str) -> Principal | None:
+    """The principal behind a valid, unexpired, unrevoked credential, or None (read from the
+    database every time; the API reads through `mozaika.identity.gate`)."""
+    credential = credential_lookup(secret)
+    return credential.principal if credential else None
+
+
+def token_last_use_record(credential: Credential, *, now: datetime) -> bool:
+    """Record a person's token's last use, at most once per `LAST_USED_RESOLUTION`."""
+    if credential.token_id is None:
+        return False
+    if credential.last_used_at is not None and now - credential.last_used_at <= LAST_USED_RESOLUTION:
+        return False
+    ApiToken.objects.filter(pk=credential.token_id).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
+    ).update(last_used_at=now)
+    return True
+
+
+def _person_credential(secret: str) -> Credential | None:
     token = (
         ApiToken.objects.select_related("user")
-        .filter(digest=token_digest(secret), revoked_at__isnull=True, expires_at__gt=now)
+        .filter(digest=token_digest(secret), revoked_at__isnull=True, expires_at__gt=timezone.now())
         .first()
     )
     if token is None or not token.user.is_active:
         return None
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).filter(
-            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
-        ).update(last_used_at=now)
-    return person_principal(token.user, credential=token.prefix)
+    principal = person_principal(token.user, credential=token.prefix)
+    return Credential(principal, token.expires_at, token_id=token.pk, last_used_at=token.last_used_at)
 
 
 def person_principal(user: User, *, credential: str = "") -> Principal:
@@ -87,7 +118,7 @@ def person_principal(user: User, *, credential: str = "") -> Principal:
     return Principal(PrincipalKind.PERSON, user.pk, user.get_username(), grants=grants, credential=credential)
 
 
-def _client_principal(secret: str) -> Principal | None:
+def _client_credential(secret: str) -> Credential | None:
     row = (
         ApiClientSecret.objects.select_related("client")
         .filter(digest=token_digest(secret), revoked_at__isnull=True, expires_at__gt=timezone.now())
@@ -96,7 +127,7 @@ def _client_principal(secret: str) -> Principal | None:
     if row is None or not row.client.is_active:
         return None
     client = row.client
-    return Principal(
+    principal = Principal(
         PrincipalKind.CLIENT,
         client.pk,
         f"client:{client.name}",
@@ -104,6 +135,7 @@ def _client_principal(secret: str) -> Principal | None:
         voivodeships=frozenset(client.voivodeships) if client.voivodeships else None,
         credential=row.prefix,
     )
+    return Credential(principal, row.expires_at)
 
 
 def _secret_for(client: ApiClient, ttl_days: int) -> str:
@@ -164,6 +196,7 @@ def api_client_secret_revoke(*, client_id: int, secret_id: int, actor: Actor) ->
         )
         if not updated:
             raise Conflict(f"Secret {secret_id} of client {client_id} is unknown or already revoked.")
+        principals_changed()
         audit_record(
             actor=actor, action="client.revoke_secret", object_type="api_client", object_id=f"{client_id}/{secret_id}"
         )
@@ -173,4 +206,5 @@ def api_client_deactivate(*, client_id: int, actor: Actor) -> None:
     with transaction.atomic():
         if not ApiClient.objects.filter(pk=client_id).update(is_active=False):
             raise NotFound(f"API client {client_id} does not exist.")
+        principals_changed()
         audit_record(actor=actor, action="client.deactivate", object_type="api_client", object_id=client_id)

@@ -53,7 +53,7 @@ else:
     DATABASE_URL = embedded_database_url(DATA_DIR)
 
 _database = environ.Env.db_url_config(DATABASE_URL)
-_database["ENGINE"] = "django_tenants.postgresql_backend"
+_database["ENGINE"] = "mozaika.database"  # django-tenants', with the search path set once per switch
 if not _database.get("HOST") and "host" in _database.get("OPTIONS", {}):
     _database["HOST"] = _database["OPTIONS"].pop("host")  # unix socket given as ?host=/dir
 _database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
@@ -62,6 +62,7 @@ DATABASES = {"default": _database}
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+TENANT_LIMIT_SET_CALLS = True
 TENANT_MODEL = "tenants.Tenant"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_NAME = "public"
@@ -90,6 +91,7 @@ INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_
 MIDDLEWARE = [
     "mozaika.problems.ProblemMiddleware",
     "mozaika.middleware.PublicSchemaMiddleware",
+    "mozaika.middleware.RequestVersionsMiddleware",
     "mozaika.middleware.OfferedFormatMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -221,6 +223,11 @@ PUBLIC_URL = env.str("PUBLIC_URL", default="http://127.0.0.1:8000")
 API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
 API_RATE_LIMIT_WINDOW_SECONDS = 60
+# Rate-limit counters and the credentials' version, shared by every API process: a Redis URL.
+# Empty: the broker's Redis when the broker is one, else PostgreSQL (a write per request).
+COUNTER_STORE_URL = env.str("COUNTER_STORE_URL", default="")
+# A cached principal is read again after this long even if nothing says it changed.
+PRINCIPAL_CACHE_SECONDS = env.float("PRINCIPAL_CACHE_SECONDS", default=60.0)
 LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
 LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
 LOGIN_ATTEMPTS_PER_IP_MINUTE = env.int("LOGIN_ATTEMPTS_PER_IP_MINUTE", default=20)

@@ -1,0 +1,200 @@
+"""Counters every API process shares: rate-limit windows and shared versions.
+
+With a Redis (the broker's, when it is one, or `COUNTER_STORE_URL`) a request's counting costs
+one round trip to it and no database write. Without one, the counters live in PostgreSQL (a
+committed write per counted request); deployments on RabbitMQ should name a Redis in
+`COUNTER_STORE_URL`.
+
+A shared version (`SharedVersion`) moves whenever the data a process keeps in memory changes
+(the principals, the registry); caches compare their entries with it. The API's gate reads
+every version in the same round trip as the rate limit, once per request (`request_versions`).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import logging
+import random
+import time
+from typing import Protocol
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from mozaika.errors import ServiceUnavailable
+
+logger = logging.getLogger(__name__)
+
+Versions = dict[str, int]
+_declared: list[str] = []
+# The versions read for the request being served (None outside a request, or before the gate).
+_request_versions: contextvars.ContextVar[Versions | None] = contextvars.ContextVar("versions", default=None)
+
+
+class CounterStoreDown(ServiceUnavailable):
+    """The counter store did not answer."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"The counter store (rate limits, shared versions) does not answer: {reason}")
+
+
+class CounterStore(Protocol):
+    def hit(self, key: str, window_seconds: int) -> int:
+        """Count one for `key` in the current window; the window's count so far."""
+
+    def hit_and_versions(self, key: str, window_seconds: int, names: list[str]) -> tuple[int, Versions]:
+        """`hit`, and the versions `names`, in one round trip."""
+
+    def versions(self, names: list[str]) -> Versions: ...
+
+    def version_bump(self, name: str) -> None:
+        """Move a version in the caller's transaction (and again once it commits, where the
+        store is not the database), so a cache filled between the two reads the change."""
+
+
+def current_window(window_seconds: int) -> int:
+    return int(time.time() // window_seconds)
+
+
+class RedisCounters:
+    def __init__(self, url: str, namespace: str) -> None:
+        import redis
+
+        self._errors: tuple[type[Exception], ...] = (redis.RedisError, OSError)
+        self.client = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        self.namespace = namespace
+
+    def _version_key(self, name: str) -> str:
+        return f"{self.namespace}version:{name}"
+
+    def _run(self, key: str | None, window_seconds: int, names: list[str]) -> tuple[int, Versions]:
+        pipe = self.client.pipeline(transaction=False)
+        if key is not None:
+            rate_key = f"{self.namespace}rate:{key}:{current_window(window_seconds)}"
+            pipe.incr(rate_key)
+            pipe.expire(rate_key, window_seconds * 2)
+        if names:
+            pipe.mget([self._version_key(name) for name in names])
+        try:
+            replies = pipe.execute()
+        except self._errors as error:
+            raise CounterStoreDown(str(error)) from error
+        count = int(replies[0]) if key is not None else 0
+        values = replies[-1] if names else []
+        return count, {name: int(value or 0) for name, value in zip(names, values, strict=True)}
+
+    def hit(self, key: str, window_seconds: int) -> int:
+        return self._run(key, window_seconds, [])[0]
+
+    def hit_and_versions(self, key: str, window_seconds: int, names: list[str]) -> tuple[int, Versions]:
+        return self._run(key, window_seconds, names)
+
+    def versions(self, names: list[str]) -> Versions:
+        return self._run(None, 0, names)[1]
+
+    def _bump(self, name: str) -> None:
+        try:
+            self.client.incr(self._version_key(name))
+        except self._errors as error:
+            raise CounterStoreDown(str(error)) from error
+
+    def version_bump(self, name: str) -> None:
+        # Before the commit: if the store is down the change fails whole (a 503), rather than
+        # committing while other processes keep serving what they hold.
+        self._bump(name)
+        transaction.on_commit(lambda: self._bump_after_commit(name))
+
+    def _bump_after_commit(self, name: str) -> None:
+        try:
+            self._bump(name)
+        except CounterStoreDown:
+            # Committed already: the caches' own age limits bound how long it shows.
+            logger.exception("version %s not moved after commit; caches expire within their age limit", name)
+
+
+class PostgresCounters:
+    """The fallback: counters as rows of `identity_ratewindow`, versions in window 0."""
+
+    def __init__(self) -> None:
+        from mozaika.identity.models import RateWindow
+
+        self.table = f"public.{RateWindow._meta.db_table}"
+
+    def _upsert(self) -> str:
+        return (
+            f'INSERT INTO {self.table} (key, "window", count) VALUES (%s, %s, 1) '  # noqa: S608
+            f'ON CONFLICT (key, "window") DO UPDATE SET count = {self.table}.count + 1 RETURNING count'
+        )
+
+    def hit(self, key: str, window_seconds: int) -> int:
+        window = current_window(window_seconds)
+        with connection.cursor() as cursor:
+            cursor.execute(self._upsert(), [key, window])
+            row = cursor.fetchone()
+            if random.random() < 0.01:  # noqa: S311  (housekeeping, not security): windows that are over
+                cursor.execute(f'DELETE FROM {self.table} WHERE "window" BETWEEN 1 AND %s', [window - 2])  # noqa: S608
+        return int(row[0]) if row else 0
+
+    def hit_and_versions(self, key: str, window_seconds: int, names: list[str]) -> tuple[int, Versions]:
+        return self.hit(key, window_seconds), self.versions(names)
+
+    def versions(self, names: list[str]) -> Versions:
+        keys = [f"version:{name}" for name in names]
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT key, count FROM {self.table} WHERE key = ANY(%s) AND "window" = 0', [keys])  # noqa: S608
+            found = dict(cursor.fetchall())
+        return {name: int(found.get(f"version:{name}", 0)) for name in names}
+
+    def version_bump(self, name: str) -> None:
+        # In the caller's transaction: the version moves exactly when the change commits.
+        with connection.cursor() as cursor:
+            cursor.execute(self._upsert(), [f"version:{name}", 0])
+
+
+def _store_url() -> str:
+    if settings.COUNTER_STORE_URL:
+        return str(settings.COUNTER_STORE_URL)
+    if settings.BROKER_URL.startswith(("redis://", "rediss://", "unix://")):
+        return str(settings.BROKER_URL)
+    return ""
+
+
+@functools.cache
+def counter_store() -> CounterStore:
+    url = _store_url()
+    if not url:
+        return PostgresCounters()
+    # One database (and queue prefix), one set of counters, whoever else shares the Redis.
+    namespace = f"mozaika:{settings.DATABASES['default']['NAME']}:{settings.BROKER_QUEUE_PREFIX}"
+    return RedisCounters(url, namespace)
+
+
+class SharedVersion:
+    """A version every process reads to know whether what it keeps in memory is still current."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        _declared.append(name)
+
+    def current(self) -> int:
+        """As read for this request by the gate, or else from the store now."""
+        versions = _request_versions.get()
+        if versions is not None and self.name in versions:
+            return versions[self.name]
+        return counter_store().versions([self.name])[self.name]
+
+    def bump(self) -> None:
+        counter_store().version_bump(self.name)
+
+
+def declared_versions() -> list[str]:
+    return list(_declared)
+
+
+def request_versions_remember(versions: Versions) -> None:
+    _request_versions.set(versions)
+
+
+def request_versions_forget() -> None:
+    _request_versions.set(None)
