@@ -31,9 +31,10 @@ lint: $(STAMP) ## ruff, the import flow, mypy and a migrations check
 	DATABASE_URL=postgres://lint@127.0.0.1/lint BROKER_URL=redis://127.0.0.1:1 $(VENV)/bin/mypy
 	$(PY) -m mozaika makemigrations --check --dry-run --verbosity 0
 
-test-servers: $(STAMP) ## the suite against PostgreSQL and RabbitMQ on 127.0.0.1 (what CI adds)
+test-servers: $(STAMP) ## the suite against PostgreSQL, RabbitMQ and Redis on 127.0.0.1 (what CI adds)
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/mozaika \
 	BROKER_URL=amqp://guest:guest@127.0.0.1:5672/%2F \
+	COUNTER_STORE_URL=redis://127.0.0.1:6379/0 \
 	$(PY) -m pytest
 
 lock: $(STAMP) ## renew the locked versions (development: embedded + dev extras; production: the image's)

@@ -77,3 +77,19 @@ def test_two_hostile_workbooks_at_once_leave_the_api_answering(product: Product)
     too_many = httpx.get(f"{product.base_url}/healthz", headers={f"x-h{n}": "1" for n in range(120)}, timeout=20)
     assert too_many.status_code == 431
     assert too_many.json()["code"] == "headers_too_large"
+
+
+@pytest.mark.e2e
+def test_a_revoked_token_is_refused_by_every_api_process_at_once(product: Product) -> None:
+    # Two gunicorn workers, each with its own principal cache: many requests reach both.
+    secret = product.manage("issue_token", "demo-trzebiel-admin").strip().splitlines()[-1]
+    gmina = product.client(secret)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        warmed = list(pool.map(lambda _: gmina.get("/api/v1/gminas/0811082/plans").status_code, range(40)))
+    assert warmed == [200] * 40
+
+    assert gmina.post("/api/v1/auth/revoke").status_code == 204
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        after = list(pool.map(lambda _: gmina.get("/api/v1/gminas/0811082/plans").status_code, range(40)))
+    assert after == [401] * 40
