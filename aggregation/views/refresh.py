@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -182,6 +183,17 @@ def rollup_refresh(*, scope: str, only_if_stale: bool = True) -> bool:
             defaults={"data": rollup_data(voivodeship=_voivodeship_of(scope)), "refreshed_at": timezone.now()},
         )
     return True
+
+
+def rollup_refresh_delay_ms(scope: str) -> int:
+    """How long a refresh of `scope` should wait: not at all when the rollup was computed longer
+    than the coalescing period ago (the first change after a quiet spell shows at once), else
+    until that period is over (the changes of a burst are computed together, once per period)."""
+    refreshed_at = Rollup.objects.filter(scope=scope).values_list("refreshed_at", flat=True).first()
+    if refreshed_at is None:
+        return 0
+    elapsed_ms = (timezone.now() - refreshed_at).total_seconds() * 1000
+    return max(0, int(settings.ROLLUP_COALESCE_MS - elapsed_ms))
 
 
 def stale_scopes() -> list[str]:

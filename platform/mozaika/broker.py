@@ -39,6 +39,18 @@ class QueueNamespaceMiddleware(Middleware):
             actor.queue_name = self.prefix + actor.queue_name
 
 
+class WorkerPollingMiddleware(Middleware):
+    """How long a worker's consumer waits for a message before it looks again, and so how late
+    it sees a delayed message come due (dramatiq's default: a second, read from the environment
+    before any setting can apply; an idle Redis consumer backs off up to it)."""
+
+    def __init__(self, poll_ms: int) -> None:
+        self.poll_ms = poll_ms
+
+    def before_worker_boot(self, broker: dramatiq.Broker, worker: Any) -> None:
+        worker.worker_timeout = self.poll_ms  # the consumers are made after this hook
+
+
 class TenantSchemaMiddleware(Middleware):
     @property
     def actor_options(self) -> set[str]:
@@ -97,12 +109,17 @@ def build_broker(url: str) -> dramatiq.Broker:
     if settings.BROKER_QUEUE_PREFIX:
         broker.add_middleware(QueueNamespaceMiddleware(settings.BROKER_QUEUE_PREFIX))
     broker.add_middleware(TenantSchemaMiddleware())
+    broker.add_middleware(WorkerPollingMiddleware(settings.WORKER_POLL_MS))
     from dramatiq.middleware import Retries
 
     from mozaika.events.deadletters import DeadLetterMiddleware
+    from mozaika.logs import RequestIdMiddleware
+    from mozaika.metrics import QueueWaitMiddleware
 
     # "after" hooks run in reverse order: placed before Retries, it sees the verdict of Retries.
     broker.add_middleware(DeadLetterMiddleware(), before=Retries)
+    broker.add_middleware(QueueWaitMiddleware())
+    broker.add_middleware(RequestIdMiddleware())
     return broker
 
 

@@ -1,21 +1,123 @@
-"""`/metrics` for Prometheus: what an operator alerts on. Counts are read at scrape time."""
+"""`/metrics` for Prometheus: what an operator alerts on and what shows where time goes.
+
+- Requests: latency per route template and status, SQL statements per request (recorded by
+  `RequestMetricsMiddleware`), rate-limit refusals.
+- The backbone: dead letters and long-unpublished events (read at scrape time), the depth of
+  every queue (asked of the broker at scrape time), how long messages waited in their queue and
+  how old an event was when the views showed it (recorded by the worker).
+
+API processes and workers on one host share their figures through `PROMETHEUS_MULTIPROC_DIR`
+(prometheus-client's multiprocess mode; `make run` sets it), so any API process's `/metrics`
+shows them all. Without it, each process reports its own.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import time
+from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import Any
 
+import dramatiq
 from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from dramatiq.broker import MessageProxy
+from dramatiq.middleware import Middleware
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from mozaika.events.models import DeadLetter, Event
 
+REQUEST_SECONDS = Histogram(
+    "mozaika_http_request_duration_seconds",
+    "Time to answer a request, by route template and status.",
+    ["route", "method", "status"],
+    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+REQUEST_STATEMENTS = Histogram(
+    "mozaika_http_request_sql_statements",
+    "SQL statements sent while answering a request, by route template.",
+    ["route"],
+    buckets=(0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89),
+)
+RATE_LIMITED = Counter("mozaika_rate_limit_refusals_total", "Requests refused over a rate limit.", ["limit"])
+QUEUE_WAIT_SECONDS = Histogram(
+    "mozaika_queue_wait_seconds",
+    "How long a message waited in its queue before a worker took it (delays included).",
+    ["queue"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300),
+)
+VIEW_AGE_SECONDS = Histogram(
+    "mozaika_view_age_seconds",
+    "From an event's commit to the view showing it: a gmina's snapshot, or a rollup (from the "
+    "snapshot that made it stale).",
+    ["view"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60),
+)
+
+
+def route_of(request: HttpRequest) -> str:
+    """The URL pattern that answered (`api/v1/gminas/<teryt>`), never the path itself: one label
+    value per route, whatever gminas are asked about."""
+    match = getattr(request, "resolver_match", None)
+    return str(match.route) if match is not None and match.route else "unmatched"
+
+
+class RequestMetricsMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        sent = [0]
+
+        def count(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+            sent[0] += 1
+            return execute(sql, params, many, context)
+
+        started = time.perf_counter()
+        with connection.execute_wrapper(count):
+            response = self.get_response(request)
+        route = route_of(request)
+        REQUEST_SECONDS.labels(route, request.method or "", str(response.status_code)).observe(
+            time.perf_counter() - started
+        )
+        REQUEST_STATEMENTS.labels(route).observe(sent[0])
+        return response
+
+
+class QueueWaitMiddleware(Middleware):
+    """In the worker: how long each message waited in its queue."""
+
+    def before_process_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
+        waited = time.time() - message.message_timestamp / 1000
+        QUEUE_WAIT_SECONDS.labels(message.queue_name).observe(max(0.0, waited))
+
+
+def queue_depths() -> dict[str, int]:
+    """Messages waiting in each queue (delay queues included), as the broker counts them."""
+    broker = dramatiq.get_broker()
+    queues = set(broker.get_declared_queues()) | set(broker.get_declared_delay_queues())
+    counts: dict[str, int] = {}
+    client = getattr(broker, "client", None)
+    if client is not None:  # Redis: a list per queue
+        namespace = getattr(broker, "namespace", "dramatiq")
+        for queue in sorted(queues):
+            counts[queue] = int(client.llen(f"{namespace}:{queue}"))
+        return counts
+    channel = getattr(broker, "channel")  # noqa: B009  (RabbitMQ's; a passive declare answers the count)
+    for queue in sorted(queues):
+        counts[queue] = int(channel.queue_declare(queue, passive=True).method.message_count)
+    return counts
+
 
 class BackboneCollector(Collector):
+    def describe(self) -> list[GaugeMetricFamily]:
+        return []  # registering must not read the database (collect() does, at each scrape)
+
     def collect(self) -> Iterator[GaugeMetricFamily]:
         yield GaugeMetricFamily(
             "mozaika_dead_letters",
@@ -28,11 +130,29 @@ class BackboneCollector(Collector):
             "Events committed but not yet published, older than three relay periods.",
             value=Event.objects.filter(published_at__isnull=True, occurred_at__lt=stale).count(),
         )
+        depth = GaugeMetricFamily("mozaika_queue_depth", "Messages waiting in a queue.", labels=["queue"])
+        try:
+            for queue, count in queue_depths().items():
+                depth.add_metric([queue], count)
+        except Exception:  # noqa: S110  (a broker outage shows as missing depths, and in /readyz)
+            pass
+        yield depth
 
 
-_registry = CollectorRegistry(auto_describe=False)
-_registry.register(BackboneCollector())
+def _registry() -> CollectorRegistry:
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        REGISTRY.register(BackboneCollector())
+        return REGISTRY  # this process's figures, with its own process and runtime metrics
+    from prometheus_client import multiprocess
+
+    registry = CollectorRegistry(auto_describe=False)
+    multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    registry.register(BackboneCollector())
+    return registry
+
+
+_scraped = _registry()
 
 
 def metrics(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(generate_latest(_registry), content_type=CONTENT_TYPE_LATEST)
+    return HttpResponse(generate_latest(_scraped), content_type=CONTENT_TYPE_LATEST)

@@ -15,6 +15,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.http import HttpRequest, HttpResponse
 
 from mozaika.errors import PROBLEM_CONTENT_TYPE, ErrorCode, problem_response
+from mozaika.logs import request_id_bound
 
 logger = logging.getLogger("mozaika.errors")
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -53,7 +54,8 @@ class ProblemMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         rid = request_id(request)
-        response = self.get_response(request)
+        with request_id_bound(rid):
+            response = self.get_response(request)
         content_type = response.get("Content-Type", "")
         is_json = content_type.startswith((PROBLEM_CONTENT_TYPE, "application/json"))
         if response.status_code >= 400 and not is_json and not request.path.startswith("/admin/"):

@@ -3,10 +3,16 @@ the nation; the arithmetic counts adopted plans per area."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from aggregation.models import GminaSnapshot, Rollup
-from aggregation.views.refresh import gmina_views_refresh
+from django.utils import timezone
+from dramatiq import Worker
+from dramatiq.brokers.stub import StubBroker
+
+from aggregation.models import GminaSnapshot, Rollup, voivodeship_scope
+from aggregation.views.refresh import gmina_views_refresh, rollup_refresh_delay_ms
+from mozaika.broker import WorkerPollingMiddleware
 from mozaika.tenancy import in_gmina
 from tests.support import KRAKOW, TRZEBIEL, Api, adoption_form
 
@@ -59,3 +65,32 @@ def test_refreshing_one_gmina_leaves_other_regions_alone(created_plan: dict[str,
 
     assert set(Rollup.objects.values_list("scope", flat=True)) == {"voivodeship:12", "national"}
     assert list(GminaSnapshot.objects.values_list("gmina_id", flat=True)) == [KRAKOW]
+
+
+def test_a_rollup_quiet_for_longer_than_the_coalescing_period_is_refreshed_at_once(db: None, settings: Any) -> None:
+    lubuskie, zachodniopomorskie, malopolskie = (voivodeship_scope(v) for v in ("08", "32", "12"))
+    settings.ROLLUP_COALESCE_MS = 250
+    Rollup.objects.update_or_create(scope=lubuskie, defaults={"data": {}, "refreshed_at": timezone.now()})
+    Rollup.objects.update_or_create(
+        scope=zachodniopomorskie, defaults={"data": {}, "refreshed_at": timezone.now() - timedelta(seconds=5)}
+    )
+    Rollup.objects.filter(scope=malopolskie).delete()
+
+    just_computed = rollup_refresh_delay_ms(lubuskie)
+
+    assert 150 < just_computed <= 250  # within a burst: the rest of the period
+    assert rollup_refresh_delay_ms(zachodniopomorskie) == 0  # after a quiet spell: at once
+    assert rollup_refresh_delay_ms(malopolskie) == 0  # never computed
+
+
+def test_workers_look_for_due_delayed_messages_as_often_as_configured() -> None:
+    broker = StubBroker()
+    broker.add_middleware(WorkerPollingMiddleware(40))
+    broker.declare_queue("events")
+    worker = Worker(broker, worker_threads=1)
+    worker.start()
+    try:
+        assert worker.worker_timeout == 40
+        assert {consumer.worker_timeout for consumer in worker.consumers.values()} == {40}
+    finally:
+        worker.stop()

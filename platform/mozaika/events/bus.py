@@ -28,6 +28,7 @@ from django.utils import timezone
 from mozaika.broker import TENANT_SCHEMA_OPTION
 from mozaika.events.catalogue import EventType, event_type_named
 from mozaika.events.models import ConsumedEvent, Event
+from mozaika.logs import REQUEST_ID_OPTION, current_request_id
 from mozaika.tenancy import PUBLIC_SCHEMA, Teryt
 
 logger = logging.getLogger(__name__)
@@ -94,6 +95,7 @@ def event_record(
         aggregate_version=aggregate_version,
         actor=actor,
         payload=payload,
+        request_id=current_request_id(),
     )
     event_id = event.id  # captured now: the callback runs after this frame's schema context is gone
     transaction.on_commit(lambda: publish_event_safely(event_id))
@@ -104,7 +106,7 @@ def publish_event(event: Event) -> None:
     schema = Teryt(event.teryt).schema_name if event.teryt else PUBLIC_SCHEMA
     for consumer in _subscribers.get(event.type, []):
         # The UUID, not the seq: a message can never name another database's event.
-        options: dict[str, Any] = {TENANT_SCHEMA_OPTION: schema}
+        options: dict[str, Any] = {TENANT_SCHEMA_OPTION: schema, REQUEST_ID_OPTION: event.request_id}
         consumer.send_with_options(args=(str(event.id),), **options)
     # The database's clock: consumers compare it with the time their reading began.
     Event.objects.filter(seq=event.seq, published_at__isnull=True).update(published_at=Now())
@@ -165,6 +167,7 @@ def event_consumer(
                 if not ConsumedEvent.objects.filter(consumer=name, event=event).exists():
                     handler(EventEnvelope.of(event))
                     ConsumedEvent.objects.get_or_create(consumer=name, event=event)
+                    logger.info("%s applied %s #%s in %s", name, event.type, event.seq, event.teryt or "public")
                 return
             try:
                 with transaction.atomic():
@@ -172,6 +175,7 @@ def event_consumer(
                         return
                     handler(EventEnvelope.of(event))
                     ConsumedEvent.objects.create(consumer=name, event=event)
+                logger.info("%s applied %s #%s in %s", name, event.type, event.seq, event.teryt or "public")
             except IntegrityError:
                 if ConsumedEvent.objects.filter(consumer=name, event=event).exists():
                     logger.info("%s: event %s was applied concurrently", name, event_id)

