@@ -13,14 +13,13 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from mozaika.counters import RedisCounters, counter_store
+from mozaika.counters import RedisCounters, caches_clear, counter_store
 from mozaika.identity.cache import principal_cache
 from mozaika.identity.models import Role, Scope
 from mozaika.identity.tokens import api_token_issue
 from mozaika.tenancy import Teryt
 from tenants.demo.loader import OPERATOR_USERNAME, TRZEBIEL_ADMIN_USERNAME, demo_load
 from tenants.models import TENANT_GMINA_KINDS, Gmina, Tenant
-from tenants.registry.cache import registry_cache
 from tests.factories import ApiClientFactory, RoleGrantFactory, TenantFactory
 from tests.support import (
     KRAKOW,
@@ -55,7 +54,7 @@ def fresh_counters() -> None:
     if isinstance(store, RedisCounters):
         store.namespace = f"{_COUNTER_NAMESPACE}{uuid.uuid4().hex[:8]}:"
     principal_cache.clear()
-    registry_cache.clear()
+    caches_clear()
 
 
 @pytest.fixture(scope="session")

@@ -26,12 +26,15 @@ from aggregation.calls.criteria import Project, Situation
 from aggregation.calls.services import CallRules, applicant, call_rules
 from aggregation.models import SnapshotRecord
 from aggregation.plan_facts import LEGACY_DOCUMENT_TYPE, PlanFacts, gmina_plan_facts, legacy_completed
+from aggregation.views.refresh import SNAPSHOTS_VERSION
 from mozaika.archive import get_archive
+from mozaika.counters import versioned_cache
 from mozaika.downloads import extension_for
 from mozaika.errors import FieldError, NotFound, ValidationFailed
 from mozaika.queries import CompiledQuery
 from tenants.models import Gmina
 from tenants.plans.models import ArchiveStatus, InterventionArea
+from tenants.registry.cache import REGISTRY_VERSION
 
 MAX_BATCH = 1000
 
@@ -103,15 +106,20 @@ def _gmina_rows(gminas: QuerySet[Gmina]) -> QuerySet[Gmina, tuple[str, str, str 
     return gminas.values_list("teryt", "name", Cast("snapshot__plan_facts", TextField()), "snapshot__refreshed_at")
 
 
-# A single answer, the usual question, runs SQL compiled once (`mozaika.queries`).
+# A single answer, the usual question, runs SQL compiled once (`mozaika.queries`), and its rows
+# are kept while no snapshot and no registry entry changed (the versions the gate read).
 _ONE_GMINA = CompiledQuery(lambda teryt: _gmina_rows(Gmina.objects.filter(teryt=teryt)))
+_readings = versioned_cache(SNAPSHOTS_VERSION, REGISTRY_VERSION)
 
 
 def _gminas(teryts: Sequence[str], as_known_at: datetime | None) -> dict[str, _Gmina]:
     """Each gmina's registry name with its data as known at `as_known_at`: None (now) is the
     current snapshot; a past moment, the last record kept by then, or nothing known. One query
     for the usual question."""
-    rows = _ONE_GMINA.rows(teryts[0]) if len(teryts) == 1 else _gmina_rows(Gmina.objects.filter(teryt__in=teryts))
+    if len(teryts) == 1:  # the usual question: from the process's cache while no snapshot changed
+        rows = _readings.get(teryts[0], lambda: _ONE_GMINA.rows(teryts[0]))
+    else:
+        rows = list(_gmina_rows(Gmina.objects.filter(teryt__in=teryts)))
     gminas = {
         teryt: _Gmina(name, _Reading([legacy_completed(p) for p in orjson.loads(plans)] if plans else [], read_at))
         for teryt, name, plans, read_at in rows

@@ -28,10 +28,15 @@ from aggregation.models import (
 )
 from aggregation.plan_facts import PlanFacts, gmina_plan_facts
 from aggregation.views.rollups import GminaRow, RollupData, gmina_facts, rollup_compute
+from mozaika.counters import SharedVersion
 from mozaika.locks import advisory_xact_lock
 from mozaika.tenancy import Teryt
 from tenants.plans.snapshot import GminaSnapshotData, gmina_snapshot
 from tenants.registry.selectors import gminas_in_scope
+
+# Moves with every stored snapshot: what an API process keeps of them (an eligibility answer's
+# reading) is read again after any change.
+SNAPSHOTS_VERSION = SharedVersion("snapshots")
 
 
 def _lock(name: str) -> None:
@@ -106,6 +111,7 @@ def snapshots_store(rows: Iterable[GminaSnapshot]) -> None:
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
         cursor.executemany(_RECORD_SQL, [(p[0], p[10], p[7]) for p in params])
+    SNAPSHOTS_VERSION.bump()
 
 
 def rollups_mark_stale(scopes: Iterable[str]) -> None:

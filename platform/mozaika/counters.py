@@ -16,8 +16,10 @@ import contextvars
 import functools
 import logging
 import random
+import threading
 import time
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Generic, Protocol, TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -27,6 +29,7 @@ from mozaika.errors import ServiceUnavailable
 logger = logging.getLogger(__name__)
 
 Versions = dict[str, int]
+T = TypeVar("T")
 _declared: list[str] = []
 # The versions read for the request being served (None outside a request, or before the gate).
 _request_versions: contextvars.ContextVar[Versions | None] = contextvars.ContextVar("versions", default=None)
@@ -198,3 +201,57 @@ def request_versions_remember(versions: Versions) -> None:
 
 def request_versions_forget() -> None:
     _request_versions.set(None)
+
+
+class VersionedCache(Generic[T]):
+    """Values kept in this process while the shared versions they were read at are current: a
+    change anywhere moves a version, and every process reads the value again. The versions are
+    read before the value, so a change committed meanwhile leaves the entry behind them. An
+    entry older than `CACHE_MAX_AGE_SECONDS` is read again whatever the versions say."""
+
+    def __init__(self, *versions: SharedVersion, max_entries: int = 10_000) -> None:
+        self.versions = versions
+        self.max_entries = max_entries
+        self._entries: dict[str, tuple[tuple[int, ...], float, T]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str, read: Callable[[], T]) -> T:
+        try:
+            current: tuple[int, ...] | None = tuple(version.current() for version in self.versions)
+        except CounterStoreDown:
+            current = None  # unknown: read, and keep nothing
+        if current is not None:
+            with self._lock:
+                held = self._entries.get(key)
+            fresh = held is not None and time.monotonic() - held[1] < settings.CACHE_MAX_AGE_SECONDS
+            if held is not None and fresh and held[0] == current:
+                return held[2]
+        value = read()
+        if current is not None:
+            with self._lock:
+                if len(self._entries) >= self.max_entries:
+                    self._entries.clear()
+                self._entries[key] = (current, time.monotonic(), value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+_caches: list[VersionedCache[Any]] = []
+
+
+def versioned_cache(*versions: SharedVersion, max_entries: int = 10_000) -> VersionedCache[Any]:
+    """A process cache; the tests empty every one between tests (`caches_clear`)."""
+    cache: VersionedCache[Any] = VersionedCache(*versions, max_entries=max_entries)
+    _caches.append(cache)
+    return cache
+
+
+def caches_clear() -> None:
+    for cache in _caches:
+        cache.clear()

@@ -6,49 +6,14 @@ and the tenancy services, and by model signals for the admin and a shell)."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
-from mozaika.counters import CounterStoreDown, SharedVersion
+from mozaika.counters import SharedVersion, versioned_cache
 
 REGISTRY_VERSION = SharedVersion("registry")
-T = TypeVar("T")
-
-
-class RegistryCache:
-    def __init__(self) -> None:
-        self._entries: dict[str, tuple[int, Any]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: str, read: Callable[[], T]) -> T:
-        """The entry for `key`, read by `read` unless this process holds it at the current
-        version. The version is read before `read`, so a change committed meanwhile leaves
-        the entry behind the version, and it is read again next time."""
-        try:
-            version: int | None = REGISTRY_VERSION.current()
-        except CounterStoreDown:
-            version = None
-        if version is not None:
-            with self._lock:
-                held = self._entries.get(key)
-            if held is not None and held[0] == version:
-                value: T = held[1]
-                return value
-        value = read()
-        if version is not None:
-            with self._lock:
-                self._entries[key] = (version, value)  # bounded: one per registry entry asked for
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-registry_cache = RegistryCache()
+registry_cache = versioned_cache(REGISTRY_VERSION)
 
 
 def registry_changed() -> None:

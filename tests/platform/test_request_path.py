@@ -165,3 +165,27 @@ def test_a_new_tenant_shows_as_provisioned_on_the_next_registry_read(operator: A
     tenant_provision(code=teryt, actor=Actor.system("test"))
 
     assert operator.get(f"/api/v1/gminas/{teryt}").json()["provisioned"] is True
+
+
+def test_an_eligibility_answer_follows_its_gminas_new_snapshot_on_the_next_request(
+    db: None, funding_system: Api, fresh_gmina_admin: Any
+) -> None:
+    from aggregation.views.refresh import gmina_views_refresh
+    from mozaika.tenancy import in_gmina
+    from tests.factories import AdoptedPlanFactory
+
+    teryt = fresh_gmina_admin.teryt
+    path = f"/api/v1/eligibility/{teryt}?area=seniors"
+    with in_gmina(teryt):
+        gmina_views_refresh(teryt=teryt)
+    warm(funding_system, path)
+    before = funding_system.get(path).json()
+    assert before["eligible"] is False  # no plan yet
+
+    with in_gmina(teryt):
+        AdoptedPlanFactory(teryt=teryt, period_end=2030)
+        gmina_views_refresh(teryt=teryt)
+
+    after = funding_system.get(path).json()
+    assert after["data_as_of"] != before["data_as_of"]
+    assert after["eligible"] is True

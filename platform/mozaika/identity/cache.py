@@ -4,7 +4,7 @@ An entry is used only while the principals' version (`mozaika.counters`) is the 
 at: every change to a credential, an account or a role grant moves the version in the same
 transaction (`principals_changed`, called by the services and by model signals for the admin),
 so the first request after a revoke returns reads the principal again and is refused. Entries
-also expire with their credential and after `PRINCIPAL_CACHE_SECONDS`, the bound should a
+also expire with their credential and after `CACHE_MAX_AGE_SECONDS`, the bound should a
 version move ever be lost (the counter store failing right after a commit).
 """
 
@@ -46,7 +46,7 @@ class PrincipalCache:
             entry = self._entries.get(digest)
             if entry is None:
                 return None
-            fresh = time.monotonic() - entry.cached_at < settings.PRINCIPAL_CACHE_SECONDS
+            fresh = time.monotonic() - entry.cached_at < settings.CACHE_MAX_AGE_SECONDS
             if not fresh or entry.credential_expires_at <= now:
                 del self._entries[digest]
                 return None

@@ -230,8 +230,9 @@ API_RATE_LIMIT_WINDOW_SECONDS = 60
 # Rate-limit counters and the credentials' version, shared by every API process: a Redis URL.
 # Empty: the broker's Redis when the broker is one, else PostgreSQL (a write per request).
 COUNTER_STORE_URL = env.str("COUNTER_STORE_URL", default="")
-# A cached principal is read again after this long even if nothing says it changed.
-PRINCIPAL_CACHE_SECONDS = env.float("PRINCIPAL_CACHE_SECONDS", default=60.0)
+# What a process caches (principals, registry entries, snapshot readings) is read again after
+# this long even if no shared version moved: the bound should a version move ever be lost.
+CACHE_MAX_AGE_SECONDS = env.float("CACHE_MAX_AGE_SECONDS", default=60.0)
 LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
 LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
 LOGIN_ATTEMPTS_PER_IP_MINUTE = env.int("LOGIN_ATTEMPTS_PER_IP_MINUTE", default=20)
