@@ -11,7 +11,7 @@ short-lived link to the resolution."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -112,18 +112,21 @@ _ONE_GMINA = CompiledQuery(lambda teryt: _gmina_rows(Gmina.objects.filter(teryt=
 _readings = versioned_cache(SNAPSHOTS_VERSION, REGISTRY_VERSION)
 
 
+def _parsed(rows: Iterable[tuple[str, str, str | None, datetime | None]]) -> dict[str, _Gmina]:
+    return {
+        teryt: _Gmina(name, _Reading([legacy_completed(p) for p in orjson.loads(plans)] if plans else [], read_at))
+        for teryt, name, plans, read_at in rows
+    }
+
+
 def _gminas(teryts: Sequence[str], as_known_at: datetime | None) -> dict[str, _Gmina]:
     """Each gmina's registry name with its data as known at `as_known_at`: None (now) is the
     current snapshot; a past moment, the last record kept by then, or nothing known. One query
     for the usual question."""
     if len(teryts) == 1:  # the usual question: from the process's cache while no snapshot changed
-        rows = _readings.get(teryts[0], lambda: _ONE_GMINA.rows(teryts[0]))
+        gminas: dict[str, _Gmina] = _readings.get(teryts[0], lambda: _parsed(_ONE_GMINA.rows(teryts[0])))
     else:
-        rows = list(_gmina_rows(Gmina.objects.filter(teryt__in=teryts)))
-    gminas = {
-        teryt: _Gmina(name, _Reading([legacy_completed(p) for p in orjson.loads(plans)] if plans else [], read_at))
-        for teryt, name, plans, read_at in rows
-    }
+        gminas = _parsed(_gmina_rows(Gmina.objects.filter(teryt__in=teryts)))
     unknown = [t for t in teryts if t not in gminas]
     if unknown:
         raise NotFound(f"Unknown TERYT: {', '.join(unknown)} (not in the TERC registry).")
