@@ -8,12 +8,17 @@ credentials (`mozaika.access_log`)."""
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 from gunicorn import util
 
+from mozaika.access_log import JSON_ACCESS_LOG_FORMAT
+
 logger_class = "mozaika.access_log.RedactingLogger"
 accesslog = "-"
+if os.environ.get("LOG_FORMAT", "json") == "json":
+    access_log_format = JSON_ACCESS_LOG_FORMAT
 graceful_timeout = 5
 
 _CODES = {400: "bad_request", 403: "permission_denied", 414: "uri_too_long", 417: "bad_request",

@@ -81,5 +81,8 @@ def test_metrics_and_logs_follow_a_change_from_the_api_into_the_worker(product: 
     lines = [json.loads(line) for line in product.logs.joinpath("serve.log").read_text().splitlines()
              if line.startswith("{")]  # fmt: skip
     worker_lines = [line for line in lines if line.get("request_id") == request_id
-                    and "aggregation.refresh_views applied plan.created" in line["message"]]  # fmt: skip
+                    and "aggregation.refresh_views applied plan.created" in line.get("message", "")]  # fmt: skip
     assert worker_lines, [line for line in lines if line.get("request_id")][:5]
+    # ...and so does the API's access line for the request itself.
+    assert any(line.get("logger") == "gunicorn.access" and line.get("status") == 201 for line in lines
+               if line.get("request_id") == request_id)  # fmt: skip

@@ -55,3 +55,28 @@ def test_make_run_starts_gunicorn_with_the_redacting_logger() -> None:
     serve = Path(serve_command.__file__)
     assert "python:mozaika.gunicorn_conf" in serve.read_text()
     assert gunicorn_conf.logger_class == "mozaika.access_log.RedactingLogger"
+
+
+def test_the_json_access_log_is_one_json_object_a_line_without_credentials() -> None:
+    import json
+
+    from mozaika.access_log import JSON_ACCESS_LOG_FORMAT
+
+    config = Config()
+    config.set("access_log_format", JSON_ACCESS_LOG_FORMAT)
+    logger = RedactingLogger(config)
+    path = '/api/v1/gminas/0811082/plans/"quoted"\\back'
+    environ = {"REQUEST_METHOD": "GET", "RAW_URI": f"{path}?token=mzk_secretvalue", "PATH_INFO": path,
+               "QUERY_STRING": "token=mzk_secretvalue", "SERVER_PROTOCOL": "HTTP/1.1",
+               "REMOTE_ADDR": "127.0.0.1"}  # fmt: skip
+    request = SimpleNamespace(headers=[("AUTHORIZATION", "Bearer mzk_p_bearer-secret")])
+    response = SimpleNamespace(status="404 Not Found", headers=[("X-Request-Id", "abc123")], sent=10)
+    atoms = logger.atoms(response, request, environ, timedelta(milliseconds=5))
+
+    line = str(logger.cfg.access_log_format % SafeAtoms(atoms))
+    entry = json.loads(line)
+
+    assert entry["status"] == 404
+    assert entry["request_id"] == "abc123"
+    assert entry["request"].startswith(f"GET {path}?token={REDACTED}")
+    assert "mzk_" not in line
