@@ -178,6 +178,7 @@ class SharedVersion:
 
     def __init__(self, name: str) -> None:
         self.name = name
+        self.caches: list[VersionedCache[Any]] = []  # this process's caches that depend on it
         _declared.append(name)
 
     def current(self) -> int:
@@ -188,6 +189,10 @@ class SharedVersion:
         return counter_store().versions([self.name])[self.name]
 
     def bump(self) -> None:
+        # This process forgets at once (the request that made the change may read again before
+        # it ends, with the versions it read at its start); the others by the moved version.
+        for cache in self.caches:
+            cache.clear()
         counter_store().version_bump(self.name)
 
 
@@ -212,6 +217,8 @@ class VersionedCache(Generic[T]):
     def __init__(self, *versions: SharedVersion, max_entries: int = 10_000) -> None:
         self.versions = versions
         self.max_entries = max_entries
+        for version in versions:
+            version.caches.append(self)
         self._entries: dict[str, tuple[tuple[int, ...], float, T]] = {}
         self._lock = threading.Lock()
 

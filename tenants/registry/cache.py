@@ -18,7 +18,6 @@ registry_cache = versioned_cache(REGISTRY_VERSION)
 
 def registry_changed() -> None:
     """The register or a tenant changed (or is changing in the current transaction)."""
-    registry_cache.clear()
     REGISTRY_VERSION.bump()
 
 

@@ -78,3 +78,27 @@ def test_the_store_is_the_configured_redis_or_the_brokers() -> None:
 
     assert _store_url() == expected
     assert expected.startswith(("redis://", "unix://"))
+
+
+def test_a_versioned_cache_reads_again_after_its_version_moves_even_within_one_request(db: None) -> None:
+    from mozaika.counters import SharedVersion, request_versions_forget, request_versions_remember, versioned_cache
+
+    version = SharedVersion(f"test-{uuid.uuid4().hex[:8]}")
+    cache = versioned_cache(version)
+    reads: list[int] = []
+
+    def read() -> int:
+        reads.append(1)
+        return len(reads)
+
+    request_versions_remember({version.name: version.current()})  # as the gate does
+    try:
+        assert cache.get("k", read) == 1
+        assert cache.get("k", read) == 1  # kept
+        with transaction.atomic():
+            version.bump()  # a change made by this very request
+        assert cache.get("k", read) == 2  # read again, though the request's versions are the old ones
+    finally:
+        request_versions_forget()
+    assert cache.get("k", read) == 3  # the next request reads the moved version: read again
+    assert cache.get("k", read) == 3
