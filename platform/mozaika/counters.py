@@ -36,10 +36,11 @@ _request_versions: contextvars.ContextVar[Versions | None] = contextvars.Context
 
 
 class CounterStoreDown(ServiceUnavailable):
-    """The counter store did not answer."""
+    """The counter store did not answer (the reason is logged, never sent: it names hosts)."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__(f"The counter store (rate limits, shared versions) does not answer: {reason}")
+        super().__init__("A service this change needs does not answer; nothing was changed. Try again shortly.")
+        self.reason = reason
 
 
 class CounterStore(Protocol):
@@ -51,22 +52,43 @@ class CounterStore(Protocol):
 
     def versions(self, names: list[str]) -> Versions: ...
 
-    def version_bump(self, name: str) -> None:
-        """Move a version in the caller's transaction (and again once it commits, where the
-        store is not the database), so a cache filled between the two reads the change."""
+    def version_bump(self, name: str, *, strict: bool) -> None:
+        """Move a version now and again once the caller's transaction commits, so a cache
+        filled between the two reads the change. `strict`: a store that does not answer fails
+        the change (credentials); otherwise it is logged and the caches' age limit bounds it."""
 
 
 def current_window(window_seconds: int) -> int:
     return int(time.time() // window_seconds)
 
 
+# After a failure the store is not asked again for this long: a Redis that stopped answering
+# would otherwise cost every request its timeouts.
+_DOWN_SECONDS = 5.0
+
+
 class RedisCounters:
     def __init__(self, url: str, namespace: str) -> None:
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
         self._errors: tuple[type[Exception], ...] = (redis.RedisError, OSError)
-        self.client = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        self.client = redis.Redis.from_url(
+            url, socket_timeout=0.5, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0)
+        )
         self.namespace = namespace
+        self._down_until = 0.0
+
+    def _call(self, work: Callable[[], T]) -> T:
+        if time.monotonic() < self._down_until:
+            raise CounterStoreDown("not answering (asked again shortly)")
+        try:
+            return work()
+        except self._errors as error:
+            self._down_until = time.monotonic() + _DOWN_SECONDS
+            logger.warning("counter store: %s", error)
+            raise CounterStoreDown(str(error)) from error
 
     def _version_key(self, name: str) -> str:
         return f"{self.namespace}version:{name}"
@@ -79,10 +101,7 @@ class RedisCounters:
             pipe.expire(rate_key, window_seconds * 2)
         if names:
             pipe.mget([self._version_key(name) for name in names])
-        try:
-            replies = pipe.execute()
-        except self._errors as error:
-            raise CounterStoreDown(str(error)) from error
+        replies = self._call(pipe.execute)
         count = int(replies[0]) if key is not None else 0
         values = replies[-1] if names else []
         return count, {name: int(value or 0) for name, value in zip(names, values, strict=True)}
@@ -97,23 +116,27 @@ class RedisCounters:
         return self._run(None, 0, names)[1]
 
     def _bump(self, name: str) -> None:
-        try:
-            self.client.incr(self._version_key(name))
-        except self._errors as error:
-            raise CounterStoreDown(str(error)) from error
+        self._call(lambda: self.client.incr(self._version_key(name)))
 
-    def version_bump(self, name: str) -> None:
-        # Before the commit: if the store is down the change fails whole (a 503), rather than
-        # committing while other processes keep serving what they hold.
-        self._bump(name)
-        transaction.on_commit(lambda: self._bump_after_commit(name))
-
-    def _bump_after_commit(self, name: str) -> None:
+    def version_bump(self, name: str, *, strict: bool) -> None:
+        # Before the commit: with `strict`, a store that does not answer fails the change whole
+        # (a 503) rather than committing while other processes serve what they hold.
         try:
             self._bump(name)
         except CounterStoreDown:
-            # Committed already: the caches' own age limits bound how long it shows.
-            logger.exception("version %s not moved after commit; caches expire within their age limit", name)
+            if strict:
+                raise
+            logger.error("version %s not moved: caches show the change within their age limit", name)
+        transaction.on_commit(lambda: self._bump_after_commit(name))
+
+    def _bump_after_commit(self, name: str) -> None:
+        for _ in range(3):  # committed already: worth a few tries
+            try:
+                self.client.incr(self._version_key(name))
+                return
+            except self._errors:
+                time.sleep(0.05)
+        logger.error("version %s not moved after commit; caches show it within their age limit", name)
 
 
 class PostgresCounters:
@@ -149,10 +172,16 @@ class PostgresCounters:
             found = dict(cursor.fetchall())
         return {name: int(found.get(f"version:{name}", 0)) for name in names}
 
-    def version_bump(self, name: str) -> None:
-        # In the caller's transaction: the version moves exactly when the change commits.
-        with connection.cursor() as cursor:
-            cursor.execute(self._upsert(), [f"version:{name}", 0])
+    def version_bump(self, name: str, *, strict: bool) -> None:
+        # Once the caller's transaction commits, in a statement of its own: a bump inside it
+        # would hold the version's row lock to the commit, one writer at a time (every snapshot
+        # refresh). Readers read the version before the data, so a bump after the commit is
+        # enough; a process dying in between leaves the caches to their age limit.
+        def bump() -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(self._upsert(), [f"version:{name}", 0])
+
+        transaction.on_commit(bump)
 
 
 def _store_url() -> str:
@@ -176,8 +205,10 @@ def counter_store() -> CounterStore:
 class SharedVersion:
     """A version every process reads to know whether what it keeps in memory is still current."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, *, strict: bool = False) -> None:
+        """`strict`: a change must not commit while the version cannot be moved (credentials)."""
         self.name = name
+        self.strict = strict
         self.caches: list[VersionedCache[Any]] = []  # this process's caches that depend on it
         _declared.append(name)
 
@@ -193,7 +224,7 @@ class SharedVersion:
         # it ends, with the versions it read at its start); the others by the moved version.
         for cache in self.caches:
             cache.clear()
-        counter_store().version_bump(self.name)
+        counter_store().version_bump(self.name, strict=self.strict)
 
 
 def declared_versions() -> list[str]:

@@ -60,6 +60,9 @@ VIEW_AGE_SECONDS = Histogram(
 )
 
 
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 def route_of(request: HttpRequest) -> str:
     """The URL pattern that answered (`api/v1/gminas/<teryt>`), never the path itself: one label
     value per route, whatever gminas are asked about."""
@@ -82,9 +85,8 @@ class RequestMetricsMiddleware:
         with connection.execute_wrapper(count):
             response = self.get_response(request)
         route = route_of(request)
-        REQUEST_SECONDS.labels(route, request.method or "", str(response.status_code)).observe(
-            time.perf_counter() - started
-        )
+        method = request.method if request.method in _METHODS else "OTHER"  # the client's word: bounded
+        REQUEST_SECONDS.labels(route, method, str(response.status_code)).observe(time.perf_counter() - started)
         REQUEST_STATEMENTS.labels(route).observe(sent[0])
         return response
 

@@ -88,6 +88,13 @@ def in_gmina(teryt: str) -> Iterator[Teryt]:
         yield code
 
 
+def search_path_set_by_hand() -> None:
+    """After a raw `SET [LOCAL] search_path`: the connection no longer has the path the backend
+    remembers setting (it sets it once per switch, `mozaika.database`), so the next query sets
+    it again."""
+    connection.search_path_set_schemas = None  # type: ignore[attr-defined]
+
+
 def assert_in_gmina(teryt: str) -> Teryt:
     """The gmina a service was asked to work on, checked against the active schema: a service
     that takes a TERYT reads whatever schema is active, so the two must agree."""

@@ -19,7 +19,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django_tenants.routers import TenantSyncRouter
 
-from mozaika.tenancy import quoted_schema
+from mozaika.tenancy import quoted_schema, search_path_set_by_hand
 from tenants.models import TenantDdlScript
 
 NOT_SQL_MARKER = "THIS OPERATION CANNOT BE WRITTEN AS SQL"
@@ -106,6 +106,7 @@ def schema_create_from_script(schema_name: str, ddl: DdlScript) -> None:
     schema = quoted_schema(schema_name)
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE SCHEMA {schema};\nSET LOCAL search_path TO {schema}, public;\n{ddl.script}")
+    search_path_set_by_hand()
 
 
 def schema_is_complete(schema_name: str, ddl: DdlScript) -> bool | None:

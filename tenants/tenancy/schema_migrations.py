@@ -23,7 +23,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 
-from mozaika.tenancy import many_schema_cursor, quoted_schema
+from mozaika.tenancy import many_schema_cursor, quoted_schema, search_path_set_by_hand
 from tenants.models import Tenant
 from tenants.tenancy.ddl import expected_migrations
 
@@ -102,6 +102,7 @@ def _migrate_recording(schema: str) -> list[tuple[str, Any, bool]]:
 def _replay(schema: str, statements: list[tuple[str, Any, bool]]) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL search_path TO {quoted_schema(schema)}, public")
+        search_path_set_by_hand()
         for sql, params, many in statements:
             if many:
                 cursor.executemany(sql, params)

@@ -77,3 +77,12 @@ def test_a_gmina_request_sets_the_path_into_the_gmina_and_back_once(trzebiel_adm
         f'SET search_path = "{Teryt(TRZEBIEL).schema_name}","public"',
         'SET search_path = "public"',
     ]
+
+
+def test_a_schema_created_from_the_script_leaves_the_next_query_in_the_public_schema(db: None) -> None:
+    from tenants.tenancy.ddl import schema_create_from_script, tenant_ddl_script
+
+    schema_now()
+    schema_create_from_script("g9999991", tenant_ddl_script())  # its own SET LOCAL search_path
+
+    assert schema_now() == "public"

@@ -21,7 +21,7 @@ from django.conf import settings
 from mozaika.counters import SharedVersion
 from mozaika.identity.principal import Principal
 
-PRINCIPALS_VERSION = SharedVersion("principals")
+PRINCIPALS_VERSION = SharedVersion("principals", strict=True)
 
 _MAX_ENTRIES = 10_000
 
