@@ -81,19 +81,23 @@ def free_port() -> int:
 
 
 @contextmanager
-def api_server(env: dict[str, str], workers: int = 1) -> Iterator[str]:
+def api_server(
+    env: dict[str, str], workers: int = 1, app: str = "mozaika.site.wsgi:application", *options: str
+) -> Iterator[str]:
+    """gunicorn serving `app` (with extra gunicorn `options`), once its `/healthz` answers."""
     port = free_port()
     server = subprocess.Popen(
         [
             PYTHON,
             "-m",
             "gunicorn",
-            "mozaika.site.wsgi:application",
+            app,
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
             "--no-control-socket",
+            *options,
         ],
         env=env,
         cwd=ROOT,

@@ -22,21 +22,18 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import signal
 import statistics
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from eligibility import closed_loop, define_and_wait, light_get, open_loop, percentile
-from national_scale import PYTHON, ROOT, base_env, cli, database, free_port
+from national_scale import PYTHON, ROOT, api_server, base_env, cli, database
 
 REGISTRY = "/api/v1/gminas/0811082"
 CALL = f"BENCH.{uuid.uuid4().hex[:4].upper()}"
@@ -44,29 +41,9 @@ ELIGIBILITY = f"/api/v1/eligibility/0811082?call={CALL}&area=seniors"
 FLOOR = "/api/v1/floor"
 
 
-@contextmanager
-def gunicorn(env: dict[str, str], app: str, workers: int = 2) -> Iterator[str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--config", "python:mozaika.gunicorn_conf", "--no-control-socket"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(url + "/", timeout=1)
-            break
-        except httpx.HTTPError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit(f"{app} did not start") from None
-            time.sleep(0.2)
-    try:
-        yield url
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+def gunicorn(env: dict[str, str], app: str) -> AbstractContextManager[str]:
+    """2 sync workers with Mozaika's gunicorn configuration, as `make run` starts the API."""
+    return api_server(env, 2, app, "--config", "python:mozaika.gunicorn_conf")
 
 
 def main() -> None:

@@ -1,8 +1,9 @@
-"""One authenticated JSON answer: `GET /api/v1/floor` with `Authorization: Bearer floor`."""
+"""One authenticated JSON answer: `GET /api/v1/floor` with `Authorization: Bearer floor` (and
+`/healthz`, which the benchmark waits for, as for Mozaika)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.urls import path
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
@@ -23,4 +24,8 @@ def floor(request: HttpRequest) -> dict[str, str]:
     return {"teryt": "0811082", "name": "Trzebiel", "kind": "rural"}
 
 
-urlpatterns = [path("api/v1/", api.urls)]
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+urlpatterns = [path("api/v1/", api.urls), path("healthz", healthz)]

@@ -97,6 +97,5 @@ def _count(key: str, window: int) -> int | None:
 def _record_last_use(entry: CachedPrincipal, now: datetime) -> None:
     if entry.token_id is None:
         return
-    credential = Credential(entry.principal, entry.credential_expires_at, entry.token_id, entry.last_use_recorded_at)
-    if token_last_use_record(credential, now=now):
+    if token_last_use_record(token_id=entry.token_id, last_used_at=entry.last_use_recorded_at, now=now):
         entry.last_use_recorded_at = now

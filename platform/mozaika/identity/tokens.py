@@ -74,7 +74,8 @@ class Credential:
 
 
 def credential_lookup(secret: str) -> Credential | None:
-    """The credential behind a bearer secret if it is valid, unexpired and unrevoked, else None."""
+    """The credential behind a bearer secret if it is valid, unexpired and unrevoked, else None
+    (read from the database every time; the API reads through `mozaika.identity.gate`)."""
     if secret.startswith(CLIENT_SECRET_PREFIX):
         return _client_credential(secret)
     if secret.startswith(PERSON_TOKEN_PREFIX):
@@ -82,20 +83,12 @@ def credential_lookup(secret: str) -> Credential | None:
     return None
 
 
-def principal_for_bearer(secret: str) -> Principal | None:
-    """The principal behind a valid, unexpired, unrevoked credential, or None (read from the
-    database every time; the API reads through `mozaika.identity.gate`)."""
-    credential = credential_lookup(secret)
-    return credential.principal if credential else None
-
-
-def token_last_use_record(credential: Credential, *, now: datetime) -> bool:
-    """Record a person's token's last use, at most once per `LAST_USED_RESOLUTION`."""
-    if credential.token_id is None:
+def token_last_use_record(*, token_id: int, last_used_at: datetime | None, now: datetime) -> bool:
+    """Record a person's token's last use, at most once per `LAST_USED_RESOLUTION`; whether it
+    wrote."""
+    if last_used_at is not None and now - last_used_at <= LAST_USED_RESOLUTION:
         return False
-    if credential.last_used_at is not None and now - credential.last_used_at <= LAST_USED_RESOLUTION:
-        return False
-    ApiToken.objects.filter(pk=credential.token_id).filter(
+    ApiToken.objects.filter(pk=token_id).filter(
         Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
     ).update(last_used_at=now)
     return True
