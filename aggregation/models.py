@@ -63,6 +63,30 @@ class StaleRollup(models.Model):
         return self.scope
 
 
+class StaleSnapshot(models.Model):
+    """A gmina whose events were consumed but whose snapshot is not yet read again. Marked by the
+    event's consumer, cleared by the drain that reads many such gminas at once (one query per
+    table for the whole batch instead of a dozen per event); a crash before the drain leaves the
+    mark for the next drain or the sweeper. `first_event_at`: the oldest event it waits for."""
+
+    gmina = models.OneToOneField(Gmina, on_delete=models.CASCADE, primary_key=True, db_column="teryt")
+    first_event_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.gmina_id
+
+
+class SnapshotDrainRequest(models.Model):
+    """One row: when a drain of stale snapshots was last asked for and has not started yet
+    (null once a drain starts), so a burst of events sends one drain message, not one each."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    requested_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"drain requested at {self.requested_at}"
+
+
 class SnapshotRecord(models.Model):
     """Every distinct snapshot a gmina had, from when it was read: what an eligibility answer
     as of a past date is computed from, so it reproduces the answer given then."""

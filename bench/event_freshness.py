@@ -7,8 +7,10 @@
 2. Steady load: `--rate` plan.created events per second for `--seconds`, each in a random gmina.
    Freshness = from the event's commit (occurred_at) to the moment the consumer that refreshes the
    gmina's snapshot, its voivodeship and the nation recorded it (consumed_at): p50/p95/p99.
-3. Throughput: `--burst` events enqueued at once, applied per second by the same worker, next to
-   the raw rate at which this machine inserts rows into PostgreSQL (the ceiling).
+3. Throughput: `--burst` events enqueued at once while the worker is stopped, then drained by the
+   same worker: from its start until every event is consumed and no snapshot or rollup is left
+   stale; next to the raw rate at which this machine inserts rows into PostgreSQL (the ceiling).
+   Afterwards `aggregation verify` compares the views with a rebuild from the tenant schemas.
 Compare ratios, not absolute times: the machine is small and noisy.
 """
 
@@ -49,6 +51,23 @@ for n in range(count):
 """
 
 
+# Every burst event consumed, and neither a snapshot nor a rollup left stale.
+DRAINED_SQL = """
+    SELECT CASE WHEN EXISTS (SELECT 1 FROM aggregation_stalesnapshot) OR EXISTS (SELECT 1 FROM aggregation_stalerollup)
+           THEN -1 ELSE (SELECT count(*) FROM events_consumedevent c JOIN events_event e ON e.seq = c.event_id
+                         WHERE e.seq > %s AND e.type = 'plan.created' AND c.consumer = 'aggregation.refresh_views')
+           END"""
+
+
+PEAK_DRAINED_SQL = DRAINED_SQL.replace("'plan.created'", "'indicator.reported'")
+
+
+def burst_gminas(url: str, after_seq: int) -> list[str]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute("SELECT teryt FROM events_event WHERE seq > %s AND type = 'plan.created'", [after_seq])
+        return [row[0] for row in rows]
+
+
 def worker_rss(process: psutil.Process) -> int:
     try:
         return sum(p.memory_info().rss for p in [process, *process.children(recursive=True)])
@@ -56,11 +75,49 @@ def worker_rss(process: psutil.Process) -> int:
         return 0
 
 
+def worker_start(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "dramatiq", "mozaika.site.worker", "--processes", "1",
+                             "--threads", "2"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)  # fmt: skip
+
+
+def reporting_peak(env: dict[str, str], url: str, per_gmina: int) -> subprocess.Popen[bytes]:
+    """The yearly reporting peak: `per_gmina` indicator values reported in every gmina, recorded
+    while the worker is stopped (as event rows written straight into the log and published by
+    the relay: the views' consumer reads nothing else of them), then drained by one worker.
+    Returns the running worker."""
+    with psycopg.connect(url) as conn:
+        after = conn.execute("SELECT coalesce(max(seq), 0) FROM events_event").fetchone()[0]  # type: ignore[index]
+        conn.execute(
+            """INSERT INTO events_event (id, type, teryt, aggregate, aggregate_id, aggregate_version, occurred_at,
+                                         actor, payload, payload_version, request_id)
+               SELECT gen_random_uuid(), 'indicator.reported', t.code, 'plan', '1', n, now(), 'bench',
+                      jsonb_build_object('indicator_id', n, 'year', 2025, 'value', '10', 'previous', null), 1, ''
+               FROM tenants_tenant t CROSS JOIN generate_series(1, %s) n WHERE t.kind = 'gmina'
+               ORDER BY n, t.code""",
+            [per_gmina],
+        )
+        count = conn.execute("SELECT count(*) FROM events_event WHERE seq > %s", [after]).fetchone()[0]  # type: ignore[index]
+    _, published_in = cli({**env, "EVENT_RELAY_AFTER_SECONDS": "0"}, "events", "relay")
+    worker = worker_start(env)
+    started = time.monotonic()
+    with psycopg.connect(url, autocommit=True) as conn:
+        while not conn.execute(PEAK_DRAINED_SQL, [after]).fetchone()[0] >= count:  # type: ignore[index]
+            time.sleep(0.2)
+    drained = time.monotonic() - started
+    print(
+        f"reporting peak: {count} events ({per_gmina} in each gmina), published by the relay in {published_in:.0f} s,"
+    )
+    print(f"  drained in {drained:.1f} s ({count / drained:.0f} events/s), snapshots and rollups current")
+    return worker
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rate", type=float, default=20)
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--burst", type=int, default=2000)
+    parser.add_argument("--peak-per-gmina", type=int, default=0, help="the reporting peak: events in every gmina")
     args = parser.parse_args()
     env = base_env()
     with database(env, "events") as db:
@@ -68,9 +125,7 @@ def main() -> None:
         cli(db, "load_demo")
         cli(db, "tenants", "provision", "--all")
         url = db["DATABASE_URL"]
-        worker = subprocess.Popen([sys.executable, "-m", "dramatiq", "mozaika.site.worker", "--processes", "1",
-                                   "--threads", "2"], env=db, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)  # fmt: skip
+        worker = worker_start(db)
         relay = subprocess.Popen([sys.executable, "-m", "mozaika", "events", "relay", "--loop"], env=db, cwd=ROOT,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         peak = 0
@@ -119,13 +174,12 @@ def main() -> None:
             subprocess.run([sys.executable, "-m", "mozaika", "shell", "-c",
                             LOADER.format(interval=0, count=args.burst)],
                            env=db, cwd=ROOT, check=True)  # fmt: skip
-            worker = subprocess.Popen([sys.executable, "-m", "dramatiq", "mozaika.site.worker", "--processes", "1",
-                                       "--threads", "2"], env=db, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL)  # fmt: skip
+            worker = worker_start(db)
             started = time.monotonic()
             with psycopg.connect(url, autocommit=True) as conn:
-                while conn.execute(applied_sql, [burst_seq]).fetchone()[0] < args.burst:  # type: ignore[index]
-                    time.sleep(0.2)
+                # Drained: every event consumed, no snapshot left stale, no rollup left stale.
+                while not conn.execute(DRAINED_SQL, [burst_seq]).fetchone()[0] >= args.burst:  # type: ignore[index]
+                    time.sleep(0.05)
                 drained = time.monotonic() - started
                 conn.execute("CREATE TEMP TABLE raw_insert (id bigserial, teryt text, payload jsonb)")
                 rows = [("0811082", f'{{"n": {n}}}') for n in range(20_000)]
@@ -134,8 +188,18 @@ def main() -> None:
                     cursor.executemany("INSERT INTO raw_insert (teryt, payload) VALUES (%s, %s)", rows)
                 raw = len(rows) / (time.monotonic() - t0)
             applied_rate = args.burst / drained
-            print(f"throughput: {applied_rate:.0f} events/s applied by one worker (1 process, 2 threads)")
+            distinct = len(set(burst_gminas(url, burst_seq)))
+            print(
+                f"throughput: {args.burst} events in {distinct} gminas drained in {drained:.1f} s: "
+                f"{applied_rate:.0f} events/s by one worker (1 process, 2 threads), snapshots and rollups current"
+            )
             print(f"  raw PostgreSQL inserts on this machine: {raw:.0f} rows/s; ratio {applied_rate / raw:.4f}")
+            verified, _ = cli(db, "aggregation", "verify")
+            print(f"  afterwards: {verified.strip().splitlines()[-1]}")
+            if args.peak_per_gmina:
+                worker.terminate()
+                worker.wait(timeout=60)
+                worker = reporting_peak(db, url, args.peak_per_gmina)
         finally:
             for process in (worker, relay):
                 process.terminate()

@@ -4,7 +4,8 @@ A call concerns the gminas of its voivodeship (all gminas for a national call). 
 evaluations are judged as of the day they are computed, never later than the deadline, so a
 closed call's results stay as they were when it closed. They are recomputed for every gmina when
 the call is defined or changed (in the background, `call_evaluate_all`) and for one gmina when
-its snapshot changes (`gmina_evaluations_refresh`, in the snapshot's transaction). A change of
+its snapshot changes (`gmina_evaluations_refresh`, in the snapshots' transaction, for many
+gminas at once when snapshots are drained in a batch). A change of
 a gmina's decision or points is recorded as an `eligibility.changed` event."""
 
 from __future__ import annotations
@@ -330,23 +331,27 @@ def call_evaluate_all(*, code: str, today: date | None = None) -> CallEvaluation
     return CallEvaluationRun(evaluated=evaluated, changed=changed)
 
 
-def calls_concerning(teryt: str, today: date) -> list[Call]:
-    """The calls still open to applications (deadline not passed) whose scope has the gmina."""
-    concerning = Q(voivodeship__isnull=True) | Q(voivodeship_id=Teryt(teryt).voivodeship)
-    return list(Call.objects.filter(concerning, deadline__gte=today))
+def calls_concerning(teryts: Sequence[str], today: date) -> list[Call]:
+    """The calls still open to applications (deadline not passed) whose scope has any of the
+    gminas, in the order their locks are taken."""
+    voivodeships = {Teryt(teryt).voivodeship for teryt in teryts}
+    concerning = Q(voivodeship__isnull=True) | Q(voivodeship_id__in=voivodeships)
+    return list(Call.objects.filter(concerning, deadline__gte=today).order_by("code"))
 
 
-def gmina_evaluations_refresh(*, teryt: str, plans: list[PlanFacts], today: date) -> int:
-    """Re-evaluate the gmina against every open call concerning it, in the caller's transaction
-    (the one that stored its new snapshot, whose plans are `plans`). Returns how many decisions
-    changed."""
-    gmina = Gmina.objects.filter(pk=teryt, is_active=True).values_list("teryt", "name").first()
-    if gmina is None:
+def gmina_evaluations_refresh(*, plans: dict[str, list[PlanFacts]], today: date) -> int:
+    """Re-evaluate the gminas against every open call concerning them, in the caller's
+    transaction (the one that stored their new snapshots, whose plans are `plans`, by TERYT).
+    Returns how many decisions changed."""
+    active = Gmina.objects.filter(pk__in=list(plans), is_active=True)
+    gminas = list(active.order_by("teryt").values_list("teryt", "name"))
+    if not gminas:
         return 0
     changed = 0
-    for call in calls_concerning(teryt, today):
+    for call in calls_concerning([teryt for teryt, _ in gminas], today):
         _lock(call)
-        changed += _evaluate_batch(call, [gmina], {teryt: plans}, evaluation_day(call, today))
+        in_scope = [g for g in gminas if call.voivodeship_id in (None, Teryt(g[0]).voivodeship)]
+        changed += _evaluate_batch(call, in_scope, plans, evaluation_day(call, today))
     return changed
 
 
@@ -358,5 +363,5 @@ def calls_evaluate_open(today: date | None = None) -> dict[str, CallEvaluationRu
 
 
 @on_snapshot_stored
-def _reevaluate_after_snapshot(teryt: str, plans: list[PlanFacts], today: date) -> int:
-    return gmina_evaluations_refresh(teryt=teryt, plans=plans, today=today)
+def _reevaluate_after_snapshots(plans: dict[str, list[PlanFacts]], today: date) -> int:
+    return gmina_evaluations_refresh(plans=plans, today=today)

@@ -1,23 +1,18 @@
-"""The views' consumers: a gmina's events refresh its snapshot, then (coalesced) its rollups."""
+"""The views' consumers: a gmina's events mark its snapshot stale; drains refresh stale
+snapshots many at a time, then (coalesced) their rollups."""
 
 from __future__ import annotations
 
 import logging
 
 import dramatiq
-from django.db import transaction
 from django.utils import timezone
 
 from aggregation.models import StaleRollup
-from aggregation.views.refresh import (
-    rollup_refresh,
-    rollup_refresh_delay_ms,
-    rollups_refresh_stale,
-    scopes_of,
-    snapshot_refresh,
-)
+from aggregation.views.drain import MARK_APPLIED_EVENT_SQL, snapshots_drain, snapshots_drain_request
+from aggregation.views.refresh import rollup_refresh, rollup_refresh_delay_ms, rollups_refresh_stale
 from mozaika.broker import TENANT_SCHEMA_OPTION
-from mozaika.events.bus import EventEnvelope, event_consumer
+from mozaika.events.bus import event_consumer_in_sql
 from mozaika.events.catalogue import snapshot_changing
 from mozaika.metrics import VIEW_AGE_SECONDS
 from mozaika.scheduling import periodic
@@ -38,11 +33,11 @@ def refresh_rollup(scope: str) -> None:
         VIEW_AGE_SECONDS.labels("rollup").observe((timezone.now() - marked_at).total_seconds())
 
 
-def rollups_refresh_later(teryt: str) -> None:
+def rollups_refresh_later(scopes: list[str]) -> None:
     """At once after a quiet spell; within a burst, at the end of the coalescing period, so the
     burst's events in one voivodeship have marked its rollups stale several times before one
     refresh recomputes them (the later messages find nothing stale and do nothing)."""
-    for scope in scopes_of(teryt):
+    for scope in scopes:
         delay = rollup_refresh_delay_ms(scope)
         refresh_rollup.send_with_options(
             args=(scope,),
@@ -51,17 +46,37 @@ def rollups_refresh_later(teryt: str) -> None:
         )
 
 
-@event_consumer(*VIEW_EVENTS, name="aggregation.refresh_views")
-def refresh_views(event: EventEnvelope) -> None:
-    if snapshot_refresh(teryt=event.teryt, published_at=event.published_at):
-        VIEW_AGE_SECONDS.labels("snapshot").observe((timezone.now() - event.occurred_at).total_seconds())
-        transaction.on_commit(lambda: rollups_refresh_later(event.teryt))
+def drain_snapshots_when_needed() -> None:
+    if snapshots_drain_request():
+        drain_snapshots.send_with_options(**{TENANT_SCHEMA_OPTION: PUBLIC_SCHEMA})  # type: ignore[arg-type]
+
+
+@dramatiq.actor(actor_name="aggregation.drain_snapshots", queue_name="snapshots", max_retries=20, priority=10)
+def drain_snapshots() -> None:
+    """Refresh a batch of stale snapshots, then (coalesced) their rollups; a full batch sends the
+    next drain at once."""
+    run = snapshots_drain()
+    now = timezone.now()
+    for first_event_at in run.refreshed.values():
+        VIEW_AGE_SECONDS.labels("snapshot").observe((now - first_event_at).total_seconds())
+    if run.refreshed:
+        rollups_refresh_later(run.scopes)
+    if run.more:
+        drain_snapshots.send_with_options(**{TENANT_SCHEMA_OPTION: PUBLIC_SCHEMA})  # type: ignore[arg-type]
+
+
+# An event marks its gmina's snapshot stale; a drain reads it with others (`aggregation.views.drain`).
+refresh_views = event_consumer_in_sql(
+    *VIEW_EVENTS, name="aggregation.refresh_views", effect=MARK_APPLIED_EVENT_SQL, after=drain_snapshots_when_needed
+)
 
 
 @dramatiq.actor(actor_name="aggregation.sweep_stale_rollups", queue_name="periodic", max_retries=0)
 def sweep_stale_rollups() -> None:
-    """A worker that died between a snapshot's commit and sending its rollup refresh left the
-    rollups marked stale: recompute them."""
+    """A worker that died between a change's commit and the message that follows it left
+    snapshots or rollups marked stale: refresh them."""
+    while (run := snapshots_drain()).refreshed:
+        logger.info("swept stale snapshots: %s", ", ".join(sorted(run.refreshed)))
     refreshed = rollups_refresh_stale()
     if refreshed:
         logger.info("swept stale rollups: %s", ", ".join(refreshed))

@@ -10,7 +10,7 @@ newer one."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 
 from django.conf import settings
@@ -29,9 +29,9 @@ from aggregation.models import (
 from aggregation.plan_facts import PlanFacts, gmina_plan_facts
 from aggregation.views.rollups import GminaRow, RollupData, gmina_facts, rollup_compute
 from mozaika.counters import SharedVersion
-from mozaika.locks import advisory_xact_lock
+from mozaika.locks import advisory_xact_lock, advisory_xact_locks
 from mozaika.tenancy import Teryt
-from tenants.plans.snapshot import GminaSnapshotData, gmina_snapshot
+from tenants.plans.snapshot import GminaSnapshotData, gmina_snapshots
 from tenants.registry.selectors import gminas_in_scope
 
 # Moves with every stored snapshot: what an API process keeps of them (an eligibility answer's
@@ -126,10 +126,10 @@ def rollups_mark_stale(scopes: Iterable[str]) -> None:
             )
 
 
-# What must follow a gmina's new snapshot in the snapshot's own transaction: a funding call's
-# re-evaluation registers itself here (`aggregation.calls`), as calls read the views and not
-# the other way round.
-SnapshotListener = Callable[[str, list[PlanFacts], date], object]
+# What must follow new snapshots in their own transaction: a funding call's re-evaluation
+# registers itself here (`aggregation.calls`), as calls read the views and not the other way
+# round. A listener gets the plan facts of every gmina refreshed, by TERYT.
+SnapshotListener = Callable[[dict[str, list[PlanFacts]], date], object]
 _snapshot_listeners: list[SnapshotListener] = []
 
 
@@ -138,25 +138,36 @@ def on_snapshot_stored(listener: SnapshotListener) -> SnapshotListener:
     return listener
 
 
-def snapshot_refresh(*, teryt: str, published_at: datetime | None = None) -> bool:
-    """Rebuild the gmina's snapshot and mark its rollups stale; the gmina's schema must be
-    active. `refreshed_at` is when the reading began (database clock): every change committed
-    before it is in the snapshot, so an event published before it changes nothing and is
-    skipped (a burst of one gmina's events coalesces). Returns whether a refresh ran."""
+def snapshots_refresh(*, teryts: Sequence[str]) -> None:
+    """Read the gminas' snapshots (all their schemas at once), store them, mark their rollups
+    stale and tell the listeners, in one transaction. Each snapshot is read under its gmina's
+    lock, with `refreshed_at` the database's time when the reading began: every change committed
+    before then is in it."""
     with transaction.atomic():
-        _lock(f"snapshot:{teryt}")
+        advisory_xact_locks("views", [f"snapshot:{teryt}" for teryt in teryts])
+        read_at, today = database_now(), timezone.localdate()
+        snapshots = gmina_snapshots(teryts)
+        snapshots_store(
+            [snapshot_row(teryt=teryt, data=data, read_at=read_at, today=today) for teryt, data in snapshots.items()]
+        )
+        rollups_mark_stale(sorted({scope for teryt in teryts for scope in scopes_of(teryt)}))
+        plans = {teryt: gmina_plan_facts(data) for teryt, data in snapshots.items()}
+        for listener in _snapshot_listeners:
+            listener(plans, today)
+
+
+def snapshot_refresh(*, teryt: str, published_at: datetime | None = None) -> bool:
+    """Rebuild one gmina's snapshot now (`snapshots_refresh`). An event published before the
+    stored snapshot's reading began is already in it and is skipped: returns whether a refresh
+    ran."""
+    with transaction.atomic():
+        advisory_xact_locks("views", [f"snapshot:{teryt}"])
         if (
             published_at is not None
             and GminaSnapshot.objects.filter(gmina_id=teryt, refreshed_at__gte=published_at).exists()
         ):
             return False
-        read_at, today = database_now(), timezone.localdate()
-        data = gmina_snapshot(teryt=teryt)
-        snapshots_store([snapshot_row(teryt=teryt, data=data, read_at=read_at, today=today)])
-        rollups_mark_stale(scopes_of(teryt))
-        plans = gmina_plan_facts(data)
-        for listener in _snapshot_listeners:
-            listener(teryt, plans, today)
+        snapshots_refresh(teryts=[teryt])
     return True
 
 

@@ -42,13 +42,21 @@ class QueueNamespaceMiddleware(Middleware):
 class WorkerPollingMiddleware(Middleware):
     """How long a worker's consumer waits for a message before it looks again, and so how late
     it sees a delayed message come due (dramatiq's default: a second, read from the environment
-    before any setting can apply; an idle Redis consumer backs off up to it)."""
+    before any setting can apply; an idle Redis consumer backs off up to it); and how many
+    messages of a queue it holds at once (`prefetch`). dramatiq's default, twice the threads,
+    was the ceiling on event throughput: a Redis consumer holding that many unacknowledged
+    messages does not fetch again before a back-off sleep, so two threads applied ~35 events/s
+    while busy a fifth of the time."""
 
-    def __init__(self, poll_ms: int) -> None:
+    def __init__(self, poll_ms: int, prefetch: int = 0) -> None:
         self.poll_ms = poll_ms
+        self.prefetch = prefetch
 
     def before_worker_boot(self, broker: dramatiq.Broker, worker: Any) -> None:
-        worker.worker_timeout = self.poll_ms  # the consumers are made after this hook
+        # The consumers are made after this hook, with these values.
+        worker.worker_timeout = self.poll_ms
+        if self.prefetch:
+            worker.queue_prefetch = self.prefetch
 
 
 class TenantSchemaMiddleware(Middleware):
@@ -109,7 +117,7 @@ def build_broker(url: str) -> dramatiq.Broker:
     if settings.BROKER_QUEUE_PREFIX:
         broker.add_middleware(QueueNamespaceMiddleware(settings.BROKER_QUEUE_PREFIX))
     broker.add_middleware(TenantSchemaMiddleware())
-    broker.add_middleware(WorkerPollingMiddleware(settings.WORKER_POLL_MS))
+    broker.add_middleware(WorkerPollingMiddleware(settings.WORKER_POLL_MS, settings.WORKER_PREFETCH))
     from dramatiq.middleware import Retries
 
     from mozaika.events.deadletters import DeadLetterMiddleware

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from aggregation.calls.demo import demo_calls_load
 from aggregation.calls.services import call_evaluate_all, call_rules, calls_evaluate_open
 from aggregation.models import Call, CallEvaluation
+from aggregation.views.drain import snapshot_mark_stale, snapshots_drain
 from aggregation.views.refresh import snapshot_refresh, snapshot_row, snapshots_store
 from mozaika.audit.log import Actor
 from mozaika.audit.models import AuditEntry
@@ -167,6 +168,23 @@ def test_a_gmina_change_re_evaluates_its_open_calls_and_records_the_change(
 
     refresh(TRZEBIEL)  # nothing changed: no second event
     assert Event.objects.filter(type="eligibility.changed", teryt=TRZEBIEL).count() == 1
+
+
+def test_a_drain_of_gminas_in_several_voivodeships_evaluates_each_against_its_own_calls(
+    operator: Api, fepz: Any
+) -> None:
+    lubuskie = call_body(code="FELB.06.01", voivodeship="08")
+    assert operator.post_json(CALLS, lubuskie).status_code == 201
+    CallEvaluation.objects.filter(gmina_id__in=[KOSZALIN, TRZEBIEL]).delete()
+    for teryt in (KOSZALIN, TRZEBIEL, KRAKOW):
+        snapshot_mark_stale(teryt=teryt, event_at=timezone.now())
+
+    assert set(snapshots_drain().refreshed) == {KOSZALIN, TRZEBIEL, KRAKOW}
+
+    evaluated = set(CallEvaluation.objects.values_list("call__code", "gmina_id").filter(
+        gmina_id__in=[KOSZALIN, TRZEBIEL, KRAKOW]))  # fmt: skip
+    assert evaluated == {("FEPZ.06.19", KOSZALIN), ("FELB.06.01", TRZEBIEL)}  # no open call covers Kraków
+    assert CallEvaluation.objects.get(call__code="FEPZ.06.19", gmina_id=KOSZALIN).eligible is True
 
 
 def test_the_nightly_job_re_evaluates_open_calls_only(operator: Api) -> None:

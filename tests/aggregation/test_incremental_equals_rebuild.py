@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from aggregation.views.actors import refresh_views
 from aggregation.views.consistency import views_rebuild
+from aggregation.views.drain import snapshots_drain
 from aggregation.views.refresh import rollups_refresh_stale
 from mozaika.audit.log import Actor
 from mozaika.errors import MozaikaError
@@ -104,11 +105,14 @@ def apply(step: Any) -> None:
 
 
 def consume(after_seq: int) -> int:
-    """Deliver every event recorded since `after_seq` to the aggregation consumer, in order."""
+    """Deliver every event recorded since `after_seq` to the aggregation consumer, in order,
+    then drain the snapshots they marked stale, a few at a time (batches of several gminas)."""
     for event in Event.objects.filter(seq__gt=after_seq).order_by("seq"):
         with in_gmina(event.teryt):
             refresh_views.fn(str(event.id))
         after_seq = event.seq
+    while snapshots_drain(limit=2).refreshed:
+        pass
     return after_seq
 
 

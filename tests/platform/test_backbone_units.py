@@ -15,6 +15,7 @@ from django.utils import timezone
 from aggregation.models import GminaSnapshot, Rollup
 from aggregation.views.actors import refresh_views
 from aggregation.views.consistency import views_verify
+from aggregation.views.drain import snapshots_drain
 from mozaika.audit.log import Actor
 from mozaika.events.bus import event_record
 from mozaika.events.models import ConsumedEvent, Event
@@ -32,6 +33,7 @@ def test_the_same_message_three_times_is_applied_once(db: None) -> None:
     with in_gmina(TRZEBIEL):
         for _ in range(3):
             refresh_views.fn(str(event.id))
+    snapshots_drain()
     assert ConsumedEvent.objects.filter(event=event).count() == 1
     assert GminaSnapshot.objects.filter(gmina_id=TRZEBIEL).count() == 1
 

@@ -3,26 +3,28 @@ real broker after commit in the gmina's schema, republished by the relay, applie
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
 import dramatiq
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from dramatiq.middleware import Middleware
 
 from aggregation.models import GminaSnapshot
 from aggregation.views.actors import refresh_views
+from aggregation.views.drain import snapshots_drain
 from mozaika.broker import TENANT_SCHEMA_OPTION, TenantSchemaMiddleware
-from mozaika.events.bus import event_record, events_relay
+from mozaika.events.bus import EventEnvelope, _event_claim, event_record, events_relay
 from mozaika.events.catalogue import EventType
 from mozaika.events.models import ConsumedEvent, Event
 from mozaika.tenancy import Teryt, in_gmina
 from tenants.plans.actors import archive_documents
 from tenants.plans.events import PLAN_ADOPTED, PLAN_CREATED
-from tests.support import TRZEBIEL, payload_for
+from tests.support import TRZEBIEL, payload_for, wait_until
 
 
 class EnqueuedMessages(Middleware):
@@ -93,11 +95,25 @@ def test_a_redelivered_event_is_applied_once(db: None) -> None:
     event = record()
     with in_gmina(TRZEBIEL):
         refresh_views.fn(str(event.id))
-        first = GminaSnapshot.objects.get(gmina_id=TRZEBIEL).refreshed_at
+    assert snapshots_drain().refreshed.keys() == {TRZEBIEL}
+    first = GminaSnapshot.objects.get(gmina_id=TRZEBIEL).refreshed_at
+    with in_gmina(TRZEBIEL):
         refresh_views.fn(str(event.id))
 
+    assert snapshots_drain().refreshed == {}  # the second delivery marked nothing stale
     assert GminaSnapshot.objects.get(gmina_id=TRZEBIEL).refreshed_at == first
     assert ConsumedEvent.objects.filter(event=event, consumer="aggregation.refresh_views").count() == 1
+
+
+def test_a_claimed_event_reaches_its_handler_as_recorded(db: None) -> None:
+    event = record(PLAN_ADOPTED)
+
+    claimed, apply = _event_claim(consumer="claim-test", event_id=str(event.id), types=frozenset({PLAN_ADOPTED.name}))
+
+    assert apply is True
+    assert claimed == EventEnvelope.of(Event.objects.get(pk=event.pk))
+    assert isinstance(claimed.payload, dict)
+    assert claimed.payload == payload_for(PLAN_ADOPTED)
 
 
 def test_a_consumer_ignores_events_it_does_not_subscribe_to_or_cannot_find(db: None) -> None:
@@ -131,3 +147,72 @@ def test_the_worker_middleware_activates_the_gmina_and_always_returns_to_public(
         )
 
     assert connection.schema_name == "public"
+
+
+def test_two_deliveries_racing_apply_the_event_once(db: None) -> None:
+    """Two worker threads, each in its own connection, get the same event at once: the second
+    waits for the first's transaction and then finds the event applied. (The event and record
+    these threads commit are removed at the end.)"""
+    first_recorded, first_may_commit = threading.Event(), threading.Event()
+    RACED = frozenset({"plan.created"})
+    outcomes: dict[str, bool] = {}
+    created: list[Event] = []
+
+    def first() -> None:
+        with transaction.atomic():
+            outcomes["first"] = _event_claim(consumer="race-test", event_id=str(created[0].id), types=RACED)[1]
+            first_recorded.set()
+            assert first_may_commit.wait(30)
+
+    def second() -> None:
+        with transaction.atomic():
+            outcomes["second"] = _event_claim(consumer="race-test", event_id=str(created[0].id), types=RACED)[1]
+
+    fields = {"type": "plan.created", "teryt": TRZEBIEL, "aggregate": "plan", "aggregate_id": "1",
+              "aggregate_version": 1, "actor": "test"}  # fmt: skip
+    in_thread(lambda: created.append(Event.objects.create(**fields)))
+    try:
+        one, two = threading.Thread(target=own_connection(first)), threading.Thread(target=own_connection(second))
+        one.start()
+        assert first_recorded.wait(30)
+        two.start()
+        wait_until(lambda: waiting_for_a_lock("INSERT INTO events_consumedevent"), timeout=30, what="the second")
+        first_may_commit.set()
+        one.join()
+        two.join()
+
+        assert outcomes == {"first": True, "second": False}
+    finally:
+        first_may_commit.set()
+        in_thread(lambda: ConsumedEvent.objects.filter(consumer="race-test").delete())
+        in_thread(lambda: Event.objects.filter(pk=created[0].pk).delete() if created else None)
+
+
+def waiting_for_a_lock(statement: str) -> bool:
+    """Whether another connection waits for a lock in a statement containing `statement`."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # else the test's transaction sees its first reading
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
+            "AND strpos(query, %s) > 0",
+            [statement],
+        )
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def own_connection(work: Callable[[], Any]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            work()
+        finally:
+            connection.close()
+
+    return run
+
+
+def in_thread(work: Callable[[], Any]) -> None:
+    """`work` committed by another connection, at once."""
+    thread = threading.Thread(target=own_connection(work))
+    thread.start()
+    thread.join()

@@ -182,6 +182,9 @@ EVENT_MAX_BACKOFF_MS = env.int("EVENT_MAX_BACKOFF_MS", default=60_000)
 ROLLUP_COALESCE_MS = env.int("ROLLUP_COALESCE_MS", default=250)
 # A worker looks for due delayed messages (and, on Redis, for new ones) at least this often.
 WORKER_POLL_MS = env.int("WORKER_POLL_MS", default=50)
+# Messages of one queue a worker process holds unacknowledged (see `mozaika.broker`); a crash
+# hands them back to the broker (at-least-once), so more costs only a redelivery's size.
+WORKER_PREFETCH = env.int("WORKER_PREFETCH", default=100)
 BROKER_HEARTBEAT_TIMEOUT_MS = env.int("BROKER_HEARTBEAT_TIMEOUT_MS", default=60_000)
 BROKER_MAINTENANCE_CHANCE = env.int("BROKER_MAINTENANCE_CHANCE", default=1000)
 # Tests only: "crash_before_publish" makes the process die between commit and publishing.
