@@ -5,8 +5,9 @@
 1. A fresh database with all 2 477 gminas provisioned; one dramatiq worker process with two
    threads and the relay, as in production.
 2. Steady load: `--rate` plan.created events per second for `--seconds`, each in a random gmina.
-   Freshness = from the event's commit (occurred_at) to the moment the consumer that refreshes the
-   gmina's snapshot, its voivodeship and the nation recorded it (consumed_at): p50/p95/p99.
+   From the event's commit (occurred_at) to the moment the views' consumer recorded it and marked
+   its gmina stale (consumed_at): p50/p95/p99. (From a change to the views a reviewer reads, the
+   snapshot and both rollups: `bench/view_freshness.py`.)
 3. Throughput: `--burst` events enqueued at once while the worker is stopped, then drained by the
    same worker: from its start until every event is consumed and no snapshot or rollup is left
    stale; next to the raw rate at which this machine inserts rows into PostgreSQL (the ceiling).
@@ -75,6 +76,26 @@ def worker_rss(process: psutil.Process) -> int:
         return 0
 
 
+# PostgreSQL's planning of the snapshot's queries in schemas this connection has not touched yet,
+# per gmina: what any reading of a gmina's tables costs once, however it is batched.
+PLANNING_PROBE = """
+from django.db import connection
+from mozaika.tenancy import many_schema_cursor, union_over_gminas
+from tenants.models import Tenant
+from tenants.plans import snapshot
+queries = [snapshot._PLANS, snapshot._ACTS, snapshot._AREAS, snapshot._SERVICES, snapshot._FUNDING,
+           snapshot._INDICATORS, snapshot._DOCUMENTS, snapshot._REPORTS, snapshot._VERSIONS]
+gminas = list(Tenant.objects.filter(kind="gmina").order_by("?").values_list("code", flat=True)[:{count}])
+planned = 0.0
+for start in range(0, len(gminas), 50):
+    for query in queries:
+        with many_schema_cursor() as cursor:
+            cursor.execute("EXPLAIN (SUMMARY) " + union_over_gminas(query, gminas[start:start + 50]))
+            planned += float(cursor.fetchall()[-1][0].split()[2])
+print(planned / len(gminas))
+"""
+
+
 def worker_start(env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "dramatiq", "mozaika.site.worker", "--processes", "1",
                              "--threads", "2"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
@@ -124,6 +145,7 @@ def main() -> None:
         cli(db, "migrate", "--verbosity", "0")
         cli(db, "load_demo")
         cli(db, "tenants", "provision", "--all")
+        cli(db, "aggregation", "rebuild")  # every gmina's snapshot stored, as a running system has them
         url = db["DATABASE_URL"]
         worker = worker_start(db)
         relay = subprocess.Popen([sys.executable, "-m", "mozaika", "events", "relay", "--loop"], env=db, cwd=ROOT,
@@ -163,7 +185,7 @@ def main() -> None:
             lags_ms = sorted(float(x) * 1000 for x in lags)
             q = statistics.quantiles(lags_ms, n=100)
             print(f"steady load: {len(lags_ms)} of {count} events at {args.rate}/s for {args.seconds} s, 2 477 tenants")
-            print(f"  commit -> views refreshed: p50 {q[49]:.0f} ms, p95 {q[94]:.0f} ms, p99 {q[98]:.0f} ms")
+            print(f"  commit -> consumed (its gmina marked stale): p50 {q[49]:.0f} ms, p95 {q[94]:.0f} ms, p99 {q[98]:.0f} ms")
             print(f"  worker peak memory (1 process, 2 threads, with children): {peak / 2**20:.0f} MiB")
 
             # Throughput: a burst enqueued while the worker is stopped, then drained.
@@ -196,6 +218,15 @@ def main() -> None:
             print(f"  raw PostgreSQL inserts on this machine: {raw:.0f} rows/s; ratio {applied_rate / raw:.4f}")
             verified, _ = cli(db, "aggregation", "verify")
             print(f"  afterwards: {verified.strip().splitlines()[-1]}")
+            probe, _ = cli(db, "shell", "-c", PLANNING_PROBE.format(count=400))
+            planning_ms = float(probe.strip().splitlines()[-1])
+            floor = distinct * planning_ms / 1000
+            print(
+                f"  planning the snapshot's queries in a gmina's schema, first time in a connection: "
+                f"{planning_ms:.1f} ms; {distinct} gminas: {floor:.1f} s of PostgreSQL's time before any row "
+                f"is read (at most {args.burst / floor:.0f} events/s on one core, {2 * args.burst / floor:.0f} "
+                "on two)"
+            )
             if args.peak_per_gmina:
                 worker.terminate()
                 worker.wait(timeout=60)

@@ -10,7 +10,7 @@ The whole product as `make run` starts it (`python -m mozaika serve`: gunicorn w
 a dramatiq worker with 4 threads, the relay) on a fresh database with the demo data. A trial is
 one indicator value reported through the API for Trzebiel's plan; its freshness runs from the
 HTTP answer to the moment both rollups were computed after the snapshot that holds the change
-was stored (the views' consumer recorded the event). Polled every 2 ms. `--trials` idle trials,
+was stored (a snapshot read after the event). Polled every 2 ms. `--trials` idle trials,
 then as many while a loader creates plans in the other demo gminas at `--load` events/s.
 """
 
@@ -53,12 +53,14 @@ while True:
                     areas=[InterventionArea.SENIORS], indicators=[], actor=actor)
     n += 1
 """
+# The gmina's snapshot read after the change committed (its reading began later), and both
+# rollups computed after that snapshot was stored.
 SEEN = """
-    SELECT c.consumed_at,
+    SELECT s.refreshed_at,
            (SELECT refreshed_at FROM aggregation_rollup WHERE scope = 'voivodeship:08'),
            (SELECT refreshed_at FROM aggregation_rollup WHERE scope = 'national')
     FROM events_event e
-    JOIN events_consumedevent c ON c.event_id = e.seq AND c.consumer = 'aggregation.refresh_views'
+    JOIN aggregation_gminasnapshot s ON s.teryt = e.teryt AND s.refreshed_at > e.occurred_at
     WHERE e.seq = %s"""
 
 
