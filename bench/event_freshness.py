@@ -185,7 +185,7 @@ def main() -> None:
             lags_ms = sorted(float(x) * 1000 for x in lags)
             q = statistics.quantiles(lags_ms, n=100)
             print(f"steady load: {len(lags_ms)} of {count} events at {args.rate}/s for {args.seconds} s, 2 477 tenants")
-            print(f"  commit -> consumed (its gmina marked stale): p50 {q[49]:.0f} ms, p95 {q[94]:.0f} ms, p99 {q[98]:.0f} ms")
+            print(f"  commit -> consumed (gmina marked stale): p50 {q[49]:.0f}, p95 {q[94]:.0f}, p99 {q[98]:.0f} ms")
             print(f"  worker peak memory (1 process, 2 threads, with children): {peak / 2**20:.0f} MiB")
 
             # Throughput: a burst enqueued while the worker is stopped, then drained.
