@@ -71,6 +71,9 @@ class StaleSnapshot(models.Model):
 
     gmina = models.OneToOneField(Gmina, on_delete=models.CASCADE, primary_key=True, db_column="teryt")
     first_event_at = models.DateTimeField()
+    # A gmina whose reading failed is tried again later, alone, so it never holds up the others.
+    failures = models.PositiveIntegerField(db_default=0)
+    retry_after = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
         return self.gmina_id

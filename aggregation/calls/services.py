@@ -348,8 +348,14 @@ def gmina_evaluations_refresh(*, plans: dict[str, list[PlanFacts]], today: date)
     if not gminas:
         return 0
     changed = 0
-    for call in calls_concerning([teryt for teryt, _ in gminas], today):
-        _lock(call)
+    for listed in calls_concerning([teryt for teryt, _ in gminas], today):
+        _lock(listed)
+        # Read again under the lock: a change or a full evaluation may have finished meanwhile.
+        # FOR NO KEY UPDATE also waits for a `call_change` holding the row, which would otherwise
+        # deadlock with this transaction's foreign-key checks at commit.
+        call = Call.objects.select_for_update(no_key=True).filter(pk=listed.pk, deadline__gte=today).first()
+        if call is None:
+            continue
         in_scope = [g for g in gminas if call.voivodeship_id in (None, Teryt(g[0]).voivodeship)]
         changed += _evaluate_batch(call, in_scope, plans, evaluation_day(call, today))
     return changed

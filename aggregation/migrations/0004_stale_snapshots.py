@@ -24,6 +24,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('gmina', models.OneToOneField(db_column='teryt', on_delete=django.db.models.deletion.CASCADE, primary_key=True, serialize=False, to='tenants.gmina')),
                 ('first_event_at', models.DateTimeField()),
+                ('failures', models.PositiveIntegerField(db_default=0)),
+                ('retry_after', models.DateTimeField(null=True)),
             ],
         ),
     ]

@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 
 import dramatiq
+from django.db.models import Q
 from django.utils import timezone
 
-from aggregation.models import StaleRollup
+from aggregation.models import StaleRollup, StaleSnapshot
 from aggregation.views.drain import MARK_APPLIED_EVENT_SQL, snapshots_drain, snapshots_drain_request
 from aggregation.views.refresh import rollup_refresh, rollup_refresh_delay_ms, rollups_refresh_stale
 from mozaika.broker import TENANT_SCHEMA_OPTION
@@ -24,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 # Every event that changes what a gmina's snapshot holds, as the catalogue says.
 VIEW_EVENTS = tuple(snapshot_changing())
+# A drain that found as many drains running as allowed tries again this much later.
+_BUSY_RETRY_MS = 200
 
 
 @dramatiq.actor(actor_name="aggregation.refresh_rollup", queue_name="rollups", max_retries=20)
@@ -54,15 +57,18 @@ def drain_snapshots_when_needed() -> None:
 @dramatiq.actor(actor_name="aggregation.drain_snapshots", queue_name="snapshots", max_retries=20, priority=10)
 def drain_snapshots() -> None:
     """Refresh a batch of stale snapshots, then (coalesced) their rollups; a full batch sends the
-    next drain at once."""
+    next drain at once, a drain that found every slot taken tries again shortly."""
     run = snapshots_drain()
     now = timezone.now()
     for first_event_at in run.refreshed.values():
         VIEW_AGE_SECONDS.labels("snapshot").observe((now - first_event_at).total_seconds())
     if run.refreshed:
         rollups_refresh_later(run.scopes)
-    if run.more:
-        drain_snapshots.send_with_options(**{TENANT_SCHEMA_OPTION: PUBLIC_SCHEMA})  # type: ignore[arg-type]
+    if run.more or run.busy:
+        drain_snapshots.send_with_options(
+            delay=_BUSY_RETRY_MS if run.busy else None,
+            **{TENANT_SCHEMA_OPTION: PUBLIC_SCHEMA},  # type: ignore[arg-type]
+        )
 
 
 # An event marks its gmina's snapshot stale; a drain reads it with others (`aggregation.views.drain`).
@@ -74,9 +80,10 @@ refresh_views = event_consumer_in_sql(
 @dramatiq.actor(actor_name="aggregation.sweep_stale_rollups", queue_name="periodic", max_retries=0)
 def sweep_stale_rollups() -> None:
     """A worker that died between a change's commit and the message that follows it left
-    snapshots or rollups marked stale: refresh them."""
-    while (run := snapshots_drain()).refreshed:
-        logger.info("swept stale snapshots: %s", ", ".join(sorted(run.refreshed)))
+    snapshots or rollups marked stale, or a gmina's reading failed and is due again: drain them
+    (the drains send their rollups' refreshes), and recompute stale rollups."""
+    if StaleSnapshot.objects.filter(Q(retry_after__isnull=True) | Q(retry_after__lte=timezone.now())).exists():
+        drain_snapshots.send_with_options(**{TENANT_SCHEMA_OPTION: PUBLIC_SCHEMA})  # type: ignore[arg-type]
     refreshed = rollups_refresh_stale()
     if refreshed:
         logger.info("swept stale rollups: %s", ", ".join(refreshed))

@@ -29,3 +29,11 @@ def advisory_xact_locks(namespace: str, keys: Iterable[str]) -> None:
             "SELECT count(pg_advisory_xact_lock(%s, k)) FROM (SELECT unnest(%s::int[]) AS k ORDER BY 1) keys",
             [_int31(namespace), numbers],
         )
+
+
+def advisory_xact_lock_try(namespace: str, key: str) -> bool:
+    """Take the lock on `key` in `namespace` until the transaction ends if nobody holds it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [_int31(namespace), _int31(key)])
+        row = cursor.fetchone()
+    return bool(row and row[0])

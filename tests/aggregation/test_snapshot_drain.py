@@ -1,6 +1,7 @@
 """Stale snapshots drained in batches: an event's consumer marks its gmina, a drain reads many
 marked gminas at once, oldest first; drains are asked for once per burst; a mark made while a
-drain holds its claim is not lost; the sweeper drains what a crash left."""
+drain holds its claim is not lost; a gmina that cannot be read holds up no other; at most two
+drains run at once; the sweeper sends a drain for what a crash left."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from aggregation.models import GminaSnapshot, SnapshotDrainRequest, StaleRollup, StaleSnapshot
-from aggregation.views import drain
+from aggregation.views import actors, drain
 from aggregation.views.actors import sweep_stale_rollups
 from aggregation.views.drain import snapshot_mark_stale, snapshots_drain, snapshots_drain_request
+from mozaika.locks import advisory_xact_lock_try
 from mozaika.tenancy import in_gmina
 from tenants.plans.models import InterventionArea
 from tenants.plans.programme.services import plan_create
@@ -38,10 +40,10 @@ def titles(teryt: str) -> list[str]:
 
 def test_a_drain_reads_the_oldest_marked_gminas_and_leaves_the_rest_for_the_next(db: None) -> None:
     now = timezone.now()
-    for minutes_ago, teryt in [(3, KRAKOW), (2, TRZEBIEL), (1, KOSZALIN)]:
+    snapshot_mark_stale(teryt=KOSZALIN, event_at=now - timedelta(minutes=5))
+    for minutes_ago, teryt in [(3, KRAKOW), (2, TRZEBIEL), (1, KOSZALIN)]:  # Koszalin's mark keeps its older event
         create_plan(teryt, f"Plan {teryt}")
         snapshot_mark_stale(teryt=teryt, event_at=now - timedelta(minutes=minutes_ago))
-    snapshot_mark_stale(teryt=KOSZALIN, event_at=now - timedelta(minutes=5))  # an older event: the mark keeps it
     StaleRollup.objects.all().delete()
 
     first = snapshots_drain(limit=2)
@@ -82,15 +84,76 @@ def test_a_request_whose_drain_never_came_is_made_again(db: None) -> None:
     assert snapshots_drain_request() is True
 
 
-def test_the_sweeper_drains_marks_a_crash_left(db: None) -> None:
-    create_plan(ZIELONA_GORA, "Left by a crash")
+def test_a_gmina_whose_reading_fails_is_retried_later_alone_and_the_others_are_read(db: None, monkeypatch: Any) -> None:
+    for teryt in (TRZEBIEL, KRAKOW):
+        create_plan(teryt, f"Plan {teryt}")
+        snapshot_mark_stale(teryt=teryt, event_at=timezone.now())
+    reading = drain.snapshots_refresh
+
+    def failing_for_krakow(*, teryts: list[str]) -> None:
+        if KRAKOW in teryts:
+            raise RuntimeError("Kraków's schema cannot be read")
+        reading(teryts=teryts)
+
+    monkeypatch.setattr(drain, "snapshots_refresh", failing_for_krakow)
+
+    run = snapshots_drain()
+
+    assert set(run.refreshed) == {TRZEBIEL}
+    assert run.failed == [KRAKOW]
+    assert f"Plan {TRZEBIEL}" in titles(TRZEBIEL)
+    mark = StaleSnapshot.objects.get(gmina_id=KRAKOW)
+    assert mark.failures == 1
+    assert mark.retry_after is not None
+    assert mark.retry_after > timezone.now()
+    assert snapshots_drain().refreshed == {}  # not tried again before its time
+
+    StaleSnapshot.objects.filter(gmina_id=KRAKOW).update(retry_after=timezone.now() - timedelta(seconds=1))
+    monkeypatch.setattr(drain, "snapshots_refresh", reading)
+    assert set(snapshots_drain().refreshed) == {KRAKOW}
+    assert not StaleSnapshot.objects.exists()
+
+
+def test_the_sweeper_sends_a_drain_for_marks_a_crash_left_or_due_again(db: None, monkeypatch: Any) -> None:
+    sent: list[str] = []
+    monkeypatch.setattr(actors.drain_snapshots, "send_with_options", lambda **options: sent.append("drain"))
     snapshot_mark_stale(teryt=ZIELONA_GORA, event_at=timezone.now())
+    StaleSnapshot.objects.update(failures=2, retry_after=timezone.now() + timedelta(minutes=1))
 
     sweep_stale_rollups.fn()
+    assert sent == []  # only a mark not yet due
 
-    assert "Left by a crash" in titles(ZIELONA_GORA)
-    assert not StaleSnapshot.objects.exists()
-    assert not StaleRollup.objects.exists()
+    StaleSnapshot.objects.update(retry_after=timezone.now() - timedelta(seconds=1))
+    sweep_stale_rollups.fn()
+    assert sent == ["drain"]
+
+
+def test_a_drain_with_every_slot_taken_claims_nothing(db: None) -> None:
+    """Two drains hold the slots (other connections); a third leaves the marks for later."""
+    holding, release = threading.Barrier(3), threading.Event()
+
+    def hold_slot(slot: int) -> None:
+        with transaction.atomic():
+            assert advisory_xact_lock_try("views", f"drain:{slot}")
+            holding.wait(30)
+            assert release.wait(30)
+
+    snapshot_mark_stale(teryt=TRZEBIEL, event_at=timezone.now())
+    threads = [threading.Thread(target=in_own_connection(lambda n=n: hold_slot(n))) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    try:
+        holding.wait(30)
+        run = snapshots_drain()
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join()
+
+    assert run.busy is True
+    assert run.refreshed == {}
+    assert StaleSnapshot.objects.filter(gmina_id=TRZEBIEL).exists()
+    assert snapshots_drain().refreshed.keys() == {TRZEBIEL}  # the slots are free again
 
 
 def in_own_connection(work: Callable[[], Any]) -> Callable[[], None]:
