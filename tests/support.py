@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable
@@ -19,6 +20,7 @@ import psycopg
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 
 from mozaika.events.catalogue import EventType
@@ -113,6 +115,39 @@ def wait_until(check: Callable[[], T | None], *, timeout: float, interval: float
             last_error = error
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what or check}; last error: {last_error!r}")
+
+
+def in_own_connection(work: Callable[[], Any]) -> Callable[[], None]:
+    """`work` for a thread: in the thread's own database connection (autocommit, outside the
+    test's transaction, so what it commits stays: the test removes it), closed at the end."""
+
+    def run() -> None:
+        try:
+            work()
+        finally:
+            connection.close()
+
+    return run
+
+
+def in_thread(work: Callable[[], Any]) -> None:
+    """`work` committed by another connection, at once."""
+    thread = threading.Thread(target=in_own_connection(work))
+    thread.start()
+    thread.join()
+
+
+def waiting_for_a_lock(statement: str) -> bool:
+    """Whether another connection waits for a lock in a statement containing `statement`."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # else the test's transaction sees its first reading
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
+            "AND strpos(query, %s) > 0",
+            [statement],
+        )
+        row = cursor.fetchone()
+    return bool(row and row[0])
 
 
 def free_port() -> int:

@@ -6,11 +6,10 @@ drains run at once; the sweeper sends a drain for what a crash left."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from aggregation.models import GminaSnapshot, SnapshotDrainRequest, StaleRollup, StaleSnapshot
@@ -21,7 +20,7 @@ from mozaika.locks import advisory_xact_lock_try
 from mozaika.tenancy import in_gmina
 from tenants.plans.models import InterventionArea
 from tenants.plans.programme.services import plan_create
-from tests.support import KOSZALIN, KRAKOW, TRZEBIEL, ZIELONA_GORA, wait_until
+from tests.support import KOSZALIN, KRAKOW, TRZEBIEL, ZIELONA_GORA, in_own_connection, wait_until, waiting_for_a_lock
 
 ACTOR_NAME = "drain-test"
 
@@ -156,18 +155,6 @@ def test_a_drain_with_every_slot_taken_claims_nothing(db: None) -> None:
     assert snapshots_drain().refreshed.keys() == {TRZEBIEL}  # the slots are free again
 
 
-def in_own_connection(work: Callable[[], Any]) -> Callable[[], None]:
-    """`work` in a thread's own connection (autocommit, outside the test's transaction)."""
-
-    def run() -> None:
-        try:
-            work()
-        finally:
-            connection.close()
-
-    return run
-
-
 def test_a_mark_made_while_a_drain_holds_its_claim_is_drained_next(db: None, monkeypatch: Any) -> None:
     """Two connections, as two worker threads: the drain has claimed Trzebiel and is reading it
     when a new event marks Trzebiel again. The new mark waits for the drain's commit, survives
@@ -193,7 +180,11 @@ def test_a_mark_made_while_a_drain_holds_its_claim_is_drained_next(db: None, mon
         assert claimed.wait(30)
         second_mark = threading.Thread(target=in_own_connection(mark_and_request))
         second_mark.start()
-        wait_until(lambda: _waiting_for_a_lock(), timeout=30, what="the second mark to wait for the drain")
+        wait_until(
+            lambda: waiting_for_a_lock("INSERT INTO aggregation_stalesnapshot"),
+            timeout=30,
+            what="the second mark to wait for the drain",
+        )
         release.set()
         drainer.join()
         second_mark.join()
@@ -205,17 +196,6 @@ def test_a_mark_made_while_a_drain_holds_its_claim_is_drained_next(db: None, mon
         cleanup = threading.Thread(target=in_own_connection(_remove_committed_marks))
         cleanup.start()
         cleanup.join()
-
-
-def _waiting_for_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")  # else the test's transaction sees its first reading
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
-            "AND query LIKE 'INSERT INTO aggregation_stalesnapshot%%'"
-        )
-        row = cursor.fetchone()
-    return bool(row and row[0])
 
 
 def _remove_committed_marks() -> None:

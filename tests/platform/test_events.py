@@ -4,7 +4,7 @@ real broker after commit in the gmina's schema, republished by the relay, applie
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -24,7 +24,7 @@ from mozaika.events.models import ConsumedEvent, Event
 from mozaika.tenancy import Teryt, in_gmina
 from tenants.plans.actors import archive_documents
 from tenants.plans.events import PLAN_ADOPTED, PLAN_CREATED
-from tests.support import TRZEBIEL, payload_for, wait_until
+from tests.support import TRZEBIEL, in_own_connection, in_thread, payload_for, wait_until, waiting_for_a_lock
 
 
 class EnqueuedMessages(Middleware):
@@ -172,7 +172,7 @@ def test_two_deliveries_racing_apply_the_event_once(db: None) -> None:
               "aggregate_version": 1, "actor": "test"}  # fmt: skip
     in_thread(lambda: created.append(Event.objects.create(**fields)))
     try:
-        one, two = threading.Thread(target=own_connection(first)), threading.Thread(target=own_connection(second))
+        one, two = threading.Thread(target=in_own_connection(first)), threading.Thread(target=in_own_connection(second))
         one.start()
         assert first_recorded.wait(30)
         two.start()
@@ -186,33 +186,3 @@ def test_two_deliveries_racing_apply_the_event_once(db: None) -> None:
         first_may_commit.set()
         in_thread(lambda: ConsumedEvent.objects.filter(consumer="race-test").delete())
         in_thread(lambda: Event.objects.filter(pk=created[0].pk).delete() if created else None)
-
-
-def waiting_for_a_lock(statement: str) -> bool:
-    """Whether another connection waits for a lock in a statement containing `statement`."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")  # else the test's transaction sees its first reading
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
-            "AND strpos(query, %s) > 0",
-            [statement],
-        )
-        row = cursor.fetchone()
-    return bool(row and row[0])
-
-
-def own_connection(work: Callable[[], Any]) -> Callable[[], None]:
-    def run() -> None:
-        try:
-            work()
-        finally:
-            connection.close()
-
-    return run
-
-
-def in_thread(work: Callable[[], Any]) -> None:
-    """`work` committed by another connection, at once."""
-    thread = threading.Thread(target=own_connection(work))
-    thread.start()
-    thread.join()

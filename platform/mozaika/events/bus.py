@@ -15,7 +15,7 @@ import logging
 import os
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -177,6 +177,23 @@ def _event_claim(*, consumer: str, event_id: str, types: frozenset[str]) -> tupl
     return EventEnvelope(**fields), bool(row[-1])
 
 
+def _subscribed(
+    consume: Callable[[str], None], *, name: str, queue_name: str, types: Iterable[str]
+) -> dramatiq.Actor[Any, Any]:
+    """`consume` as the actor `name`, with the events' retry policy, subscribed to `types`."""
+    consume.__name__ = name
+    actor: dramatiq.Actor[Any, Any] = dramatiq.actor(
+        actor_name=name,
+        queue_name=queue_name,
+        max_retries=settings.EVENT_MAX_RETRIES,
+        min_backoff=settings.EVENT_MIN_BACKOFF_MS,
+        max_backoff=settings.EVENT_MAX_BACKOFF_MS,
+    )(consume)
+    for event_type in types:
+        _subscribers[event_type].append(actor)
+    return actor
+
+
 def event_consumer(
     *event_types: EventType, name: str, transactional: bool = True, queue_name: str = "events"
 ) -> Callable[[EventHandler], dramatiq.Actor[Any, Any]]:
@@ -214,17 +231,7 @@ def event_consumer(
                 ConsumedEvent.objects.get_or_create(consumer=name, event=event)
                 logger.info("%s applied %s #%s in %s", name, event.type, event.seq, event.teryt or "public")
 
-        consume.__name__ = name
-        actor: dramatiq.Actor[Any, Any] = dramatiq.actor(
-            actor_name=name,
-            queue_name=queue_name,
-            max_retries=settings.EVENT_MAX_RETRIES,
-            min_backoff=settings.EVENT_MIN_BACKOFF_MS,
-            max_backoff=settings.EVENT_MAX_BACKOFF_MS,
-        )(consume)
-        for event_type in names:
-            _subscribers[event_type].append(actor)
-        return actor
+        return _subscribed(consume, name=name, queue_name=queue_name, types=names)
 
     return declare
 
@@ -255,14 +262,4 @@ def event_consumer_in_sql(
             logger.info("%s applied %s #%s in %s", name, row[1], row[0], row[2] or "public")
         after()
 
-    consume.__name__ = name
-    actor: dramatiq.Actor[Any, Any] = dramatiq.actor(
-        actor_name=name,
-        queue_name=queue_name,
-        max_retries=settings.EVENT_MAX_RETRIES,
-        min_backoff=settings.EVENT_MIN_BACKOFF_MS,
-        max_backoff=settings.EVENT_MAX_BACKOFF_MS,
-    )(consume)
-    for event_type in names:
-        _subscribers[event_type].append(actor)
-    return actor
+    return _subscribed(consume, name=name, queue_name=queue_name, types=names)
