@@ -48,8 +48,7 @@ _RETRY_MAX_SECONDS = 3600
 
 _MARK_SQL = (
     f"INSERT INTO {_STALE} (teryt, first_event_at) {{rows}} "
-    f"ON CONFLICT (teryt) DO UPDATE SET first_event_at = least({_STALE}.first_event_at, excluded.first_event_at) "
-    "RETURNING 1"
+    f"ON CONFLICT (teryt) DO UPDATE SET first_event_at = least({_STALE}.first_event_at, excluded.first_event_at)"
 )
 # The views' consumer's effect (`mozaika.events.bus.event_consumer_in_sql`): the event's gmina
 # is marked stale, keeping the oldest event's time.

@@ -161,7 +161,7 @@ def snapshot_refresh(*, teryt: str, published_at: datetime | None = None) -> boo
     stored snapshot's reading began is already in it and is skipped: returns whether a refresh
     ran."""
     with transaction.atomic():
-        advisory_xact_locks("views", [f"snapshot:{teryt}"])
+        _lock(f"snapshot:{teryt}")
         if (
             published_at is not None
             and GminaSnapshot.objects.filter(gmina_id=teryt, refreshed_at__gte=published_at).exists()
