@@ -29,7 +29,7 @@ from mozaika.exports import ExportFormat, table_response
 from mozaika.identity.auth import principal_of
 from mozaika.identity.authz import Action, authorize_gmina, authorize_platform, authorize_region
 from mozaika.pagination import MAX_OFFSET
-from mozaika.params import GminaTerytPath
+from mozaika.params import Day, GminaTerytPath, Moment
 from mozaika.tenancy import TERYT_GMINA_PATTERN, TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
 from tenants.plans.models import InterventionArea
 from tenants.plans.programme.values import CALL_CODE_MAX_LENGTH, CALL_CODE_PATTERN
@@ -59,8 +59,8 @@ class CallIn(Schema):
     title: str = Field(min_length=1, max_length=500)
     programme: str = Field(min_length=1, max_length=200)
     voivodeship: str | None = Field(None, pattern=VOIVODESHIP_PATTERN, description="owner; none for a national call")
-    opens_on: date
-    deadline: date = Field(description="the last day of applications")
+    opens_on: Day
+    deadline: Day = Field(description="the last day of applications")
     applicant_kinds: list[ApplicantKind] = Field(min_length=1)
     areas: list[InterventionArea] = Field(default_factory=list, description="the call's target groups")
     criteria: list[CriterionIn] = Field(min_length=1, max_length=50)
@@ -139,7 +139,12 @@ def _detail(call: Call) -> dict[str, Any]:
     return _call_out(call) | {"evaluations": call_counts(call)}
 
 
-@router.get("/rule-kinds", response=list[RuleKindOut], summary="The rule kinds a call's criteria are built from")
+@router.get(
+    "/rule-kinds",
+    operation_id="listRuleKinds",
+    response=list[RuleKindOut],
+    summary="The rule kinds a call's criteria are built from",
+)
 def rule_kinds(request: HttpRequest) -> list[dict[str, Any]]:
     authorize_platform(principal=principal_of(request), action=Action.REGISTRY_READ)
     return [
@@ -148,11 +153,13 @@ def rule_kinds(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/calls", response=list[CallOut], summary="Funding calls, optionally one voivodeship's")
+@router.get(
+    "/calls", operation_id="listCalls", response=list[CallOut], summary="Funding calls, optionally one voivodeship's"
+)
 def list_calls(
     request: HttpRequest,
     voivodeship: str | None = Query(None, pattern=VOIVODESHIP_PATTERN),
-    open_on: date | None = Query(None, description="only calls taking applications on this day"),
+    open_on: Day | None = Query(None, description="only calls taking applications on this day"),
 ) -> Any:
     authorize_platform(principal=principal_of(request), action=Action.REGISTRY_READ)
     calls = Call.objects.all()
@@ -166,7 +173,9 @@ def list_calls(
 CallCode = Path(..., pattern=CALL_CODE_PATTERN)
 
 
-@router.post("/calls", response={201: CallDetailOut}, summary="Define a funding call and its criteria")
+@router.post(
+    "/calls", operation_id="createCall", response={201: CallDetailOut}, summary="Define a funding call and its criteria"
+)
 def define_call(request: HttpRequest, payload: CallCreateIn) -> Status[dict[str, Any]]:
     decision = authorize_region(
         principal=principal_of(request),
@@ -177,13 +186,23 @@ def define_call(request: HttpRequest, payload: CallCreateIn) -> Status[dict[str,
     return Status(201, _detail(call))
 
 
-@router.get("/calls/{code}", response=CallDetailOut, summary="A funding call with its evaluation progress")
+@router.get(
+    "/calls/{code}",
+    operation_id="getCall",
+    response=CallDetailOut,
+    summary="A funding call with its evaluation progress",
+)
 def get_call(request: HttpRequest, code: str = CallCode) -> dict[str, Any]:
     authorize_platform(principal=principal_of(request), action=Action.REGISTRY_READ)
     return _detail(call_get(code))
 
 
-@router.put("/calls/{code}", response=CallDetailOut, summary="Change a call; every gmina is re-evaluated")
+@router.put(
+    "/calls/{code}",
+    operation_id="updateCall",
+    response=CallDetailOut,
+    summary="Change a call; every gmina is re-evaluated",
+)
 def change_call(request: HttpRequest, payload: CallIn, code: str = CallCode) -> dict[str, Any]:
     principal = principal_of(request)
     current = call_get(code)
@@ -221,8 +240,8 @@ class ResultParams(Schema):
     sort: str = Field("teryt", pattern=RESULT_SORT_PATTERN, description="teryt, name or points; '-' descending")
     limit: int = Field(100, ge=1, le=500)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
-    on: date | None = Field(None, description="judge every gmina on this day instead of the stored results")
-    as_known_at: datetime | None = Field(None, description="as known at this moment (ISO 8601 with an offset)")
+    on: Day | None = Field(None, description="judge every gmina on this day instead of the stored results")
+    as_known_at: Moment | None = Field(None, description="as known at this moment (ISO 8601 with an offset)")
 
     def where(self) -> ResultFilter:
         return ResultFilter(
@@ -232,6 +251,7 @@ class ResultParams(Schema):
 
 @router.get(
     "/calls/{code}/results",
+    operation_id="listCallResults",
     response=CallResultsOut,
     summary="Every gmina of the call's scope with its decision and points (filter, sort, page; CSV/XLSX)",
 )
@@ -320,6 +340,7 @@ def _answer_out(request: HttpRequest, answer: EligibilityAnswer) -> dict[str, An
 
 @router.get(
     "/eligibility/{teryt}",
+    operation_id="getEligibility",
     response=EligibilityOut,
     summary="Is the gmina eligible for a call (or: has it a plan in force covering an area) on a day, and why?",
 )
@@ -329,8 +350,8 @@ def eligibility(
     call: str | None = Query(None, pattern=CALL_CODE_PATTERN, description="a call's code"),
     area: str | None = Query(None, pattern=AREA_PATTERN, description="the project's target group"),
     action: list[str] = Query([], description="the plan's actions the project implements (their numbers)"),
-    on: date | None = Query(None, description="application day, YYYY-MM-DD; default today"),
-    as_known_at: datetime | None = Query(
+    on: Day | None = Query(None, description="application day, YYYY-MM-DD; default today"),
+    as_known_at: Moment | None = Query(
         None, description="answer from what Mozaika knew at this moment (ISO 8601 with offset); default now"
     ),
 ) -> dict[str, Any]:
@@ -357,8 +378,8 @@ class BatchItemIn(Schema):
 
 class BatchIn(Schema):
     call: str | None = Field(None, pattern=CALL_CODE_PATTERN)
-    on: date | None = None
-    as_known_at: datetime | None = None
+    on: Day | None = None
+    as_known_at: Moment | None = None
     items: list[BatchItemIn] = Field(min_length=1)
 
 
@@ -371,6 +392,7 @@ class BatchOut(Schema):
 
 @router.post(
     "/eligibility:batch",
+    operation_id="getEligibilityBatch",
     response=BatchOut,
     summary="Up to 1 000 gminas' eligibility in one request (a call's list of applicants)",
 )

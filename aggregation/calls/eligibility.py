@@ -11,7 +11,7 @@ short-lived link to the resolution."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -127,9 +127,6 @@ def _gminas(teryts: Sequence[str], as_known_at: datetime | None) -> dict[str, _G
         gminas: dict[str, _Gmina] = _readings.get(teryts[0], lambda: _parsed(_ONE_GMINA.rows(teryts[0])))
     else:
         gminas = _parsed(_gmina_rows(Gmina.objects.filter(teryt__in=teryts)))
-    unknown = [t for t in teryts if t not in gminas]
-    if unknown:
-        raise NotFound(f"Unknown TERYT: {', '.join(unknown)} (not in the TERC registry).")
     if as_known_at is not None:
         gminas = {teryt: _Gmina(g.name, _Reading([], None)) for teryt, g in gminas.items()}
         recorded = (
@@ -141,6 +138,29 @@ def _gminas(teryts: Sequence[str], as_known_at: datetime | None) -> dict[str, _G
             reading = _Reading(gmina_plan_facts(record.data), record.recorded_at)
             gminas[record.gmina_id] = _Gmina(gminas[record.gmina_id].name, reading)
     return gminas
+
+
+def _call_named(code: str | None, path: str) -> CallRules | None:
+    """The call a question names: a parameter, so an unknown code is a 422 naming it."""
+    if code is None:
+        return None
+    try:
+        return call_rules(code)
+    except NotFound as unknown:
+        raise ValidationFailed(unknown.detail, errors=[FieldError(path, "no call has this code")]) from unknown
+
+
+def _known_checked(teryts: Sequence[str], gminas: Mapping[str, object], path: str | None) -> None:
+    """A gmina not in the registry: 404 for the gmina in the path, 422 per item of a batch."""
+    unknown = [i for i, teryt in enumerate(teryts) if teryt not in gminas]
+    if not unknown:
+        return
+    detail = f"Unknown TERYT: {', '.join(teryts[i] for i in unknown)} (not in the TERC registry)."
+    if path is None:
+        raise NotFound(detail)
+    raise ValidationFailed(
+        detail, errors=[FieldError(f"{path}[{i}].teryt", "not in the TERC registry") for i in unknown]
+    )
 
 
 def _moment_checked(as_known_at: datetime | None, now: datetime, path: str) -> None:
@@ -177,12 +197,13 @@ def eligibility_answers(
     document links are for (recorded when a link is used; none issued without `links`)."""
     now = timezone.now()
     _moment_checked(as_known_at, now, "as_known_at")
-    call = call_rules(call_code) if call_code is not None else None
+    call = _call_named(call_code, "call")
     for i, question in enumerate(questions):
         _area_checked(question.area, call, f"{path}[{i}].area" if path else "area")
     day = on or timezone.localdate()
     terms, criteria = (call.terms, call.criteria) if call else (plain_terms(day), PLAIN_CRITERIA)
     gminas = _gminas([q.teryt for q in questions], as_known_at)
+    _known_checked([q.teryt for q in questions], gminas, path or None)
     answers = []
     for question in questions:
         gmina = gminas[question.teryt]

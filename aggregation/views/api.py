@@ -31,6 +31,7 @@ from aggregation.views.selectors import (
     rollup_get,
     time_series,
     voivodeship_comparison,
+    voivodeship_filter_checked,
     white_spot_report,
 )
 from mozaika.exports import ExportFormat, table_response
@@ -130,7 +131,12 @@ Format = Query(ExportFormat.JSON, alias="format", description="json, or a csv/xl
 # Rollups
 
 
-@router.get("/regions/{voivodeship}/rollup", response=RollupOut, summary="A voivodeship's rollup")
+@router.get(
+    "/regions/{voivodeship}/rollup",
+    operation_id="getRegionRollup",
+    response=RollupOut,
+    summary="A voivodeship's rollup",
+)
 def region_rollup(
     request: HttpRequest, voivodeship: str = Voivodeship, powiat: str | None = Powiat, kind: str | None = Kind
 ) -> RollupOut:
@@ -138,7 +144,7 @@ def region_rollup(
     return rollup_out(rollup_get(RegionFilter(voivodeship, powiat, kind)))
 
 
-@router.get("/national/rollup", response=RollupOut, summary="The national rollup")
+@router.get("/national/rollup", operation_id="getNationalRollup", response=RollupOut, summary="The national rollup")
 def national_rollup(request: HttpRequest, kind: str | None = Kind) -> RollupOut:
     _region(request, None)
     return rollup_out(rollup_get(RegionFilter(None, None, kind)))
@@ -175,6 +181,7 @@ def _gmina_page(
 
 @router.get(
     "/regions/{voivodeship}/gminas",
+    operation_id="listRegionGminas",
     response=GminaPageOut,
     summary="The voivodeship's gminas with their plan's state (filter, sort, page; CSV/XLSX)",
 )
@@ -193,6 +200,7 @@ def region_gminas(
 
 @router.get(
     "/national/gminas",
+    operation_id="listNationalGminas",
     response=GminaPageOut,
     summary="Every gmina with its plan's state (filter, sort, page; CSV/XLSX)",
 )
@@ -204,6 +212,7 @@ def national_gminas(
     export: ExportFormat = Format,
 ) -> Any:
     decision = _region(request, None)
+    voivodeship_filter_checked(voivodeship)
     return _gmina_page(RegionFilter(voivodeship, None, kind), params, export, "gminy-polska", decision.visibility)
 
 
@@ -219,6 +228,7 @@ def _white_spots(where: RegionFilter, service_type: ServiceType | None, export: 
 
 @router.get(
     "/regions/{voivodeship}/white-spots",
+    operation_id="listRegionWhiteSpots",
     response=list[WhiteSpot],
     summary="Powiats and gminas with no planned service of a type (CSV/XLSX)",
 )
@@ -236,6 +246,7 @@ def region_white_spots(
 
 @router.get(
     "/national/white-spots",
+    operation_id="listNationalWhiteSpots",
     response=list[WhiteSpot],
     summary="Powiats and gminas with no planned service of a type, nationwide (CSV/XLSX)",
 )
@@ -259,7 +270,12 @@ def _time_series(where: RegionFilter, export: ExportFormat, name: str) -> Any:
     return table_response(TIME_SERIES_COLUMNS, rows, export=export, name=name)
 
 
-@router.get("/regions/{voivodeship}/time-series", response=list[YearRow], summary="The voivodeship by year (CSV/XLSX)")
+@router.get(
+    "/regions/{voivodeship}/time-series",
+    operation_id="getRegionTimeSeries",
+    response=list[YearRow],
+    summary="The voivodeship by year (CSV/XLSX)",
+)
 def region_time_series(
     request: HttpRequest,
     voivodeship: str = Voivodeship,
@@ -271,7 +287,12 @@ def region_time_series(
     return _time_series(RegionFilter(voivodeship, powiat, kind), export, f"szereg-czasowy-{voivodeship}")
 
 
-@router.get("/national/time-series", response=list[YearRow], summary="The nation by year (CSV/XLSX)")
+@router.get(
+    "/national/time-series",
+    operation_id="getNationalTimeSeries",
+    response=list[YearRow],
+    summary="The nation by year (CSV/XLSX)",
+)
 def national_time_series(request: HttpRequest, kind: str | None = Kind, export: ExportFormat = Format) -> Any:
     _region(request, None)
     return _time_series(RegionFilter(None, None, kind), export, "szereg-czasowy-polska")
@@ -279,6 +300,7 @@ def national_time_series(request: HttpRequest, kind: str | None = Kind, export: 
 
 @router.get(
     "/national/voivodeships",
+    operation_id="compareVoivodeships",
     response=list[VoivodeshipRowOut],
     summary="The 16 voivodeships side by side (CSV/XLSX)",
 )
@@ -295,6 +317,7 @@ def national_comparison(request: HttpRequest, export: ExportFormat = Format) -> 
 
 @router.get(
     "/regions/{voivodeship}/review-queue",
+    operation_id="getRegionReviewQueue",
     response=list[QueueItemOut],
     summary="Submitted plans awaiting review, with their completeness findings (CSV/XLSX)",
 )

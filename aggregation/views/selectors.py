@@ -13,7 +13,7 @@ from django.db.models import Q
 from aggregation.models import GminaSnapshot, Rollup
 from aggregation.views.refresh import gmina_rows, rollup_data, scope_of
 from aggregation.views.rollups import RollupData, white_spots
-from mozaika.errors import NotFound
+from mozaika.errors import FieldError, NotFound, ValidationFailed
 from mozaika.identity.authz import Visibility
 from tenants.models import Powiat, Voivodeship
 from tenants.plans.models import InterventionArea, PlanStatus
@@ -47,13 +47,26 @@ def _region_name(voivodeship: str | None) -> str:
     return region.name
 
 
+def voivodeship_filter_checked(voivodeship: str | None) -> None:
+    """A voivodeship named in a query filter (not the path): unknown is a bad parameter, a 422."""
+    if voivodeship is not None and not Voivodeship.objects.filter(code=voivodeship).exists():
+        raise ValidationFailed(
+            f"Voivodeship {voivodeship} does not exist.",
+            errors=[FieldError("voivodeship", "a voivodeship's 2-digit TERYT code, e.g. 08")],
+        )
+
+
 def _check_powiat(where: RegionFilter) -> None:
+    """The powiat filter is a query parameter: unknown (or outside the voivodeship) is a 422."""
     if where.powiat is None:
         return
     powiat = Powiat.objects.filter(code=where.powiat).first()
     if powiat is None or (where.voivodeship is not None and powiat.voivodeship_id != where.voivodeship):
         inside = f" in voivodeship {where.voivodeship}" if where.voivodeship else ""
-        raise NotFound(f"Powiat {where.powiat} does not exist{inside}.")
+        raise ValidationFailed(
+            f"Powiat {where.powiat} does not exist{inside}.",
+            errors=[FieldError("powiat", f"a powiat's 4-digit TERYT code{inside}")],
+        )
 
 
 @dataclass(frozen=True)

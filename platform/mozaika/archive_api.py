@@ -18,7 +18,12 @@ from mozaika.errors import Gone, NotFound
 router = Router(tags=["archive"])
 
 
-@router.get("/archive/links/{token}", auth=None, summary="Download an archived document through a short-lived link")
+@router.get(
+    "/archive/links/{token}",
+    operation_id="downloadArchiveLink",
+    auth=None,
+    summary="Download an archived document through a short-lived link",
+)
 def download(request: HttpRequest, token: str = Path(..., max_length=2000)) -> StreamingHttpResponse:
     try:
         target = link_target(token, max_age=settings.ARCHIVE_LINK_SECONDS)

@@ -20,7 +20,7 @@ from tenants.registry.selectors import RegistryEntry, gmina_get, gmina_search
 router = Router(tags=["registry"])
 
 
-@router.get("/gminas", response=list[GminaOut], summary="Search the territorial registry")
+@router.get("/gminas", operation_id="listGminas", response=list[GminaOut], summary="Search the territorial registry")
 @paginate(BoundedPageNumberPagination, page_size=50, max_page_size=500)
 def list_gminas(
     request: HttpRequest,
@@ -33,7 +33,12 @@ def list_gminas(
     return gmina_search(voivodeship=voivodeship, powiat=powiat, q=q, include_parts=include_parts)
 
 
-@router.get("/gminas/{teryt}", response=GminaOut, summary="One registry entry with its powiat and voivodeship")
+@router.get(
+    "/gminas/{teryt}",
+    operation_id="getGmina",
+    response=GminaOut,
+    summary="One registry entry with its powiat and voivodeship",
+)
 def get_gmina(request: HttpRequest, teryt: str = GminaTerytPath) -> RegistryEntry:
     authorize_platform(principal=principal_of(request), action=Action.REGISTRY_READ)
     return gmina_get(teryt=teryt)

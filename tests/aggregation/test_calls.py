@@ -391,9 +391,13 @@ def test_batch_bad_input(operator: Api, fepz: Any) -> None:
     assert duplicates.status_code == 422
     assert problem_paths(duplicates) == ["items[0].teryt", "items[2].teryt"]
 
-    unknown = operator.post_json(BATCH, {"call": "FEPZ.06.19", "items": [{"teryt": "3299991"}, {"teryt": KOSZALIN}]})
-    assert unknown.status_code == 404
+    unknown = operator.post_json(BATCH, {"call": "FEPZ.06.19", "items": [{"teryt": KOSZALIN}, {"teryt": "3299991"}]})
+    assert unknown.status_code == 422
     assert "3299991" in unknown.json()["detail"]
+    assert problem_paths(unknown) == ["items[1].teryt"]
+
+    unknown_call = operator.post_json(BATCH, {"call": "FEXX.01.01", "items": [{"teryt": KOSZALIN}]})
+    assert (unknown_call.status_code, problem_paths(unknown_call)) == (422, ["call"])
 
     without_area = operator.post_json(BATCH, {"items": [{"teryt": KOSZALIN}]})
     assert problem_paths(without_area) == ["items[0].area"]

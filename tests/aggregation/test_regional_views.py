@@ -145,11 +145,14 @@ def test_bad_list_parameters_are_422_with_the_field(
     assert field in str(response.json()), response.json()
 
 
-def test_a_powiat_outside_the_voivodeship_or_unknown_is_404(operator: Api) -> None:
+def test_a_filter_outside_the_voivodeship_or_unknown_is_422_and_an_unknown_region_404(operator: Api) -> None:
     outside = operator.get("/api/v1/regions/08/gminas", powiat="1261")
-    assert outside.status_code == 404
+    assert outside.status_code == 422
     assert "1261" in outside.json()["detail"]
-    assert operator.get("/api/v1/regions/08/rollup", powiat="0899").status_code == 404
+    assert [e["path"] for e in outside.json()["errors"]] == ["powiat"]
+    assert operator.get("/api/v1/regions/08/rollup", powiat="0899").status_code == 422
+    unknown_filter = operator.get("/api/v1/national/gminas", voivodeship="00")
+    assert (unknown_filter.status_code, [e["path"] for e in unknown_filter.json()["errors"]]) == (422, ["voivodeship"])
     assert operator.get("/api/v1/regions/03/white-spots").status_code == 404
 
 

@@ -162,12 +162,15 @@ def test_malformed_eligibility_query_names_the_parameters(operator: Api) -> None
     assert_problem(response, 422, "validation_failed", ["call", "area", "on"])
 
 
-def test_an_unknown_area_is_422_and_an_unknown_call_404_naming_it(operator: Api) -> None:
+def test_an_unknown_area_or_call_is_422_naming_it(operator: Api) -> None:
+    """Parameters, not resources: a gmina in the path that does not exist is the 404."""
     area = assert_problem(operator.get(f"/api/v1/eligibility/{TRZEBIEL}", area="unicorns"), 422,
                           "validation_failed", ["area"])  # fmt: skip
     assert "unicorns" in area["detail"]
-    call = assert_problem(operator.get(f"/api/v1/eligibility/{TRZEBIEL}", call="FEXX.01.01"), 404, "not_found")
+    call = assert_problem(operator.get(f"/api/v1/eligibility/{TRZEBIEL}", call="FEXX.01.01"), 422,
+                          "validation_failed", ["call"])  # fmt: skip
     assert "FEXX.01.01" in call["detail"]
+    assert_problem(operator.get("/api/v1/eligibility/3299991", area="seniors"), 404, "not_found")
 
 
 def test_every_pattern_on_input_is_ascii() -> None:

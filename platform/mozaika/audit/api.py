@@ -35,7 +35,7 @@ class AuditEntryOut(Schema):
     changes: dict[str, Any]
 
 
-@router.get("/audit", response=list[AuditEntryOut], summary="The audit log (operator)")
+@router.get("/audit", operation_id="listAuditLog", response=list[AuditEntryOut], summary="The audit log (operator)")
 @paginate(BoundedPageNumberPagination, page_size=100, max_page_size=1000)
 def audit_log(
     request: HttpRequest, teryt: str | None = Query(None, pattern=TERYT_GMINA_PATTERN)
@@ -45,7 +45,12 @@ def audit_log(
     return entries.filter(teryt=teryt) if teryt else entries
 
 
-@router.get("/gminas/{teryt}/audit", response=list[AuditEntryOut], summary="The gmina's audit log (gmina admin)")
+@router.get(
+    "/gminas/{teryt}/audit",
+    operation_id="listGminaAuditLog",
+    response=list[AuditEntryOut],
+    summary="The gmina's audit log (gmina admin)",
+)
 @paginate(BoundedPageNumberPagination, page_size=100, max_page_size=1000)
 def gmina_audit_log(request: HttpRequest, teryt: str = GminaTerytPath) -> QuerySet[AuditEntry]:
     authorize_gmina(principal=principal_of(request), teryt=teryt, action=Action.GMINA_AUDIT_READ)

@@ -11,7 +11,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.params.functions import Query
 
-from mozaika.events.catalogue import public_event_names
+from mozaika.errors import FieldError, ValidationFailed
+from mozaika.events.catalogue import catalogue, public_event_names
 from mozaika.events.models import Event
 from mozaika.identity.auth import principal_of
 from mozaika.identity.authz import Action, Visibility, authorize_platform
@@ -39,7 +40,12 @@ class FeedOut(Schema):
     next_cursor: int = 0
 
 
-@router.get("/events", response=FeedOut, summary="Events in order, after a cursor (the last seq you saw)")
+@router.get(
+    "/events",
+    operation_id="listEvents",
+    response=FeedOut,
+    summary="Events in order, after a cursor (the last seq you saw)",
+)
 def event_feed(
     request: HttpRequest,
     after: int = Query(0, ge=0, description="the `next_cursor` of the previous page"),
@@ -52,6 +58,10 @@ def event_feed(
     if decision.visibility is not Visibility.ALL:  # outsiders: what concerns adopted plans only
         events = events.filter(type__in=public_event_names())
     if type:
+        known = {event_type.name for event_type in catalogue()}
+        unknown = [FieldError(f"type[{i}]", "not an event type") for i, name in enumerate(type) if name not in known]
+        if unknown:
+            raise ValidationFailed("Unknown event type; the catalogue lists them (README).", errors=unknown)
         events = events.filter(type__in=type)
     if who.voivodeships is not None:
         events = events.filter(in_voivodeships(who.voivodeships))

@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from mozaika.audit.log import actor_for
 from mozaika.errors import NotFound, PermissionDenied
@@ -101,19 +101,32 @@ class ClientSecretOut(Schema):
     secret: str = Field(description="shown once; only its hash is stored")
 
 
-@router.post("/auth/token", auth=None, response=TokenOut, summary="Sign in with a password: a bearer token")
+@router.post(
+    "/auth/token",
+    operation_id="signIn",
+    auth=None,
+    response=TokenOut,
+    summary="Sign in with a password: a bearer token",
+)
 def sign_in(request: HttpRequest, payload: LoginIn) -> TokenOut:
     ip = request.META.get("REMOTE_ADDR") or None
     return TokenOut(token=login(username=payload.username, password=payload.password, ip=ip))
 
 
-@router.post("/auth/revoke", response={204: None}, summary="Revoke the token or client secret this request carries")
+@router.post(
+    "/auth/revoke",
+    operation_id="signOut",
+    response={204: None},
+    summary="Revoke the token or client secret this request carries",
+)
 def sign_out(request: HttpRequest) -> Status[None]:
     credential_revoke(secret=request.headers.get("Authorization", "").removeprefix("Bearer ").strip())
     return Status(204, None)
 
 
-@router.get("/me", response=MeOut, summary="Who the credential belongs to, and its roles or scopes")
+@router.get(
+    "/me", operation_id="getMe", response=MeOut, summary="Who the credential belongs to, and its roles or scopes"
+)
 def me(request: HttpRequest) -> MeOut:
     who: Principal = principal_of(request)
     return MeOut(
@@ -132,7 +145,7 @@ class NotificationOut(Schema):
 
 
 class NotificationIn(Schema):
-    enabled: bool
+    enabled: StrictBool  # true or false; not 0, 1 or "yes"
 
 
 def _person(request: HttpRequest) -> Principal:
@@ -147,19 +160,29 @@ def _notifications(user_id: int) -> list[NotificationOut]:
             for kind, on in notifications_of(user_id).items()]  # fmt: skip
 
 
-@router.get("/me/notifications", response=list[NotificationOut], summary="The e-mails you get (each kind can be off)")
+@router.get(
+    "/me/notifications",
+    operation_id="listMyNotifications",
+    response=list[NotificationOut],
+    summary="The e-mails you get (each kind can be off)",
+)
 def my_notifications(request: HttpRequest) -> list[NotificationOut]:
     return _notifications(_person(request).id)
 
 
-@router.put("/me/notifications/{kind}", response=list[NotificationOut], summary="Switch a kind of e-mail on or off")
+@router.put(
+    "/me/notifications/{kind}",
+    operation_id="setMyNotification",
+    response=list[NotificationOut],
+    summary="Switch a kind of e-mail on or off",
+)
 def switch_notification(request: HttpRequest, kind: NotificationKind, payload: NotificationIn) -> list[NotificationOut]:
     who = _person(request)
     notification_switch(user_id=who.id, kind=kind, enabled=payload.enabled)
     return _notifications(who.id)
 
 
-@router.post("/users", response={201: PersonOut}, summary="Create a person (operator)")
+@router.post("/users", operation_id="createUser", response={201: PersonOut}, summary="Create a person (operator)")
 def create_person(request: HttpRequest, payload: PersonIn) -> Status[User]:
     decision = authorize_platform(principal=principal_of(request), action=Action.USERS_MANAGE)
     user = person_create(
@@ -168,21 +191,33 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Status[User]:
     return Status(201, user)
 
 
-@router.post("/users/{username}/roles", response={201: GrantOut}, summary="Grant a role (operator)")
+@router.post(
+    "/users/{username}/roles", operation_id="grantRole", response={201: GrantOut}, summary="Grant a role (operator)"
+)
 def grant_role(request: HttpRequest, username: str, payload: GrantIn) -> Status[RoleGrant]:
     decision = authorize_platform(principal=principal_of(request), action=Action.USERS_MANAGE)
     grant = role_grant(username=username, role=payload.role, scope=payload.scope, actor=actor_for(request, decision))
     return Status(201, grant)
 
 
-@router.delete("/users/{username}/roles/{role}", response={204: None}, summary="Revoke a role (operator)")
+@router.delete(
+    "/users/{username}/roles/{role}",
+    operation_id="revokeRole",
+    response={204: None},
+    summary="Revoke a role (operator)",
+)
 def revoke_role(request: HttpRequest, username: str, role: Role, scope: str = "") -> Status[None]:
     decision = authorize_platform(principal=principal_of(request), action=Action.USERS_MANAGE)
     role_revoke(username=username, role=role, scope=scope, actor=actor_for(request, decision))
     return Status(204, None)
 
 
-@router.get("/gminas/{teryt}/members", response=list[MemberOut], summary="The gmina's people (gmina admin)")
+@router.get(
+    "/gminas/{teryt}/members",
+    operation_id="listGminaMembers",
+    response=list[MemberOut],
+    summary="The gmina's people (gmina admin)",
+)
 def list_members(request: HttpRequest, teryt: str = GminaTerytPath) -> list[MemberOut]:
     authorize_gmina(principal=principal_of(request), teryt=teryt, action=Action.MEMBERS_MANAGE)
     grants = (
@@ -191,7 +226,12 @@ def list_members(request: HttpRequest, teryt: str = GminaTerytPath) -> list[Memb
     return [MemberOut(username=g.user.username, role=Role(g.role)) for g in grants]
 
 
-@router.post("/gminas/{teryt}/members", response={201: MemberOut}, summary="Give a person a gmina role (gmina admin)")
+@router.post(
+    "/gminas/{teryt}/members",
+    operation_id="addGminaMember",
+    response={201: MemberOut},
+    summary="Give a person a gmina role (gmina admin)",
+)
 def add_member(request: HttpRequest, payload: MemberIn, teryt: str = GminaTerytPath) -> Status[MemberOut]:
     decision = authorize_gmina(principal=principal_of(request), teryt=teryt, action=Action.MEMBERS_MANAGE)
     if payload.role not in GMINA_ROLES:
@@ -204,7 +244,12 @@ def add_member(request: HttpRequest, payload: MemberIn, teryt: str = GminaTerytP
     return Status(201, MemberOut(username=payload.username, role=payload.role))
 
 
-@router.delete("/gminas/{teryt}/members/{username}/{role}", response={204: None}, summary="Remove a gmina role")
+@router.delete(
+    "/gminas/{teryt}/members/{username}/{role}",
+    operation_id="removeGminaMember",
+    response={204: None},
+    summary="Remove a gmina role",
+)
 def remove_member(request: HttpRequest, username: str, role: Role, teryt: str = GminaTerytPath) -> Status[None]:
     decision = authorize_gmina(principal=principal_of(request), teryt=teryt, action=Action.MEMBERS_MANAGE)
     if role not in GMINA_ROLES:
@@ -213,13 +258,18 @@ def remove_member(request: HttpRequest, username: str, role: Role, teryt: str = 
     return Status(204, None)
 
 
-@router.get("/clients", response=list[ClientOut], summary="API clients (operator)")
+@router.get("/clients", operation_id="listApiClients", response=list[ClientOut], summary="API clients (operator)")
 def list_clients(request: HttpRequest) -> list[ApiClient]:
     authorize_platform(principal=principal_of(request), action=Action.CLIENTS_MANAGE)
     return list(ApiClient.objects.order_by("name"))
 
 
-@router.post("/clients", response={201: ClientSecretOut}, summary="Create an API client; its secret is shown once")
+@router.post(
+    "/clients",
+    operation_id="createApiClient",
+    response={201: ClientSecretOut},
+    summary="Create an API client; its secret is shown once",
+)
 def create_client(request: HttpRequest, payload: ClientIn) -> Status[ClientSecretOut]:
     decision = authorize_platform(principal=principal_of(request), action=Action.CLIENTS_MANAGE)
     client, secret = api_client_create(
@@ -231,21 +281,33 @@ def create_client(request: HttpRequest, payload: ClientIn) -> Status[ClientSecre
     return Status(201, ClientSecretOut(client_id=client.pk, secret=secret))
 
 
-@router.post("/clients/{client_id}/secrets", response={201: ClientSecretOut}, summary="Rotate a client's secret")
+@router.post(
+    "/clients/{client_id}/secrets",
+    operation_id="rotateApiClientSecret",
+    response={201: ClientSecretOut},
+    summary="Rotate a client's secret",
+)
 def rotate_client_secret(request: HttpRequest, client_id: int) -> Status[ClientSecretOut]:
     decision = authorize_platform(principal=principal_of(request), action=Action.CLIENTS_MANAGE)
     secret = api_client_rotate(client_id=client_id, actor=actor_for(request, decision))
     return Status(201, ClientSecretOut(client_id=client_id, secret=secret))
 
 
-@router.delete("/clients/{client_id}/secrets/{secret_id}", response={204: None}, summary="Revoke one secret")
+@router.delete(
+    "/clients/{client_id}/secrets/{secret_id}",
+    operation_id="revokeApiClientSecret",
+    response={204: None},
+    summary="Revoke one secret",
+)
 def revoke_client_secret(request: HttpRequest, client_id: int, secret_id: int) -> Status[None]:
     decision = authorize_platform(principal=principal_of(request), action=Action.CLIENTS_MANAGE)
     api_client_secret_revoke(client_id=client_id, secret_id=secret_id, actor=actor_for(request, decision))
     return Status(204, None)
 
 
-@router.delete("/clients/{client_id}", response={204: None}, summary="Deactivate an API client")
+@router.delete(
+    "/clients/{client_id}", operation_id="deactivateApiClient", response={204: None}, summary="Deactivate an API client"
+)
 def deactivate_client(request: HttpRequest, client_id: int) -> Status[None]:
     decision = authorize_platform(principal=principal_of(request), action=Action.CLIENTS_MANAGE)
     api_client_deactivate(client_id=client_id, actor=actor_for(request, decision))

@@ -141,6 +141,15 @@ def _deny(action: Action, where: str) -> PermissionDenied:
     return PermissionDenied(f"Not allowed: {action.value} {where}.".replace("  ", " ").replace(" .", ".") + hint)
 
 
+def _outside_voivodeships(who: Principal, action: Action, where: str) -> PermissionDenied:
+    """A client with the scope, asking outside the voivodeships it serves: say which it serves."""
+    served = ", ".join(sorted(who.voivodeships or ()))
+    return PermissionDenied(
+        f"Not allowed: {action.value} {where}. This API client serves only voivodeship(s) {served}; "
+        "an operator can change that."
+    )
+
+
 def authorize_gmina(*, principal: Principal | None, teryt: str, action: Action) -> Decision:
     """May `principal` do `action` in gmina (or powiat) `teryt`?"""
     who = _require(principal)
@@ -148,6 +157,8 @@ def authorize_gmina(*, principal: Principal | None, teryt: str, action: Action) 
         scope_action = {a: s for s, a in _SCOPE_ACTIONS.items()}.get(action)
         if scope_action in who.scopes and (who.voivodeships is None or Teryt(teryt).voivodeship in who.voivodeships):
             return Decision(who, f"scope:{scope_action}", Visibility.ADOPTED)
+        if scope_action in who.scopes:
+            raise _outside_voivodeships(who, action, f"in {teryt}")
         raise _deny(action, f"in {teryt}")
     for role in (Role.GMINA_ADMIN, Role.GMINA_EDITOR, Role.GMINA_VIEWER):
         if who.has_role(role, teryt) and action in _GMINA_ROLE_ACTIONS[role]:
@@ -169,6 +180,8 @@ def authorize_region(*, principal: Principal | None, voivodeship: str, action: A
         within = who.voivodeships is None or (voivodeship != "" and voivodeship in who.voivodeships)
         if scope_action in who.scopes and within:
             return Decision(who, f"scope:{scope_action}", Visibility.ADOPTED)
+        if scope_action in who.scopes:
+            raise _outside_voivodeships(who, action, f"for {voivodeship or 'the whole country'}")
         raise _deny(action, f"for {voivodeship or 'the whole country'}")
     if voivodeship and who.has_role(Role.REGIONAL_REVIEWER, voivodeship) and action in _REVIEWER_REGION_ACTIONS:
         return Decision(who, Role.REGIONAL_REVIEWER.value, Visibility.SUBMITTED)

@@ -6,7 +6,6 @@ import inspect
 from http import HTTPStatus
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from mozaika.errors import (
@@ -19,9 +18,10 @@ from mozaika.errors import (
 )
 from mozaika.exports import EXPORTING_VIEWS
 from mozaika.identity.auth import BearerTokenAuth
+from mozaika.site.openapi import MozaikaApi
 
 
-def build_api() -> NinjaAPI:
+def build_api() -> MozaikaApi:
     from aggregation.calls.api import router as calls_router
     from aggregation.views.api import router as aggregation_router
     from mozaika.archive_api import router as archive_router
@@ -36,7 +36,7 @@ def build_api() -> NinjaAPI:
     from tenants.registry.api import router as registry_router
     from tenants.tenancy.api import router as tenancy_router
 
-    api = NinjaAPI(
+    api = MozaikaApi(
         title="Mozaika API",
         version="1",
         description="Local plans for social services and deinstitutionalisation, for gminas, "

@@ -44,6 +44,21 @@ def tagged(response: HttpResponse, plan: Plan) -> Plan:
     return plan
 
 
+# The OpenAPI entry of every operation that reads `expected_version`: integrators see the header
+# (and the 409/428 answers it brings, added with the other errors in mozaika.site.openapi).
+IF_MATCH_HEADER = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "If-Match",
+            "required": True,
+            "schema": {"type": "string", "examples": ['"3"']},
+            "description": "The plan's ETag (its version) as read; a plan changed since is a 409, none is a 428.",
+        }
+    ]
+}
+
+
 def expected_version(request: HttpRequest) -> int:
     """The plan version named by `If-Match` (an ETag, quoted or weak)."""
     header = request.headers.get("If-Match", "")

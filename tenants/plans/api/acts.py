@@ -14,7 +14,7 @@ from pydantic import Field
 
 from mozaika.audit.log import actor_for
 from mozaika.identity.authz import Action
-from mozaika.params import GminaTerytPath
+from mozaika.params import Day, GminaTerytPath
 from tenants.plans import selectors as plan_selectors
 from tenants.plans.api.access import gmina_scope, tagged
 from tenants.plans.api.schemas import ACT_NUMBER_PATTERN, PlanOut
@@ -60,6 +60,7 @@ class WithdrawalIn(Schema):
 
 @router.post(
     "/gminas/{teryt}/plans/{plan_id}/adoption",
+    operation_id="adoptPlan",
     response=PlanOut,
     summary="Record the plan's adoption with the resolution document",
     description="The act's date cannot be in the future; `in_force_from` (default: the act's date) may be later "
@@ -72,9 +73,9 @@ def adopt_plan(
     plan_id: int,
     teryt: str = GminaTerytPath,
     act_number: str = ActNumber,
-    act_date: dt.date = Form(...),
+    act_date: Day = Form(...),
     act_kind: AdoptingActKind = Form(AdoptingActKind.COUNCIL_RESOLUTION),
-    in_force_from: dt.date | None = Form(None, description="the resolution's entry into force"),
+    in_force_from: Day | None = Form(None, description="the resolution's entry into force"),
     resolution: UploadedFile = File(..., description=f"The adopting act: {DOCUMENT_TYPES}"),
 ) -> object:
     with gmina_scope(request, teryt, Action.PLAN_ADOPT) as (_, decision):
@@ -86,6 +87,7 @@ def adopt_plan(
 
 @router.post(
     "/gminas/{teryt}/plans/{plan_id}/amendments",
+    operation_id="amendPlan",
     response=PlanOut,
     summary="Record an amending resolution: a new version of the adopted plan",
     description="The plan's current content (with the title and period given here, if any) is frozen as a new "
@@ -97,11 +99,11 @@ def amend_plan(
     plan_id: int,
     teryt: str = GminaTerytPath,
     act_number: str = ActNumber,
-    act_date: dt.date = Form(...),
-    in_force_from: dt.date | None = Form(None, description="the resolution's entry into force"),
+    act_date: Day = Form(...),
+    in_force_from: Day | None = Form(None, description="the resolution's entry into force"),
     title: str | None = Form(None, min_length=1, max_length=500),
-    valid_from: dt.date | None = Form(None, description="the amended programme period's first day"),
-    valid_until: dt.date | None = Form(None, description="the amended programme period's last day"),
+    valid_from: Day | None = Form(None, description="the amended programme period's first day"),
+    valid_until: Day | None = Form(None, description="the amended programme period's last day"),
     resolution: UploadedFile = File(..., description=f"The amending resolution: {DOCUMENT_TYPES}"),
 ) -> object:
     with gmina_scope(request, teryt, Action.PLAN_ADOPT) as (_, decision):
@@ -113,6 +115,7 @@ def amend_plan(
 
 @router.post(
     "/gminas/{teryt}/plans/{plan_id}/repeal",
+    operation_id="repealPlan",
     response=PlanOut,
     summary="Record a repealing resolution: the plan's force ends when it enters into force",
 )
@@ -122,8 +125,8 @@ def repeal_plan(
     plan_id: int,
     teryt: str = GminaTerytPath,
     act_number: str = ActNumber,
-    act_date: dt.date = Form(...),
-    in_force_from: dt.date | None = Form(None, description="the repeal's entry into force (default: act_date)"),
+    act_date: Day = Form(...),
+    in_force_from: Day | None = Form(None, description="the repeal's entry into force (default: act_date)"),
     resolution: UploadedFile = File(..., description=f"The repealing resolution: {DOCUMENT_TYPES}"),
 ) -> object:
     with gmina_scope(request, teryt, Action.PLAN_ADOPT) as (_, decision):
@@ -134,6 +137,7 @@ def repeal_plan(
 
 @router.post(
     "/gminas/{teryt}/plans/{plan_id}/annulment",
+    operation_id="annulPlan",
     response=PlanOut,
     summary="Record the voivode's supervisory decision declaring the adopting resolution invalid",
     description="The plan is void from the start: it is treated as never having been in force.",
@@ -144,7 +148,7 @@ def annul_plan(
     plan_id: int,
     teryt: str = GminaTerytPath,
     decision_number: str = ActNumber,
-    decision_date: dt.date = Form(...),
+    decision_date: Day = Form(...),
     decision_document: UploadedFile = File(..., description=f"The supervisory decision: {DOCUMENT_TYPES}"),
 ) -> object:
     with gmina_scope(request, teryt, Action.PLAN_ADOPT) as (_, decision):
@@ -156,6 +160,7 @@ def annul_plan(
 
 @router.post(
     "/gminas/{teryt}/plans/{plan_id}/acts/{act_id}/withdrawal",
+    operation_id="withdrawAct",
     response=PlanOut,
     summary="Withdraw an act recorded by mistake (operators); it stays on record, marked withdrawn",
 )
@@ -173,7 +178,12 @@ def withdraw_act(
         return tagged(response, plan_selectors.plan_get(plan_id=plan_id, teryt=teryt))
 
 
-@router.get("/gminas/{teryt}/plans/{plan_id}/acts", response=list[ActOut], summary="The acts of the plan's life")
+@router.get(
+    "/gminas/{teryt}/plans/{plan_id}/acts",
+    operation_id="listPlanActs",
+    response=list[ActOut],
+    summary="The acts of the plan's life",
+)
 def list_acts(request: HttpRequest, plan_id: int, teryt: str = GminaTerytPath) -> list[PlanAct]:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)

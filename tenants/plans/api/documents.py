@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import IO, cast
 
 from django.conf import settings
@@ -11,13 +10,13 @@ from django.http.response import HttpResponseBase
 from ninja import Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.params.functions import File, Form
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from mozaika.archive import S3Archive, get_archive
 from mozaika.audit.log import actor_for, audit_record
 from mozaika.downloads import attachment_response
 from mozaika.identity.authz import Action
-from mozaika.params import GminaTerytPath
+from mozaika.params import Day, GminaTerytPath
 from tenants.plans import selectors as plan_selectors
 from tenants.plans.api.access import gmina_scope
 from tenants.plans.api.schemas import DocumentOut
@@ -31,6 +30,7 @@ router = Router(tags=["plan documents"])
 
 @router.post(
     "/gminas/{teryt}/plans/{plan_id}/documents",
+    operation_id="uploadPlanDocument",
     response={201: DocumentOut},
     summary="Add a document to a plan (archived in the background; a correction names the one it corrects)",
 )
@@ -52,6 +52,7 @@ def upload_document(
 
 @router.get(
     "/gminas/{teryt}/documents/{document_id}/download",
+    operation_id="downloadDocument",
     summary="Download an archived document (S3: a redirect to a short-lived presigned URL); audited",
 )
 def download_document(request: HttpRequest, document_id: int, teryt: str = GminaTerytPath) -> HttpResponseBase:
@@ -70,15 +71,16 @@ def download_document(request: HttpRequest, document_id: int, teryt: str = Gmina
 
 
 class RetentionIn(Schema):
-    retain_until: date = Field(description="keep the document at least until this day (only ever extended)")
+    retain_until: Day = Field(description="keep the document at least until this day (only ever extended)")
 
 
 class LegalHoldIn(Schema):
-    on: bool
+    on: StrictBool  # true or false; not 0, 1 or "yes"
 
 
 @router.put(
     "/gminas/{teryt}/documents/{document_id}/retention",
+    operation_id="extendDocumentRetention",
     response=DocumentOut,
     summary="Extend an archived document's retention (operators)",
 )
@@ -93,6 +95,7 @@ def extend_retention(
 
 @router.put(
     "/gminas/{teryt}/documents/{document_id}/legal-hold",
+    operation_id="setDocumentLegalHold",
     response=DocumentOut,
     summary="Set or lift a legal hold on an archived document (operators)",
 )

@@ -20,7 +20,7 @@ from mozaika.identity.auth import principal_of
 from mozaika.identity.authz import Action, authorize_platform
 from mozaika.params import GminaTerytPath
 from tenants.plans import selectors as plan_selectors
-from tenants.plans.api.access import expected_version, gmina_scope, tagged
+from tenants.plans.api.access import IF_MATCH_HEADER, expected_version, gmina_scope, tagged
 from tenants.plans.api.schemas import IndicatorEditIn, PlanDetailsIn, PlanIn, PlanOut
 from tenants.plans.programme import services as plan_services
 from tenants.plans.programme.completeness import Finding, completeness_check, finding_counts
@@ -38,13 +38,13 @@ from tenants.plans.spreadsheet.writer import plan_workbook
 router = Router(tags=["plans"])
 
 
-@router.get("/gminas/{teryt}/plans", response=list[PlanOut], summary="The gmina's plans")
+@router.get("/gminas/{teryt}/plans", operation_id="listPlans", response=list[PlanOut], summary="The gmina's plans")
 def list_plans(request: HttpRequest, teryt: str = GminaTerytPath) -> list[object]:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         return list(plan_selectors.plan_list(visibility=decision.visibility))
 
 
-@router.post("/gminas/{teryt}/plans", response={201: PlanOut}, summary="Create a draft plan")
+@router.post("/gminas/{teryt}/plans", operation_id="createPlan", response={201: PlanOut}, summary="Create a draft plan")
 def create_plan(
     request: HttpRequest, response: HttpResponse, payload: PlanIn, teryt: str = GminaTerytPath
 ) -> Status[object]:
@@ -64,7 +64,12 @@ def create_plan(
         return Status(201, tagged(response, plan_selectors.plan_get(plan_id=plan.pk, teryt=teryt)))
 
 
-@router.get("/gminas/{teryt}/plans/{plan_id}", response=PlanOut, summary="One plan (its version is the ETag)")
+@router.get(
+    "/gminas/{teryt}/plans/{plan_id}",
+    operation_id="getPlan",
+    response=PlanOut,
+    summary="One plan (its version is the ETag)",
+)
 def get_plan(request: HttpRequest, response: HttpResponse, plan_id: int, teryt: str = GminaTerytPath) -> object:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         return tagged(response, plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility))
@@ -73,8 +78,9 @@ def get_plan(request: HttpRequest, response: HttpResponse, plan_id: int, teryt: 
 _IF_MATCH = "Send `If-Match` with the ETag (the plan's version) you read; a plan changed since is a 409."
 
 
-@router.patch("/gminas/{teryt}/plans/{plan_id}", response=PlanOut, summary="Change a draft's title or period",
-              description=_IF_MATCH)  # fmt: skip
+@router.patch("/gminas/{teryt}/plans/{plan_id}", operation_id="updatePlan", response=PlanOut,
+              summary="Change a draft's title or period", description=_IF_MATCH,
+              openapi_extra=IF_MATCH_HEADER)  # fmt: skip
 def patch_plan(
     request: HttpRequest, response: HttpResponse, payload: PlanDetailsIn, plan_id: int, teryt: str = GminaTerytPath
 ) -> object:
@@ -91,9 +97,11 @@ def patch_plan(
 
 @router.put(
     "/gminas/{teryt}/plans/{plan_id}/indicators",
+    operation_id="replacePlanIndicators",
     response=PlanOut,
     summary="Replace a draft's indicators (kept by id; unlisted ones are removed)",
     description=_IF_MATCH,
+    openapi_extra=IF_MATCH_HEADER,
 )
 def put_indicators(
     request: HttpRequest,
@@ -116,8 +124,9 @@ def put_indicators(
         return tagged(response, plan_selectors.plan_get(plan_id=plan_id, teryt=teryt))
 
 
-@router.delete("/gminas/{teryt}/plans/{plan_id}", response={204: None},
-               summary="Delete a draft that was never submitted", description=_IF_MATCH)  # fmt: skip
+@router.delete("/gminas/{teryt}/plans/{plan_id}", operation_id="deletePlan", response={204: None},
+               summary="Delete a draft that was never submitted", description=_IF_MATCH,
+               openapi_extra=IF_MATCH_HEADER)  # fmt: skip
 def delete_plan(request: HttpRequest, plan_id: int, teryt: str = GminaTerytPath) -> Status[None]:
     with gmina_scope(request, teryt, Action.PLAN_EDIT) as (_, decision):
         plan_delete(teryt=teryt, plan_id=plan_id, expected_version=expected_version(request),
@@ -125,7 +134,12 @@ def delete_plan(request: HttpRequest, plan_id: int, teryt: str = GminaTerytPath)
     return Status(204, None)
 
 
-@router.get("/gminas/{teryt}/plans/{plan_id}/programme", response=Programme, summary="The plan's programme part")
+@router.get(
+    "/gminas/{teryt}/plans/{plan_id}/programme",
+    operation_id="getPlanProgramme",
+    response=Programme,
+    summary="The plan's programme part",
+)
 def get_programme(request: HttpRequest, response: HttpResponse, plan_id: int, teryt: str = GminaTerytPath) -> Programme:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
@@ -135,9 +149,11 @@ def get_programme(request: HttpRequest, response: HttpResponse, plan_id: int, te
 
 @router.put(
     "/gminas/{teryt}/plans/{plan_id}/programme",
+    operation_id="replacePlanProgramme",
     response=PlanOut,
     summary="Replace a draft's programme part",
-    description="Send `If-Match` with the ETag (the plan's version) you read; a plan changed since is a 409.",
+    description=_IF_MATCH,
+    openapi_extra=IF_MATCH_HEADER,
 )
 def put_programme(
     request: HttpRequest, response: HttpResponse, payload: Programme, plan_id: int, teryt: str = GminaTerytPath
@@ -161,6 +177,7 @@ class CompletenessOut(Schema):
 
 @router.get(
     "/gminas/{teryt}/plans/{plan_id}/completeness",
+    operation_id="getPlanCompleteness",
     response=CompletenessOut,
     summary="What the guidelines ask and the plan lacks (blocking findings stop submission)",
 )
@@ -174,6 +191,7 @@ def get_completeness(request: HttpRequest, plan_id: int, teryt: str = GminaTeryt
 
 @router.get(
     "/gminas/{teryt}/plans/{plan_id}/workbook",
+    operation_id="exportPlanWorkbook",
     response={200: None},
     summary="The plan as an XLSX workbook (one sheet per part)",
 )
@@ -188,6 +206,7 @@ def export_workbook(request: HttpRequest, plan_id: int, teryt: str = GminaTerytP
 
 @router.get(
     "/plan-template.xlsx",
+    operation_id="getPlanTemplateWorkbook",
     summary="A blank plan workbook to fill in Excel or LibreOffice (Polish headers, lists, instructions)",
 )
 def plan_template(request: HttpRequest) -> HttpResponse:
@@ -211,6 +230,7 @@ class _DryRun(Exception):
 
 @router.post(
     "/gminas/{teryt}/plan-workbooks",
+    operation_id="importPlanWorkbook",
     response={201: PlanOut, 200: DryRunOut},
     summary="Import an XLSX workbook as a new draft plan (or only check it: dry_run=true)",
     description="Every problem of every row is reported with its sheet, row and the header as the clerk sees it; "

@@ -14,7 +14,7 @@ from mozaika.audit.log import actor_for
 from mozaika.identity.authz import Action
 from mozaika.params import GminaTerytPath
 from tenants.plans import selectors as plan_selectors
-from tenants.plans.api.access import expected_version, gmina_scope, tagged
+from tenants.plans.api.access import IF_MATCH_HEADER, expected_version, gmina_scope, tagged
 from tenants.plans.api.schemas import PlanOut
 from tenants.plans.models import ReportKind
 from tenants.plans.reporting import FigureSpec, SectionSpec, diagnosis_replace, indicator_value_report, report_file
@@ -73,6 +73,7 @@ class DiagnosisIO(Schema):
 
 @router.post(
     "/gminas/{teryt}/plans/{plan_id}/indicators/{indicator_id}/values",
+    operation_id="reportIndicatorValue",
     response={201: ValueHistoryOut},
     summary="Report an indicator's yearly value (again: a correction; the old value stays in history)",
 )
@@ -94,6 +95,7 @@ def report_value(
 
 @router.get(
     "/gminas/{teryt}/plans/{plan_id}/indicators/{indicator_id}/values",
+    operation_id="listIndicatorValues",
     response=list[ValueHistoryOut],
     summary="Every value reported for an indicator, corrections included",
 )
@@ -103,7 +105,12 @@ def value_history(request: HttpRequest, plan_id: int, indicator_id: int, teryt: 
         return list(plan_selectors.indicator_value_history(plan=plan, indicator_id=indicator_id))
 
 
-@router.post("/gminas/{teryt}/plans/{plan_id}/reports", response={201: ReportOut}, summary="File a report")
+@router.post(
+    "/gminas/{teryt}/plans/{plan_id}/reports",
+    operation_id="fileMonitoringReport",
+    response={201: ReportOut},
+    summary="File a report",
+)
 def file_report(request: HttpRequest, payload: ReportIn, plan_id: int, teryt: str = GminaTerytPath) -> Status[object]:
     with gmina_scope(request, teryt, Action.INDICATOR_REPORT) as (_, decision):
         report = report_file(
@@ -117,14 +124,24 @@ def file_report(request: HttpRequest, payload: ReportIn, plan_id: int, teryt: st
         return Status(201, report)
 
 
-@router.get("/gminas/{teryt}/plans/{plan_id}/reports", response=list[ReportOut], summary="Implementation reports")
+@router.get(
+    "/gminas/{teryt}/plans/{plan_id}/reports",
+    operation_id="listMonitoringReports",
+    response=list[ReportOut],
+    summary="Implementation reports",
+)
 def list_reports(request: HttpRequest, plan_id: int, teryt: str = GminaTerytPath) -> list[object]:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
         return list(plan.reports.all())
 
 
-@router.get("/gminas/{teryt}/plans/{plan_id}/diagnosis", response=DiagnosisIO, summary="The diagnostic part")
+@router.get(
+    "/gminas/{teryt}/plans/{plan_id}/diagnosis",
+    operation_id="getPlanDiagnosis",
+    response=DiagnosisIO,
+    summary="The diagnostic part",
+)
 def get_diagnosis(
     request: HttpRequest, response: HttpResponse, plan_id: int, teryt: str = GminaTerytPath
 ) -> DiagnosisIO:
@@ -140,7 +157,14 @@ def get_diagnosis(
         )
 
 
-@router.put("/gminas/{teryt}/plans/{plan_id}/diagnosis", response=PlanOut, summary="Replace a draft's diagnosis")
+@router.put(
+    "/gminas/{teryt}/plans/{plan_id}/diagnosis",
+    operation_id="replacePlanDiagnosis",
+    response=PlanOut,
+    summary="Replace a draft's diagnosis",
+    description="Send `If-Match` with the ETag (the plan's version) you read; a plan changed since is a 409.",
+    openapi_extra=IF_MATCH_HEADER,
+)
 def put_diagnosis(
     request: HttpRequest, response: HttpResponse, payload: DiagnosisIO, plan_id: int, teryt: str = GminaTerytPath
 ) -> object:

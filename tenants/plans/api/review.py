@@ -55,7 +55,12 @@ class CommentOut(Schema):
     created_at: dt.datetime
 
 
-@router.post("/gminas/{teryt}/plans/{plan_id}/submission", response=VersionOut, summary="Submit for review")
+@router.post(
+    "/gminas/{teryt}/plans/{plan_id}/submission",
+    operation_id="submitPlan",
+    response=VersionOut,
+    summary="Submit for review",
+)
 def submit_plan(request: HttpRequest, response: HttpResponse, plan_id: int, teryt: str = GminaTerytPath) -> object:
     with gmina_scope(request, teryt, Action.PLAN_SUBMIT) as (_, decision):
         version = plan_submit(teryt=teryt, plan_id=plan_id, actor=actor_for(request, decision))
@@ -65,6 +70,7 @@ def submit_plan(request: HttpRequest, response: HttpResponse, plan_id: int, tery
 
 @router.post(
     "/gminas/{teryt}/plans/{plan_id}/review",
+    operation_id="reviewPlan",
     response=PlanOut,
     summary="Accept a submitted plan, or return it with comments (marshal's office)",
 )
@@ -83,7 +89,12 @@ def review_plan(
         return tagged(response, plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility))
 
 
-@router.get("/gminas/{teryt}/plans/{plan_id}/versions", response=list[VersionOut], summary="Submitted versions")
+@router.get(
+    "/gminas/{teryt}/plans/{plan_id}/versions",
+    operation_id="listPlanVersions",
+    response=list[VersionOut],
+    summary="Submitted versions",
+)
 def list_versions(request: HttpRequest, plan_id: int, teryt: str = GminaTerytPath) -> list[PlanVersion]:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
@@ -91,7 +102,10 @@ def list_versions(request: HttpRequest, plan_id: int, teryt: str = GminaTerytPat
 
 
 @router.get(
-    "/gminas/{teryt}/plans/{plan_id}/versions/{number}", response=VersionDocumentOut, summary="One frozen version"
+    "/gminas/{teryt}/plans/{plan_id}/versions/{number}",
+    operation_id="getPlanVersion",
+    response=VersionDocumentOut,
+    summary="One frozen version",
 )
 def get_version(request: HttpRequest, plan_id: int, number: int, teryt: str = GminaTerytPath) -> VersionDocumentOut:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
@@ -109,6 +123,7 @@ def get_version(request: HttpRequest, plan_id: int, number: int, teryt: str = Gm
 
 @router.get(
     "/gminas/{teryt}/plans/{plan_id}/versions/{number}/diff/{other}",
+    operation_id="diffPlanVersions",
     response=list[Change],
     summary="What changed between two versions",
 )
@@ -123,7 +138,12 @@ def diff_versions(
     return structural_diff(json.loads(before.canonical), json.loads(after.canonical))
 
 
-@router.get("/gminas/{teryt}/plans/{plan_id}/comments", response=list[CommentOut], summary="Reviewers' comments")
+@router.get(
+    "/gminas/{teryt}/plans/{plan_id}/comments",
+    operation_id="listPlanComments",
+    response=list[CommentOut],
+    summary="Reviewers' comments",
+)
 def list_comments(request: HttpRequest, plan_id: int, teryt: str = GminaTerytPath) -> list[ReviewComment]:
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
@@ -140,6 +160,7 @@ class HistoryEntryOut(Schema):
 
 @router.get(
     "/gminas/{teryt}/plans/{plan_id}/history",
+    operation_id="getPlanHistory",
     response=list[HistoryEntryOut],
     summary="The plan's history: every change and every review decision, oldest first",
 )

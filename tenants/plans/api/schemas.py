@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import Field
 
+from mozaika.params import Day
 from tenants.plans.lifecycle.acts import act_facts
 from tenants.plans.lifecycle.validity import ForceState, force_on
 from tenants.plans.models import (
@@ -57,8 +58,8 @@ class PlanDetailsIn(Schema):
     title: str | None = Field(None, min_length=1, max_length=500)
     period_start: Year | None = None
     period_end: Year | None = None
-    valid_from: dt.date | None = Field(None, description="first day of force; default 1 January of period_start")
-    valid_until: dt.date | None = Field(None, description="last day of force; default 31 December of period_end")
+    valid_from: Day | None = Field(None, description="first day of force; default 1 January of period_start")
+    valid_until: Day | None = Field(None, description="last day of force; default 31 December of period_end")
 
 
 class PlanIn(Schema):
@@ -66,9 +67,9 @@ class PlanIn(Schema):
     kind: PlanKind = Field(PlanKind.LPRUSID, description="which document this is; calls name the kinds they accept")
     period_start: Year
     period_end: Year
-    valid_from: dt.date | None = Field(None, description="first day of the programme period (default: 1 January "
+    valid_from: Day | None = Field(None, description="first day of the programme period (default: 1 January "
                                                          "of period_start)")  # fmt: skip
-    valid_until: dt.date | None = Field(None, description="last day of the programme period (default: 31 December "
+    valid_until: Day | None = Field(None, description="last day of the programme period (default: 31 December "
                                                           "of period_end)")  # fmt: skip
     areas: list[InterventionArea] = Field(min_length=1)
     indicators: list[IndicatorIn] = Field(default_factory=list)
