@@ -3,7 +3,7 @@
 # No `from __future__ import annotations`: TypedDict reads NotRequired from real annotations.
 from typing import TypedDict
 
-from mozaika.events.catalogue import event_type
+from mozaika.events.catalogue import Audience, event_type
 
 
 class TenantProvisioned(TypedDict):
@@ -25,13 +25,14 @@ class TenantSchemaDropped(TypedDict):
 
 TENANT_PROVISIONED = event_type(
     "tenant.provisioned", aggregate="tenant", payload=TenantProvisioned,
-    description="A gmina or powiat became a tenant, with its own schema.",
+    description="A gmina or powiat became a tenant, with its own schema.", audience=Audience.OPERATORS,
 )  # fmt: skip
 TENANT_DEPROVISIONED = event_type(
     "tenant.deprovisioned", aggregate="tenant", payload=TenantDeprovisioned,
     description="A tenant was deactivated; its data was exported to the archive first.",
+    audience=Audience.OPERATORS,
 )  # fmt: skip
 TENANT_SCHEMA_DROPPED = event_type(
     "tenant.schema_dropped", aggregate="tenant", payload=TenantSchemaDropped,
-    description="A deactivated tenant's schema was dropped after its export.",
+    description="A deactivated tenant's schema was dropped after its export.", audience=Audience.OPERATORS,
 )  # fmt: skip

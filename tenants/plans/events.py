@@ -5,7 +5,7 @@ holds, so the regional views consume them all."""
 # No `from __future__ import annotations`: TypedDict reads NotRequired from real annotations.
 from typing import Any, NotRequired, TypedDict
 
-from mozaika.events.catalogue import EventType, event_type
+from mozaika.events.catalogue import Audience, EventType, event_type
 
 
 class DocumentSummary(TypedDict):
@@ -106,32 +106,50 @@ class ForceEnding(TypedDict):
     in_force_until: str
 
 
-def _plan_event(name: str, payload: type[Any], description: str, *, public: bool = False) -> EventType:
+def _plan_event(name: str, payload: type[Any], description: str, audience: Audience) -> EventType:
     return event_type(
-        name, aggregate="plan", payload=payload, description=description, public=public, changes_snapshot=True
+        name, aggregate="plan", payload=payload, description=description, audience=audience, changes_snapshot=True
     )
 
 
-PLAN_CREATED = _plan_event("plan.created", PlanCreated, "A draft plan was started.")
-PLAN_UPDATED = _plan_event("plan.updated", PlanUpdated, "A draft's content was edited (returned: a draft again).")
-PLAN_DELETED = _plan_event("plan.deleted", PlanDeleted, "A draft never submitted was deleted.")
-PLAN_SUBMITTED = _plan_event("plan.submitted", PlanSubmitted, "The gmina submitted the plan; a version was frozen.")
-PLAN_RETURNED = _plan_event("plan.returned", PlanReviewed, "The region returned the plan with comments.")
-PLAN_ACCEPTED = _plan_event("plan.accepted", PlanReviewed, "The region accepted the plan for adoption.")
+PLAN_CREATED = _plan_event("plan.created", PlanCreated, "A draft plan was started.", Audience.GMINA)
+PLAN_UPDATED = _plan_event(
+    "plan.updated", PlanUpdated, "A draft's content was edited (returned: a draft again).", Audience.GMINA
+)
+PLAN_DELETED = _plan_event("plan.deleted", PlanDeleted, "A draft never submitted was deleted.", Audience.GMINA)
+PLAN_SUBMITTED = _plan_event(
+    "plan.submitted", PlanSubmitted, "The gmina submitted the plan; a version was frozen.", Audience.REVIEW
+)
+PLAN_RETURNED = _plan_event(
+    "plan.returned", PlanReviewed, "The region returned the plan with comments.", Audience.REVIEW
+)
+PLAN_ACCEPTED = _plan_event(
+    "plan.accepted", PlanReviewed, "The region accepted the plan for adoption.", Audience.REVIEW
+)
 # Acts of a plan's life, public: each changes whether the plan is in force, and may carry
 # documents to archive (`payload["documents"]`).
-PLAN_ADOPTED = _plan_event("plan.adopted", PlanActRecorded, "The council adopted the plan.", public=True)
-PLAN_AMENDED = _plan_event("plan.amended", PlanActRecorded, "A resolution amended the plan.", public=True)
-PLAN_REPEALED = _plan_event("plan.repealed", PlanActRecorded, "A resolution repealed the plan.", public=True)
-PLAN_SUPERSEDED = _plan_event("plan.superseded", PlanActRecorded, "A newer plan took its place.", public=True)
-PLAN_ANNULLED = _plan_event("plan.annulled", PlanActRecorded, "The adoption was declared void.", public=True)
-PLAN_ACT_WITHDRAWN = _plan_event("plan.act_withdrawn", PlanActRecorded, "An act was withdrawn.", public=True)
-PLAN_EXPIRED = _plan_event("plan.expired", PlanExpired, "The plan's period is over.", public=True)
-INDICATOR_REPORTED = _plan_event("indicator.reported", IndicatorValueReported, "A yearly indicator value was reported.")
-INDICATOR_CORRECTED = _plan_event("indicator.corrected", IndicatorValueReported, "A reported value was corrected.")
-REPORT_FILED = _plan_event("report.filed", ReportFiled, "An implementation or monitoring report was filed.")
-DOCUMENT_UPLOADED = _plan_event("document.uploaded", DocumentUploaded, "Documents were received, to be archived.")
-DOCUMENT_ARCHIVED = _plan_event("document.archived", DocumentArchived, "A document was archived and verified.")
+PLAN_ADOPTED = _plan_event("plan.adopted", PlanActRecorded, "The council adopted the plan.", Audience.PUBLIC)
+PLAN_AMENDED = _plan_event("plan.amended", PlanActRecorded, "A resolution amended the plan.", Audience.PUBLIC)
+PLAN_REPEALED = _plan_event("plan.repealed", PlanActRecorded, "A resolution repealed the plan.", Audience.PUBLIC)
+PLAN_SUPERSEDED = _plan_event("plan.superseded", PlanActRecorded, "A newer plan took its place.", Audience.PUBLIC)
+PLAN_ANNULLED = _plan_event("plan.annulled", PlanActRecorded, "The adoption was declared void.", Audience.PUBLIC)
+PLAN_ACT_WITHDRAWN = _plan_event("plan.act_withdrawn", PlanActRecorded, "An act was withdrawn.", Audience.PUBLIC)
+PLAN_EXPIRED = _plan_event("plan.expired", PlanExpired, "The plan's period is over.", Audience.PUBLIC)
+INDICATOR_REPORTED = _plan_event(
+    "indicator.reported", IndicatorValueReported, "A yearly indicator value was reported.", Audience.REVIEW
+)
+INDICATOR_CORRECTED = _plan_event(
+    "indicator.corrected", IndicatorValueReported, "A reported value was corrected.", Audience.REVIEW
+)
+REPORT_FILED = _plan_event(
+    "report.filed", ReportFiled, "An implementation or monitoring report was filed.", Audience.REVIEW
+)
+DOCUMENT_UPLOADED = _plan_event(
+    "document.uploaded", DocumentUploaded, "Documents were received, to be archived.", Audience.GMINA
+)
+DOCUMENT_ARCHIVED = _plan_event(
+    "document.archived", DocumentArchived, "A document was archived and verified.", Audience.GMINA
+)
 
 PLAN_ACT_EVENTS: tuple[EventType, ...] = (
     PLAN_ADOPTED,
@@ -148,8 +166,10 @@ PLAN_FORCE_ENDING = event_type(
     aggregate="plan",
     payload=ForceEnding,
     description="An adopted plan stops being in force in 90 days: time to prepare the next one.",
+    audience=Audience.GMINA,
 )
 REPORTING_REMINDER = event_type(
     "reporting.reminder", aggregate="tenant", payload=ReportingReminder,
     description="Each gmina is reminded, in January, to report last year's indicator values.",
+    audience=Audience.GMINA,
 )  # fmt: skip

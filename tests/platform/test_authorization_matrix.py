@@ -47,7 +47,7 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "plan_edit": ({"gmina_admin", "gmina_editor"}, set()),
     "gmina_admin": ({"gmina_admin"}, set()),
     "review": ({"reviewer"}, set()),
-    "events": ({"operator", "client", "client_without_scope"}, {"operator", "client", "client_without_scope"}),
+    "events": (EVERYONE, EVERYONE),  # each reads only what its roles may (test_feed_visibility)
     "region_rollup": ({"operator", "reviewer", "analyst", "client"}, {"operator", "analyst"}),
     "national_rollup": ({"operator", "analyst"}, {"operator", "analyst"}),
     "eligibility": ({"operator", *GMINA_PEOPLE, "reviewer", "analyst", "client"}, {"operator", "analyst"}),

@@ -1,6 +1,6 @@
-"""The event feed for integrators: events in order after a cursor, scoped to what the caller
-may see (an API client sees its voivodeships' gminas, and only the public event types:
-the catalogue's public ones: `mozaika.events.catalogue`)."""
+"""The event feed: events in order after a cursor, only those the caller may read
+(`mozaika.events.visibility`: by each event type's audience, the caller's roles and, for an API
+client, its voivodeships)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,11 @@ from ninja import Router, Schema
 from ninja.params.functions import Query
 
 from mozaika.errors import FieldError, ValidationFailed
-from mozaika.events.catalogue import catalogue, public_event_names
+from mozaika.events.catalogue import catalogue
 from mozaika.events.models import Event
+from mozaika.events.visibility import readable_events
 from mozaika.identity.auth import principal_of
-from mozaika.identity.authz import Action, Visibility, authorize_platform
 from mozaika.identity.principal import Principal
-from mozaika.tenancy import in_voivodeships
 
 router = Router(tags=["events"])
 
@@ -45,6 +44,9 @@ class FeedOut(Schema):
     operation_id="listEvents",
     response=FeedOut,
     summary="Events in order, after a cursor (the last seq you saw)",
+    description="Only the events the caller may read: operators all; a gmina's members their gmina's "
+    "(drafts included); a voivodeship's reviewers its submissions, reviews, reported values and acts; "
+    "analysts and API clients (with `events:read`, in their voivodeships) the public ones.",
 )
 def event_feed(
     request: HttpRequest,
@@ -52,19 +54,14 @@ def event_feed(
     type: list[str] | None = Query(None, description="only these event types"),
     limit: int = Query(100, ge=1, le=1000),
 ) -> FeedOut:
-    decision = authorize_platform(principal=principal_of(request), action=Action.EVENTS_READ)
     who: Principal = principal_of(request)
-    events = Event.objects.filter(seq__gt=after).order_by("seq")
-    if decision.visibility is not Visibility.ALL:  # outsiders: what concerns adopted plans only
-        events = events.filter(type__in=public_event_names())
+    events = Event.objects.filter(readable_events(who), seq__gt=after).order_by("seq")
     if type:
         known = {event_type.name for event_type in catalogue()}
         unknown = [FieldError(f"type[{i}]", "not an event type") for i, name in enumerate(type) if name not in known]
         if unknown:
             raise ValidationFailed("Unknown event type; the catalogue lists them (README).", errors=unknown)
         events = events.filter(type__in=type)
-    if who.voivodeships is not None:
-        events = events.filter(in_voivodeships(who.voivodeships))
     page = list(events[:limit])
     return FeedOut(
         events=[

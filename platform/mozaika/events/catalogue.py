@@ -12,7 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
+
+
+class Audience(StrEnum):
+    """Who may read an event of a type, beyond the operators (who read every event). Each
+    audience includes those after it: the gmina reads its review and public events too."""
+
+    OPERATORS = "operators"  # platform housekeeping: tenants provisioned, calls' internal steps
+    GMINA = "gmina"  # drafts being written, reminders: the gmina's own members
+    REVIEW = "review"  # submissions, reviews, reported values: and its voivodeship's reviewers
+    PUBLIC = "public"  # adopted plans' acts, eligibility: and analysts and API clients
 
 
 @dataclass(frozen=True, eq=False)
@@ -26,8 +37,12 @@ class EventType:
     aggregate: str
     payload: type[Any]
     description: str
-    public: bool = False
+    audience: Audience = Audience.GMINA
     changes_snapshot: bool = False
+
+    @property
+    def public(self) -> bool:
+        return self.audience is Audience.PUBLIC
 
     def payload_problems(self, payload: Mapping[str, Any]) -> list[str]:
         """Keys the payload lacks or should not have, by its TypedDict."""
@@ -53,13 +68,13 @@ def event_type(
     aggregate: str,
     payload: type[Any],
     description: str,
-    public: bool = False,
+    audience: Audience,
     changes_snapshot: bool = False,
 ) -> EventType:
     """Declare an event type (once: a second declaration of the name raises)."""
     if name in _CATALOGUE:
         raise ValueError(f"event type {name!r} is declared twice")
-    declared = EventType(name, aggregate, payload, description, public=public, changes_snapshot=changes_snapshot)
+    declared = EventType(name, aggregate, payload, description, audience, changes_snapshot=changes_snapshot)
     _CATALOGUE[name] = declared
     return declared
 
@@ -71,6 +86,11 @@ def catalogue() -> list[EventType]:
 
 def event_type_named(name: str) -> EventType | None:
     return _CATALOGUE.get(name)
+
+
+def event_names_for(*audiences: Audience) -> list[str]:
+    """The event types written for any of these audiences."""
+    return [t.name for t in catalogue() if t.audience in audiences]
 
 
 def public_event_names() -> list[str]:
