@@ -1,6 +1,6 @@
 """The README's first examples, run as written against the running product (the port aside):
-every curl must succeed, and the plan adopted by the example is in force for the funding
-system's question."""
+every curl must succeed, the plan adopted by the example is in force for the funding system's
+question, and its version's and resolution's hashes verify from the API's answers alone."""
 
 from __future__ import annotations
 
@@ -37,5 +37,8 @@ def test_the_readmes_examples_work_as_written(product: Product) -> None:
     assert '"kind": "yearly", "year": 2025' in run.stdout  # the yearly report, filed
     # Only Trzebiel's answer can be eligible (Koszalin has no local plan): the example's plan is in force.
     assert re.search(r'"teryt": ?"0811082".*?"eligible": ?true', run.stdout), run.stdout[-2000:]
+    # The hashes, checked as the README shows, with nothing but the API's answers (issue 19).
+    assert re.search(r"version 1 verified: [0-9a-f]{64}$", run.stdout, flags=re.MULTILINE), run.stdout[-2000:]
+    assert re.search(r"^document \d+ verified: [0-9a-f]{64}$", run.stdout, flags=re.MULTILINE), run.stdout[-2000:]
     assert (ROOT / "wyniki.xlsx").exists()
     (ROOT / "wyniki.xlsx").unlink()

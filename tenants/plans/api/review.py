@@ -28,7 +28,10 @@ router = Router(tags=["plan review"])
 
 class VersionOut(Schema):
     number: int
-    sha256: str
+    sha256: str = Field(
+        description="SHA-256 (hex) of the version's document as canonical JSON: keys sorted, separators "
+        '"," and ":" without spaces, non-ASCII text unescaped, UTF-8 (README: verifying hashes)'
+    )
     submitted_by: str
     submitted_at: dt.datetime
 
