@@ -4,13 +4,23 @@ a time, related rows through the plan's managers (no prefetching)."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from django.db.models import Max
 
+from tenants.plans.lifecycle.versions import structural_diff
 from tenants.plans.models import Plan, PlanStatus, ReportKind
 from tenants.plans.programme.completeness import completeness_check
 from tenants.plans.snapshot import GminaSnapshotData, PlanSnapshot
+
+
+def _changes(plan: Plan) -> list[dict[str, str]] | None:
+    versions = list(plan.versions.order_by("number"))
+    if len(versions) < 2:
+        return None
+    before, after = (json.loads(v.canonical) for v in versions[-2:])
+    return [{"path": c.path, "change": c.change} for c in structural_diff(before, after)]
 
 
 def _text(value: Decimal | None) -> str | None:
@@ -114,6 +124,7 @@ def snapshot_by_orm(*, teryt: str) -> GminaSnapshotData:
                 ]
                 if plan.status == PlanStatus.SUBMITTED
                 else [],
+                "changes_since_previous_submission": _changes(plan) if plan.status == PlanStatus.SUBMITTED else None,
             }
         )
     return {"teryt": teryt, "plans": plans}

@@ -36,3 +36,15 @@ TENANT_SCHEMA_DROPPED = event_type(
     "tenant.schema_dropped", aggregate="tenant", payload=TenantSchemaDropped,
     description="A deactivated tenant's schema was dropped after its export.", audience=Audience.OPERATORS,
 )  # fmt: skip
+
+
+class PopulationsLoaded(TypedDict):
+    gminas: int
+    years: list[int]
+
+
+# The registry's figures changed for many gminas at once: every rollup recomputes its shares.
+POPULATIONS_LOADED = event_type(
+    "registry.populations_loaded", aggregate="registry", payload=PopulationsLoaded,
+    description="GUS population figures were loaded for the gminas.", audience=Audience.OPERATORS,
+)  # fmt: skip

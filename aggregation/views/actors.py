@@ -6,19 +6,27 @@ from __future__ import annotations
 import logging
 
 import dramatiq
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from aggregation.models import StaleRollup, StaleSnapshot
 from aggregation.views.drain import MARK_APPLIED_EVENT_SQL, snapshots_drain, snapshots_drain_request
-from aggregation.views.refresh import rollup_refresh, rollup_refresh_delay_ms, rollups_refresh_stale
+from aggregation.views.refresh import (
+    rollup_refresh,
+    rollup_refresh_delay_ms,
+    rollups_mark_stale,
+    rollups_refresh_stale,
+    scope_of,
+)
 from mozaika.broker import TENANT_SCHEMA_OPTION
-from mozaika.events.bus import event_consumer_in_sql
+from mozaika.events.bus import EventEnvelope, event_consumer, event_consumer_in_sql
 from mozaika.events.catalogue import snapshot_changing
 from mozaika.metrics import VIEW_AGE_SECONDS
 from mozaika.scheduling import periodic
 from mozaika.tenancy import PUBLIC_SCHEMA
-from tenants import events as tenancy_events  # noqa: F401  (their declarations complete the catalogue)
+from tenants import events as tenancy_events
+from tenants.models import Voivodeship
 from tenants.plans import events as plan_events  # noqa: F401
 
 logger = logging.getLogger(__name__)
@@ -75,6 +83,14 @@ def drain_snapshots() -> None:
 refresh_views = event_consumer_in_sql(
     *VIEW_EVENTS, name="aggregation.refresh_views", effect=MARK_APPLIED_EVENT_SQL, after=drain_snapshots_when_needed
 )
+
+
+@event_consumer(tenancy_events.POPULATIONS_LOADED, name="aggregation.reweigh_rollups")
+def reweigh_rollups(event: EventEnvelope) -> None:
+    """New populations change every share weighted by people: every rollup is recomputed."""
+    scopes = [scope_of(None), *(scope_of(code) for code in Voivodeship.objects.values_list("code", flat=True))]
+    rollups_mark_stale(scopes)
+    transaction.on_commit(lambda: rollups_refresh_later(scopes))
 
 
 @dramatiq.actor(actor_name="aggregation.sweep_stale_rollups", queue_name="periodic", max_retries=0)

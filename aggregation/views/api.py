@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from django.http import HttpRequest
@@ -42,7 +43,7 @@ from mozaika.tenancy import TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
 from tenants.models import TENANT_GMINA_KINDS
 from tenants.plans.models import InterventionArea, PlanStatus
 from tenants.plans.programme.models import ServiceType
-from tenants.plans.snapshot import FindingSnapshot
+from tenants.plans.snapshot import ChangeSnapshot, FindingSnapshot
 
 router = Router(tags=["regions, nation"])
 
@@ -105,17 +106,41 @@ class VoivodeshipRowOut(Schema):
     area_homelessness: int
 
 
+class OverlapOut(Schema):
+    plan_id: int
+    title: str
+    valid_from: str
+    valid_until: str
+
+
+class QueueFlag(StrEnum):
+    BLOCKING_FINDINGS = "blocking_findings"
+    OVERLAPS_ADOPTED_PLAN = "overlaps_adopted_plan"
+    INDICATORS_WITHOUT_STANDARD = "indicators_without_standard"
+
+
 class QueueItemOut(Schema):
     teryt: str
     gmina: str
     plan_id: int
     title: str
-    version: int
+    submission: int | None = Field(description="which submission of the plan this is (1, 2, …)")
+    version: int = Field(description="the plan's ETag (every edit moves it), not the submission")
     period_start: int
     period_end: int
+    valid_from: str
+    valid_until: str
+    flags: list[QueueFlag] = Field(description="what a reviewer should look at first")
     blocking_findings: int
     warnings: int
     findings: list[FindingSnapshot]
+    overlaps_adopted: list[OverlapOut] = Field(description="adopted plans in force on some of the same days")
+    indicators_without_standard: list[str] = Field(description="numbers of indicators mapped to no standard")
+    changes_since_previous_submission: list[ChangeSnapshot] | None = Field(
+        description="paths changed since the previous submission (None: the first); "
+        "`GET …/versions/{a}/diff/{b}` gives the values"
+    )
+    changed_paths: int | None
 
 
 def _region(request: HttpRequest, voivodeship: str | None, action: Action = Action.ROLLUP_READ) -> Decision:

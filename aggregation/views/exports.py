@@ -53,7 +53,17 @@ REVIEW_QUEUE_COLUMNS = [
     Column("gmina", "Gmina"),
     Column("plan_id", "Nr planu", ColumnKind.INTEGER),
     Column("title", "Tytuł planu"),
-    Column("version", "Wersja", ColumnKind.INTEGER),
+    Column("submission", "Złożenie nr", ColumnKind.INTEGER),
+    Column(
+        "flags",
+        "Do sprawdzenia",
+        names={
+            "blocking_findings": "braki blokujące",
+            "overlaps_adopted_plan": "okres pokrywa się z przyjętym planem",
+            "indicators_without_standard": "wskaźniki bez standardu",
+        },
+    ),
+    Column("changed_paths", "Zmiany od poprzedniego złożenia", ColumnKind.INTEGER),
     Column("period_start", "Okres od", ColumnKind.INTEGER),
     Column("period_end", "Okres do", ColumnKind.INTEGER),
     Column("blocking_findings", "Braki blokujące", ColumnKind.INTEGER),

@@ -224,9 +224,27 @@ def voivodeship_comparison() -> list[dict[str, Any]]:
     return rows
 
 
+_ONCE_IN_FORCE = (PlanStatus.ADOPTED, PlanStatus.EXPIRED, PlanStatus.SUPERSEDED)
+
+
+def _overlapping_adopted(plan: dict[str, Any], plans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The gmina's adopted plans (in force, expired or superseded since) whose days of force
+    meet the submitted plan's: a second plan for the same years is either meant to replace the
+    first (say so) or a mistake."""
+    return [
+        {"plan_id": other["id"], "title": other["title"], "valid_from": other["valid_from"],
+         "valid_until": other["valid_until"]}
+        for other in plans
+        if other["id"] != plan["id"] and other["status"] in _ONCE_IN_FORCE
+        and other["valid_from"] <= plan["valid_until"] and plan["valid_from"] <= other["valid_until"]
+    ]  # fmt: skip
+
+
 def review_queue(*, voivodeship: str) -> list[dict[str, Any]]:
-    """Submitted plans of the voivodeship's gminas, oldest snapshot first, with the findings of
-    each plan's own completeness check."""
+    """Submitted plans of the voivodeship's gminas, oldest snapshot first, with what a reviewer
+    checks first: the plan's own completeness findings, an adopted plan for the same days,
+    indicators not mapped to a standard (so they count in no regional sum), and what changed
+    since the previous submission."""
     _region_name(voivodeship)
     snapshots = (
         GminaSnapshot.objects.filter(voivodeship=voivodeship)
@@ -241,18 +259,31 @@ def review_queue(*, voivodeship: str) -> list[dict[str, Any]]:
                 continue
             findings = plan["findings"]
             blocking, warnings = finding_counts(f["severity"] for f in findings)
+            overlaps = _overlapping_adopted(plan, snapshot.data["plans"])
+            unmapped = [i["number"] for i in plan["indicators"] if not i["standard_code"]]
+            changes = plan.get("changes_since_previous_submission")
+            flags = [flag for flag, raised in (("blocking_findings", blocking), ("overlaps_adopted_plan", overlaps),
+                                               ("indicators_without_standard", unmapped)) if raised]  # fmt: skip
             queue.append(
                 {
                     "teryt": snapshot.gmina_id,
                     "gmina": snapshot.gmina.name,
                     "plan_id": plan["id"],
                     "title": plan["title"],
+                    "submission": (plan["frozen_version"] or {}).get("number"),
                     "version": plan["version"],
                     "period_start": plan["period_start"],
                     "period_end": plan["period_end"],
+                    "valid_from": plan["valid_from"],
+                    "valid_until": plan["valid_until"],
+                    "flags": flags,
                     "blocking_findings": blocking,
                     "warnings": warnings,
                     "findings": findings,
+                    "overlaps_adopted": overlaps,
+                    "indicators_without_standard": unmapped,
+                    "changes_since_previous_submission": changes,
+                    "changed_paths": None if changes is None else len(changes),
                 }
             )
     return queue

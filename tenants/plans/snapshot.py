@@ -9,6 +9,7 @@ the rebuild with hundreds at a time; both run the same code, so they cannot disa
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -20,6 +21,7 @@ from typing_extensions import TypedDict
 
 from mozaika.tenancy import in_gmina, many_schema_cursor, union_over_gminas
 from tenants.plans.lifecycle.validity import ActFacts, act_facts_of
+from tenants.plans.lifecycle.versions import structural_diff
 from tenants.plans.models import (
     ImplementationReport,
     Indicator,
@@ -101,6 +103,11 @@ class FindingSnapshot(TypedDict):
     message_en: str
 
 
+class ChangeSnapshot(TypedDict):
+    path: str
+    change: str  # added | removed | changed
+
+
 class PlanIdentity(TypedDict):
     """What names a plan and decides its force: shared by the snapshot and the compact facts
     read from it (`aggregation.plan_facts`)."""
@@ -133,6 +140,9 @@ class PlanSnapshot(PlanIdentity):
     documents: list[DocumentSnapshot]
     # Only for a submitted plan: what its own completeness check says, shown in the review queue.
     findings: list[FindingSnapshot]
+    # Only for a plan submitted again: what changed since the submission before (the review
+    # queue shows it; `GET …/versions/{a}/diff/{b}` gives the values).
+    changes_since_previous_submission: list[ChangeSnapshot] | None
 
 
 class GminaSnapshotData(TypedDict):
@@ -204,10 +214,12 @@ def _act(row: tuple[Any, ...]) -> ActFacts:
     return act_facts_of(*row[1:])
 
 
-def _findings(teryt: str, plan_id: int) -> list[FindingSnapshot]:
+def _under_review(teryt: str, plan_id: int) -> tuple[list[FindingSnapshot], list[ChangeSnapshot] | None]:
+    """What a reviewer of a submitted plan needs beyond the plan: its completeness findings and
+    what changed since its previous submission (None when this is the first)."""
     with in_gmina(teryt):
         plan = Plan.objects.get(pk=plan_id)
-        return [
+        findings: list[FindingSnapshot] = [
             {
                 "path": f.path,
                 "severity": f.severity.value,
@@ -217,6 +229,11 @@ def _findings(teryt: str, plan_id: int) -> list[FindingSnapshot]:
             }
             for f in completeness_check(plan=plan)
         ]
+        last_two = list(plan.versions.order_by("-number").values_list("canonical", flat=True)[:2])
+    if len(last_two) < 2:
+        return findings, None
+    latest, previous = (json.loads(text) for text in last_two)
+    return findings, [{"path": c.path, "change": c.change} for c in structural_diff(previous, latest)]
 
 
 def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
@@ -251,6 +268,7 @@ def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
         valid_until,
     ) in plan_rows:
         key = (teryt, plan_id)
+        review = _under_review(teryt, plan_id) if status == PlanStatus.SUBMITTED else ([], None)
         act: ActSnapshot | None = None
         if act_date is not None and in_force is not None:
             act = {"kind": act_kind, "number": number, "date": act_date.isoformat(),
@@ -333,7 +351,8 @@ def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
                     }
                     for doc_id, kind, sha256, doc_status, archive_key, content_type in documents.get(key, [])
                 ],
-                "findings": _findings(teryt, plan_id) if status == PlanStatus.SUBMITTED else [],
+                "findings": review[0],
+                "changes_since_previous_submission": review[1],
             }
         )
     return snapshots

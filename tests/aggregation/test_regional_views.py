@@ -246,14 +246,14 @@ def test_review_queue_decision_comments_and_history(
 
     returned = lubuskie_reviewer.post_json(
         f"/api/v1/gminas/{TRZEBIEL}/plans/{plan_id}/review",
-        {"decision": "return", "comments": [{"path": "areas[0].goals[0]", "text": "Cel zbyt ogólny."}]},
+        {"decision": "return", "comments": [{"path": "programme.areas[0].goals[0]", "text": "Cel zbyt ogólny."}]},
     )
     assert returned.status_code == 200, returned.content
     refresh(TRZEBIEL)
 
     assert lubuskie_reviewer.get("/api/v1/regions/08/review-queue").json() == []
     comments = trzebiel_admin.get(f"/api/v1/gminas/{TRZEBIEL}/plans/{plan_id}/comments").json()
-    assert [(c["path"], c["text"]) for c in comments] == [("areas[0].goals[0]", "Cel zbyt ogólny.")]
+    assert [(c["path"], c["text"]) for c in comments] == [("programme.areas[0].goals[0]", "Cel zbyt ogólny.")]
     history = [e["type"] for e in trzebiel_admin.get(f"/api/v1/gminas/{TRZEBIEL}/plans/{plan_id}/history").json()]
     assert history == ["plan.created", "plan.updated", "plan.submitted", "plan.returned"]
     assert operator.get("/api/v1/regions/08/rollup").json()["plans_by_status"]["returned"] == 1

@@ -78,7 +78,7 @@ def test_an_operator_creates_a_tenant_once(operator: Api) -> None:
     ("body", "status"),
     [
         pytest.param({"code": "0201044"}, 409, id="part-of-a-gmina"),
-        pytest.param({"code": "0811999"}, 404, id="not-in-registry"),
+        pytest.param({"code": "0811999"}, 422, id="not-in-registry"),
         pytest.param({"code": "08110"}, 422, id="malformed"),
     ],
 )

@@ -4,6 +4,7 @@ A transition not allowed from the current status is a 409 naming the ones that a
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -16,7 +17,7 @@ from mozaika.events.bus import event_record
 from mozaika.events.catalogue import EventType
 from mozaika.tenancy import assert_in_gmina
 from tenants.plans.events import PLAN_ACCEPTED, PLAN_RETURNED, PLAN_SUBMITTED, PLAN_UPDATED
-from tenants.plans.lifecycle.versions import canonical_json, plan_document, sha256_of
+from tenants.plans.lifecycle.versions import canonical_json, path_exists, plan_document, sha256_of
 from tenants.plans.models import Plan, PlanStatus, PlanVersion, ReviewComment
 from tenants.plans.programme.completeness import blocking_findings, completeness_check
 
@@ -171,6 +172,18 @@ class ReviewDecision(StrEnum):
     RETURN = "return"
 
 
+def _comment_paths_checked(comments: list[CommentSpec], document: Any, version_number: int) -> None:
+    """A comment names a place in the version under review; one that names none could not be
+    found by the gmina, so it is refused (422, each by its position)."""
+    wrong = [
+        FieldError(f"comments[{i}].path", f"no such place in version {version_number} (e.g. programme.areas[0])")
+        for i, comment in enumerate(comments)
+        if not path_exists(document, comment.path)
+    ]
+    if wrong:
+        raise ValidationFailed("A comment names a place the plan does not have.", errors=wrong)
+
+
 def plan_review(
     *, teryt: str, plan_id: int, decision: ReviewDecision, comments: list[CommentSpec], actor: Actor
 ) -> Plan:
@@ -184,6 +197,7 @@ def plan_review(
         target = transition_to(plan, Transition.RETURN if decision is ReviewDecision.RETURN else Transition.ACCEPT)
         latest = plan.versions.order_by("-number").first()
         version_number = latest.number if latest else 0
+        _comment_paths_checked(comments, json.loads(latest.canonical) if latest else {}, version_number)
         ReviewComment.objects.bulk_create(
             ReviewComment(plan=plan, version_number=version_number, path=c.path, text=c.text, author=actor.name)
             for c in comments

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +61,30 @@ class Change:
     change: str  # added | removed | changed
     before: Any = None
     after: Any = None
+
+
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def path_exists(document: Any, path: str) -> bool:
+    """Whether `path` (`programme.areas[2].general_goals[0]`, the spelling of findings and
+    diffs) names a place in the document."""
+    position, node = 0, document
+    while position < len(path):
+        if path[position] == "." and position > 0:
+            position += 1
+        step = _STEP.match(path, position)
+        if step is None:
+            return False
+        key, index = step.groups()
+        if key is not None and isinstance(node, dict) and key in node:
+            node = node[key]
+        elif index is not None and isinstance(node, list) and int(index) < len(node):
+            node = node[int(index)]
+        else:
+            return False
+        position = step.end()
+    return bool(path)
 
 
 def structural_diff(before: Any, after: Any, path: str = "") -> list[Change]:
