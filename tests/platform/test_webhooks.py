@@ -25,7 +25,7 @@ from dramatiq.middleware import Middleware
 from mozaika.events.bus import event_record
 from mozaika.events.catalogue import EventType
 from mozaika.events.models import Event
-from mozaika.identity.models import Scope
+from mozaika.identity.models import ApiClient, Scope
 from mozaika.webhooks.actors import deliver, fan_out, sweep
 from mozaika.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from tenants.plans.events import PLAN_ADOPTED, PLAN_CREATED
@@ -422,3 +422,16 @@ def test_the_sweep_resends_deliveries_whose_message_was_lost(funding_system: Api
     deliver.fn(str(lost.id))
     deliver.fn(str(lost.id))  # the original message, arriving late: the delivery is done
     assert len(receiver.requests) == 1
+
+
+def test_a_delivery_to_a_client_deactivated_since_is_given_up_unsent(funding_system: Api, receiver: Receiver) -> None:
+    register(funding_system, receiver.url)
+    fan_out.fn(str(record(PLAN_ADOPTED, TRZEBIEL).id))
+    ApiClient.objects.filter(webhook_endpoints__isnull=False).update(is_active=False)
+
+    run_due()
+
+    assert receiver.requests == []
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.GAVE_UP, 0)
+    assert "deactivated" in delivery.last_error

@@ -325,6 +325,16 @@ def _disable(endpoint: WebhookEndpoint, reason: str) -> None:
     logger.warning("webhook endpoint=%s disabled: %s", endpoint.pk, reason)
 
 
+def _not_sendable(endpoint: WebhookEndpoint) -> str | None:
+    """Why nothing may be sent to the endpoint any more, if so: it was disabled, or its client
+    was deactivated or lost the events:read scope after the delivery was made."""
+    if not endpoint.is_active:
+        return f"endpoint disabled: {endpoint.disabled_reason}"
+    if not endpoint.owner.is_active or Scope.EVENTS_READ.value not in endpoint.owner.scopes:
+        return "the API client was deactivated or no longer has the events:read scope"
+    return None
+
+
 def delivery_attempt(*, delivery_id: str) -> AttemptResult | None:
     """Attempt a due delivery once and record the outcome; None when it is not due (done, given
     up, held by another attempt, or its retry is later): a duplicate message changes nothing."""
@@ -334,19 +344,20 @@ def delivery_attempt(*, delivery_id: str) -> AttemptResult | None:
     )
     if not claimed:
         return None
-    delivery = WebhookDelivery.objects.select_related("endpoint").get(id=delivery_id)
-    if delivery.endpoint.is_active:
+    delivery = WebhookDelivery.objects.select_related("endpoint__owner").get(id=delivery_id)
+    refused = _not_sendable(delivery.endpoint)
+    if refused is None:
         clock = time.monotonic()
         status_code, error = _post(delivery.endpoint, delivery)
         duration_ms = int((time.monotonic() - clock) * 1000)
     else:
-        status_code, error, duration_ms = None, f"endpoint disabled: {delivery.endpoint.disabled_reason}", 0
+        status_code, error, duration_ms = None, refused, 0
     with transaction.atomic():
         delivery = WebhookDelivery.objects.select_for_update().filter(id=delivery_id).first()  # type: ignore[assignment]
         if delivery is None:
             return None  # the endpoint was deleted meanwhile
         endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
-        if endpoint.is_active:
+        if refused is None:
             WebhookAttempt.objects.create(
                 delivery=delivery, at=started, status_code=status_code, error=error, duration_ms=duration_ms
             )
@@ -357,7 +368,7 @@ def delivery_attempt(*, delivery_id: str) -> AttemptResult | None:
         delivery.next_attempt_at = None
         retry_in = None
         give_up_after = timedelta(seconds=settings.WEBHOOK_GIVE_UP_SECONDS)
-        if not endpoint.is_active:
+        if refused is not None or not endpoint.is_active:  # not sent, or disabled while it was
             delivery.status = DeliveryStatus.GAVE_UP
         elif status_code is not None and 200 <= status_code < 300:
             delivery.status = DeliveryStatus.SUCCEEDED
