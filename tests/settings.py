@@ -15,3 +15,5 @@ from mozaika.site.settings import *  # noqa: F403
 # Each test defines its own calls under the same codes: no call rules kept between requests
 # (`tests/aggregation/test_calls.py` tests the cache with its own setting).
 CALL_CACHE_SECONDS = 0.0
+# Webhook receivers in the tests listen on 127.0.0.1 over plain http.
+WEBHOOK_ALLOW_LOOPBACK = True

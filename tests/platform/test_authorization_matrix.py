@@ -52,6 +52,8 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "national_rollup": ({"operator", "analyst"}, {"operator", "analyst"}),
     "eligibility": ({"operator", *GMINA_PEOPLE, "reviewer", "analyst", "client"}, {"operator", "analyst"}),
     "call_define": ({"operator", "reviewer"}, {"operator"}),
+    # API clients with events:read, their own endpoints only; people read the feed instead.
+    "webhooks": ({"client", "client_without_scope"}, {"client", "client_without_scope"}),
 }
 MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/gminas"): "authenticated",
@@ -130,6 +132,14 @@ MATRIX: dict[tuple[str, str], str] = {
     ("PUT", "/api/v1/gminas/{teryt}/documents/{document_id}/legal-hold"): "operator",
     ("GET", "/api/v1/gminas/{teryt}/documents/{document_id}/download"): "gmina_read",
     ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/documents"): "plan_edit",
+    ("POST", "/api/v1/webhooks"): "webhooks",
+    ("GET", "/api/v1/webhooks"): "webhooks",
+    ("GET", "/api/v1/webhooks/{id}"): "webhooks",
+    ("DELETE", "/api/v1/webhooks/{id}"): "webhooks",
+    ("POST", "/api/v1/webhooks/{id}/secret"): "webhooks",
+    ("POST", "/api/v1/webhooks/{id}/ping"): "webhooks",
+    ("GET", "/api/v1/webhooks/{id}/deliveries"): "webhooks",
+    ("POST", "/api/v1/webhooks/{id}/deliveries/{delivery_id}/replay"): "webhooks",
 }
 # Operations whose target (own or foreign gmina or voivodeship) is in the body or a call's owner.
 TARGETED_ELSEWHERE = {("POST", "/api/v1/calls"), ("POST", "/api/v1/eligibility:batch")}
@@ -205,6 +215,8 @@ def request_for(method: str, path: str, target: str) -> tuple[str, dict[str, Any
         "other": "2",
         "secret_id": str(secret.pk),
         "kind": "report_due",
+        "id": "1",
+        "delivery_id": "00000000-0000-0000-0000-000000000001",
     }
     url = path.format(**values)
     bodies: dict[tuple[str, str], Any] = {
@@ -230,6 +242,7 @@ def request_for(method: str, path: str, target: str) -> tuple[str, dict[str, Any
         ("PUT", "/api/v1/gminas/{teryt}/documents/{document_id}/legal-hold"): {"on": True},
         ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/acts/{act_id}/withdrawal"): {"reason": "a wrong date"},
         ("POST", "/api/v1/eligibility:batch"): {"on": "2025-01-01", "items": [{"teryt": teryt, "area": "seniors"}]},
+        ("POST", "/api/v1/webhooks"): {"url": "http://127.0.0.1:9/hook", "event_types": ["plan.adopted"]},
     }
     if path.endswith("/plan-workbooks"):
         return (

@@ -69,7 +69,11 @@ def test_events_are_published_after_commit_in_the_gminas_schema(
         callback()
 
     assert connection.schema_name == "public"
-    assert sorted(m.actor_name for m in enqueued.messages) == ["aggregation.refresh_views", "plans.archive_documents"]
+    assert sorted(m.actor_name for m in enqueued.messages) == [
+        "aggregation.refresh_views",
+        "plans.archive_documents",
+        "webhooks.fan_out",
+    ]
     assert {m.options[TENANT_SCHEMA_OPTION] for m in enqueued.messages} == {Teryt(TRZEBIEL).schema_name}
     assert {m.args for m in enqueued.messages} == {(str(event.id),)}
     event.refresh_from_db()

@@ -85,6 +85,9 @@ STORED_IN: dict[tuple[str, str], str | None] = {
     ("ValueIn", "value"): None,
     ("ValueIn", "note"): "plans.IndicatorValue.note",
     ("WithdrawalIn", "reason"): None,  # TextField
+    ("WebhookIn", "url"): "webhooks.WebhookEndpoint.url",
+    ("WebhookIn", "event_types"): None,  # names checked against the catalogue
+    ("WebhookIn", "voivodeships"): None,  # 2-digit codes by their pattern
 }
 
 

@@ -28,6 +28,7 @@ def build_api() -> MozaikaApi:
     from mozaika.audit.api import router as audit_router
     from mozaika.events.api import router as events_router
     from mozaika.identity.api import router as identity_router
+    from mozaika.webhooks.api import router as webhooks_router
     from tenants.plans.api.acts import router as acts_router
     from tenants.plans.api.documents import router as documents_router
     from tenants.plans.api.plans import router as plans_router
@@ -57,6 +58,7 @@ def build_api() -> MozaikaApi:
     api.add_router("/", identity_router)
     api.add_router("/", audit_router)
     api.add_router("/", events_router)
+    api.add_router("/", webhooks_router)
 
     EXPORTING_VIEWS.update(
         operation.view_func.__name__

@@ -36,6 +36,14 @@ CLIENT_SCOPES: dict[str, Scope] = {
     "getNationalTimeSeries": Scope.ROLLUPS_READ,
     "compareVoivodeships": Scope.ROLLUPS_READ,
     "listEvents": Scope.EVENTS_READ,
+    "createWebhook": Scope.EVENTS_READ,
+    "listWebhooks": Scope.EVENTS_READ,
+    "getWebhook": Scope.EVENTS_READ,
+    "deleteWebhook": Scope.EVENTS_READ,
+    "rotateWebhookSecret": Scope.EVENTS_READ,
+    "pingWebhook": Scope.EVENTS_READ,
+    "listWebhookDeliveries": Scope.EVENTS_READ,
+    "replayWebhookDelivery": Scope.EVENTS_READ,
 }
 
 _WHY = {

@@ -81,6 +81,7 @@ SHARED_APPS = [
     "mozaika.events",
     "tenants",
     "aggregation",
+    "mozaika.webhooks",  # after the domain apps: it subscribes to their public events
     "mozaika.site",
 ]
 TENANT_APPS = [
@@ -189,6 +190,15 @@ BROKER_HEARTBEAT_TIMEOUT_MS = env.int("BROKER_HEARTBEAT_TIMEOUT_MS", default=60_
 BROKER_MAINTENANCE_CHANCE = env.int("BROKER_MAINTENANCE_CHANCE", default=1000)
 # Tests only: "crash_before_publish" makes the process die between commit and publishing.
 FAULT_INJECTION = env.str("MOZAIKA_FAULT_INJECTION", default="")
+
+# --- webhooks ----------------------------------------------------------------------------------
+# Development and tests only: also allow http:// and the loopback addresses (127.0.0.1, ::1).
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
+# Seconds before the 2nd, 3rd, ... attempt of a failed delivery (the last repeats), until
+# WEBHOOK_GIVE_UP_SECONDS after its first attempt; an endpoint failing that long is disabled.
+WEBHOOK_RETRY_DELAYS = env.list("WEBHOOK_RETRY_DELAYS", cast=float, default=[5, 300, 1800, 7200, 18000, 36000])
+WEBHOOK_GIVE_UP_SECONDS = env.int("WEBHOOK_GIVE_UP_SECONDS", default=3 * 24 * 3600)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 
 # --- document archive ---------------------------------------------------------------------------
 ARCHIVE_S3_BUCKET = env.str("ARCHIVE_S3_BUCKET", default="")
