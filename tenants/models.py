@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 
@@ -166,3 +167,37 @@ class TenantDdlScript(models.Model):
 
     def __str__(self) -> str:
         return self.migration_state
+
+
+class StandardAggregation(models.TextChoices):
+    """How a standard indicator adds up over gminas."""
+
+    SUM = "sum", "suma"
+    WEIGHTED_MEAN = "weighted_mean", "średnia ważona liczbą ludności"
+    SHARE = "share", "udział (suma liczników przez sumę mianowników)"
+
+
+class IndicatorStandard(models.Model):
+    """One indicator of the catalogue gminas map their own indicators to, so regions can add
+    them up (`tenants.registry.standards`). A code is never deleted: plans refer to it; a
+    standard dropped from the catalogue is retired. `version` counts its changes, `edition` is
+    the catalogue edition that changed it last."""
+
+    code = models.CharField(max_length=40, primary_key=True)
+    version = models.PositiveIntegerField(default=1)
+    edition = models.PositiveIntegerField()
+    name_pl = models.CharField(max_length=300)
+    name_en = models.CharField(max_length=300)
+    definition_pl = models.TextField()
+    definition_en = models.TextField()
+    unit = models.CharField(max_length=20)
+    direction = models.CharField(max_length=10)
+    areas = ArrayField(models.CharField(max_length=20))
+    aggregation = models.CharField(max_length=20, choices=StandardAggregation.choices)
+    retired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code

@@ -29,6 +29,7 @@ from mozaika.tenancy import Teryt
 from tenants.models import Tenant
 from tenants.plans.lifecycle.versions import structural_diff
 from tenants.plans.snapshot import gmina_snapshots
+from tenants.registry.standards import standard_aggregations
 
 logger = logging.getLogger(__name__)
 SCHEMAS_PER_BATCH = 100
@@ -127,13 +128,14 @@ def _rebuild_rollups(
         for r in gmina_rows(voivodeship=None)
     ]
     stored = dict(Rollup.objects.filter(scope__in=scopes).values_list("scope", "data"))
+    aggregations = standard_aggregations()
     for scope in scopes:
         scope_rows = (
             rows
             if scope == NATIONAL_SCOPE
             else [r for r in rows if voivodeship_scope(Teryt(r.teryt).voivodeship) == scope]
         )
-        fresh = rollup_compute(scope_rows)
+        fresh = rollup_compute(scope_rows, aggregations)
         drift.checked_rollups += 1
         # No stored rollup where no gmina has a snapshot is no drift: reads compute it then.
         if scope in stored or fresh["gminas_with_snapshot"]:

@@ -33,6 +33,7 @@ from mozaika.locks import advisory_xact_lock, advisory_xact_locks
 from mozaika.tenancy import Teryt
 from tenants.plans.snapshot import GminaSnapshotData, gmina_snapshots
 from tenants.registry.selectors import gminas_in_scope
+from tenants.registry.standards import standard_aggregations
 
 # Moves with every stored snapshot: what an API process keeps of them (an eligibility answer's
 # reading) is read again after any change.
@@ -184,7 +185,7 @@ def gmina_rows(*, voivodeship: str | None, powiat: str | None = None, kind: str 
 
 
 def rollup_data(*, voivodeship: str | None, powiat: str | None = None, kind: str | None = None) -> RollupData:
-    return rollup_compute(gmina_rows(voivodeship=voivodeship, powiat=powiat, kind=kind))
+    return rollup_compute(gmina_rows(voivodeship=voivodeship, powiat=powiat, kind=kind), standard_aggregations())
 
 
 def rollup_refresh(*, scope: str, only_if_stale: bool = True) -> bool:

@@ -26,6 +26,7 @@ from pydantic import Field
 # typing_extensions' TypedDict: pydantic reads it as the API's shape on Python 3.11 too.
 from typing_extensions import TypedDict
 
+from tenants.models import StandardAggregation
 from tenants.plans.lifecycle.validity import ForceState, force_begins, force_ends, force_on
 from tenants.plans.models import ENDED_BY_ACT, InterventionArea, PlanKind, PlanStatus
 from tenants.plans.programme.models import ServiceType
@@ -167,9 +168,14 @@ class IndicatorYear(TypedDict):
     gminas: int
     sum: float
     median: float
+    # For a standard that adds up as a mean weighted by population (a rate, a share of residents):
+    # over the gminas whose population is known; None for the others.
+    weighted_mean: float | None
 
 
 class IndicatorRollup(TypedDict):
+    aggregation: str  # the standard's (`GET /indicator-standards`): sum, weighted_mean or share
+    gminas: int  # how many gminas contribute to the figures (their plan in force maps the standard)
     years: dict[str, IndicatorYear]
     gminas_with_target: int
     baseline_sum: float
@@ -231,30 +237,43 @@ def white_spots(rows: Iterable[GminaRow], service_type: str) -> tuple[list[Gmina
     return missing, sorted({r.powiat for r in rows} - served_powiats)
 
 
-def _indicator_rollups(facts: list[GminaFacts]) -> dict[str, IndicatorRollup]:
-    by_code: dict[str, list[StandardIndicatorFacts]] = defaultdict(list)
-    for f in facts:
-        for code, indicator in f["indicators"].items():
-            by_code[code].append(indicator)
+SUM, WEIGHTED_MEAN = StandardAggregation.SUM.value, StandardAggregation.WEIGHTED_MEAN.value
+
+
+def _weighted(values: list[tuple[Decimal, int | None]]) -> float | None:
+    known = [(value, people) for value, people in values if people]
+    total = sum(people for _, people in known)
+    return _number(sum((value * people for value, people in known), Decimal(0)) / total) if total else None
+
+
+def _indicator_rollups(rows: list[GminaRow], aggregations: Mapping[str, str]) -> dict[str, IndicatorRollup]:
+    by_code: dict[str, list[tuple[StandardIndicatorFacts, int | None]]] = defaultdict(list)
+    for row in rows:
+        for code, indicator in (row.facts["indicators"] if row.facts else {}).items():
+            by_code[code].append((indicator, row.population))
     out: dict[str, IndicatorRollup] = {}
     for code, indicators in sorted(by_code.items()):
-        per_year: dict[str, list[Decimal]] = defaultdict(list)
+        aggregation = aggregations.get(code, SUM)
+        per_year: dict[str, list[tuple[Decimal, int | None]]] = defaultdict(list)
         baseline = target = latest = Decimal(0)
         with_target = 0
-        for indicator in indicators:
+        for indicator, people in indicators:
             for year, value in indicator["values"].items():
-                per_year[year].append(Decimal(value))
+                per_year[year].append((Decimal(value), people))
             if indicator["baseline"] is not None and indicator["target"] is not None and indicator["values"]:
                 with_target += 1
                 baseline += Decimal(indicator["baseline"])
                 target += Decimal(indicator["target"])
                 latest += Decimal(indicator["values"][max(indicator["values"])])
         out[code] = {
+            "aggregation": aggregation,
+            "gminas": len(indicators),
             "years": {
                 year: {
                     "gminas": len(values),
-                    "sum": _number(sum(values, Decimal(0))),
-                    "median": _number(statistics.median(values)),
+                    "sum": _number(sum((v for v, _ in values), Decimal(0))),
+                    "median": _number(statistics.median(v for v, _ in values)),
+                    "weighted_mean": _weighted(values) if aggregation == WEIGHTED_MEAN else None,
                 }
                 for year, values in sorted(per_year.items())
             },
@@ -262,7 +281,10 @@ def _indicator_rollups(facts: list[GminaFacts]) -> dict[str, IndicatorRollup]:
             "baseline_sum": _number(baseline),
             "target_sum": _number(target),
             "latest_sum": _number(latest),
-            "progress": round(float((latest - baseline) / (target - baseline)), 4) if target != baseline else None,
+            # Progress of a sum; a mean's progress is read from its years.
+            "progress": round(float((latest - baseline) / (target - baseline)), 4)
+            if target != baseline and aggregation == SUM
+            else None,
         }
     return out
 
@@ -283,7 +305,9 @@ def _funding_out(funding: dict[str, dict[str, Decimal]]) -> dict[str, dict[str, 
     }
 
 
-def rollup_compute(rows: Iterable[GminaRow]) -> RollupData:
+def rollup_compute(rows: Iterable[GminaRow], aggregations: Mapping[str, str] | None = None) -> RollupData:
+    """The rollup of the rows; `aggregations` (standard code -> how it adds up, from the catalogue)
+    defaults to sums."""
     rows = list(rows)
     facts = [r.facts for r in rows if r.facts is not None]
     in_force = [f for f in facts if f["in_force"]]
@@ -342,7 +366,7 @@ def rollup_compute(rows: Iterable[GminaRow]) -> RollupData:
             for area in InterventionArea
         },
         "services": services,
-        "indicators": _indicator_rollups(facts),
+        "indicators": _indicator_rollups(rows, aggregations or {}),
         "funding": _funding_out(funding),
         "funding_not_yet_in_force": _funding_out(_funding_sum(f.get("funding_not_yet_in_force", {}) for f in facts)),
         "years": years,

@@ -66,7 +66,7 @@ steps = st.lists(
                 start=st.integers(2022, 2027),
                 years=st.integers(0, 5),
                 areas=st.frozensets(st.sampled_from(list(InterventionArea)), min_size=1),
-                code=st.sampled_from(["OS.1", "OS.2", ""]),
+                code=st.sampled_from(["CARE.HOME.PERSONS", "DAYCARE.PLACES", ""]),
             ),
             st.builds(Adopt, gmina=st.integers(0, 1), in_force_from=st.dates(date(2022, 1, 1), date(2027, 12, 31))),
             st.builds(Report, gmina=st.integers(0, 1), year_offset=st.integers(0, 5), value=st.integers(0, 500)),

@@ -118,11 +118,27 @@ def test_standard_indicators_sum_median_and_progress_against_targets() -> None:
     result = rollup_compute(rows)["indicators"]
 
     assert set(result) == {"OS.1"}
-    assert result["OS.1"]["years"]["2025"] == {"gminas": 3, "sum": 122.0, "median": 20.0}
-    assert result["OS.1"]["years"]["2026"] == {"gminas": 1, "sum": 5.0, "median": 5.0}
+    assert result["OS.1"]["years"]["2025"] == {"gminas": 3, "sum": 122.0, "median": 20.0, "weighted_mean": None}
+    assert result["OS.1"]["years"]["2026"] == {"gminas": 1, "sum": 5.0, "median": 5.0, "weighted_mean": None}
+    assert (result["OS.1"]["aggregation"], result["OS.1"]["gminas"]) == ("sum", 3)  # the gminas contributing
     # Over the two gminas with baseline and target: latest 20 + 5 from baselines 10 + 0 to 30 + 10.
     assert result["OS.1"]["gminas_with_target"] == 2
     assert result["OS.1"]["progress"] == round((25 - 10) / (40 - 10), 4)
+
+
+def test_a_rate_standard_is_a_mean_weighted_by_population_over_gminas_whose_population_is_known() -> None:
+    rows = [
+        row("0811012", "0811", facts(plan(indicators=[indicator("RATE", None, None, {"2025": "10"})])), 1000),
+        row("0811022", "0811", facts(plan(indicators=[indicator("RATE", None, None, {"2025": "40"})])), 3000),
+        row("0811032", "0811", facts(plan(indicators=[indicator("RATE", None, None, {"2025": "90"})])), None),
+    ]
+
+    result = rollup_compute(rows, {"RATE": "weighted_mean"})["indicators"]["RATE"]
+
+    # (10 * 1000 + 40 * 3000) / 4000; the gmina of unknown population is counted, not weighed.
+    assert result["years"]["2025"]["weighted_mean"] == 32.5
+    assert result["years"]["2025"]["gminas"] == 3
+    assert (result["aggregation"], result["progress"]) == ("weighted_mean", None)
 
 
 def test_share_weighted_by_population_only_when_every_population_is_known() -> None:

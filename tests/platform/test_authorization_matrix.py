@@ -102,6 +102,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("DELETE", "/api/v1/gminas/{teryt}/plans/{plan_id}"): "plan_edit",
     ("PUT", "/api/v1/gminas/{teryt}/plans/{plan_id}/indicators"): "plan_edit",
     ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/completeness"): "gmina_read",
+    ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/standard-suggestions"): "gmina_read",
+    ("GET", "/api/v1/indicator-standards"): "authenticated",
     ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/submission"): "gmina_admin",
     ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/review"): "review",
     ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/versions"): "gmina_read",

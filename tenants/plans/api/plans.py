@@ -19,6 +19,7 @@ from mozaika.exports import XLSX_CONTENT_TYPE
 from mozaika.identity.auth import principal_of
 from mozaika.identity.authz import Action, authorize_platform
 from mozaika.params import GminaTerytPath
+from tenants.models import IndicatorStandard
 from tenants.plans import selectors as plan_selectors
 from tenants.plans.api.access import IF_MATCH_HEADER, expected_version, gmina_scope, tagged
 from tenants.plans.api.schemas import IndicatorEditIn, PlanDetailsIn, PlanIn, PlanOut
@@ -34,6 +35,7 @@ from tenants.plans.programme.editing import (
 from tenants.plans.programme.values import Programme, programme_of
 from tenants.plans.spreadsheet.reader import ImportedPlan, workbook_plan
 from tenants.plans.spreadsheet.writer import plan_workbook
+from tenants.registry.standards import standard_suggested
 
 router = Router(tags=["plans"])
 
@@ -187,6 +189,44 @@ def get_completeness(request: HttpRequest, plan_id: int, teryt: str = GminaTeryt
         findings = completeness_check(plan=plan)
     blocking, warnings = finding_counts(f.severity for f in findings)
     return CompletenessOut(blocking=blocking, warnings=warnings, findings=findings)
+
+
+class SuggestionOut(Schema):
+    code: str
+    name_pl: str
+    score: float
+    reason: str
+
+
+class StandardSuggestionOut(Schema):
+    indicator_id: int
+    number: str
+    name: str
+    unit: str
+    suggestion: SuggestionOut | None
+
+
+@router.get(
+    "/gminas/{teryt}/plans/{plan_id}/standard-suggestions",
+    operation_id="suggestIndicatorStandards",
+    response=list[StandardSuggestionOut],
+    summary="For each indicator mapped to no standard, the standard its name and unit suggest (never applied)",
+    description="Only mapped indicators count in regional and national sums. A suggestion is shown, "
+    "not applied: the gmina maps an indicator by giving its `standard_code` (`PUT …/indicators`).",
+)
+def suggest_standards(request: HttpRequest, plan_id: int, teryt: str = GminaTerytPath) -> list[StandardSuggestionOut]:
+    with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
+        plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
+        unmapped = [i for i in plan.indicators.all() if not i.standard_code]
+    standards = list(IndicatorStandard.objects.filter(retired=False))
+    answers = []
+    for indicator in unmapped:
+        suggested = standard_suggested(indicator.name, indicator.unit, standards)
+        answers.append(StandardSuggestionOut(
+            indicator_id=indicator.pk, number=indicator.number, name=indicator.name, unit=indicator.unit,
+            suggestion=SuggestionOut(**vars(suggested)) if suggested else None,
+        ))  # fmt: skip
+    return answers
 
 
 @router.get(

@@ -14,7 +14,7 @@ from mozaika.errors import Conflict, FieldError, ValidationFailed
 from tenants.plans.events import PLAN_DELETED
 from tenants.plans.lifecycle.review import plan_at_version, plan_editable, plan_edited, plan_event
 from tenants.plans.models import Indicator, IndicatorValue, Plan, PlanStatus
-from tenants.plans.programme.services import IndicatorSpec, plan_period
+from tenants.plans.programme.services import IndicatorSpec, plan_period, standard_code_errors
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def _indicator_errors(plan: Plan, edits: list[IndicatorEdit], known: dict[int, I
         seen.add(edit.id or 0)
         if edit.spec.area not in plan.areas:
             errors.append(FieldError(f"{where}.area", f"{edit.spec.area.value!r} is not one of the plan's areas"))
-    return errors
+    return errors + standard_code_errors([edit.spec for edit in edits])
 
 
 def plan_indicators_replace(

@@ -35,6 +35,7 @@ from tenants.plans.programme.models import (
 from tenants.plans.programme.values import Programme
 from tenants.plans.reporting import FigureSpec, SectionSpec, diagnosis_replace
 from tenants.plans.spreadsheet.reader import ImportedPlan
+from tenants.registry.standards import unknown_standard_codes
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,14 @@ def plan_period(
     return begins, ends
 
 
+def standard_code_errors(indicators: list[IndicatorSpec]) -> list[FieldError]:
+    """A mapping names a standard of the catalogue (`GET /indicator-standards`), or none."""
+    return [
+        FieldError(f"indicators[{i}].standard_code", "not a standard indicator's code (GET /indicator-standards)")
+        for i in unknown_standard_codes([spec.standard_code for spec in indicators])
+    ]
+
+
 def _validate_plan(
     *, period_start: int, period_end: int, areas: list[InterventionArea], indicators: list[IndicatorSpec]
 ) -> None:
@@ -88,6 +97,7 @@ def _validate_plan(
         for year in spec.values:
             if not period_start <= year <= period_end:
                 errors.append(FieldError(f"indicators[{index}].values.{year}", "the year is outside the plan's period"))
+    errors += standard_code_errors(indicators)
     if errors:
         raise ValidationFailed("The plan is not valid.", errors=errors)
 
