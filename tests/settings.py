@@ -15,3 +15,8 @@ from mozaika.site.settings import *  # noqa: F403
 # Each test defines its own calls under the same codes: no call rules kept between requests
 # (`tests/aggregation/test_calls.py` tests the cache with its own setting).
 CALL_CACHE_SECONDS = 0.0
+
+# In-process tests serve static files from the apps' folders, nothing collected: WhiteNoise looks
+# them up per request and does not warn about a STATIC_ROOT no `collectstatic` has filled.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
