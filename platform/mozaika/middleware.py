@@ -61,13 +61,16 @@ class RequestVersionsMiddleware:
 
 
 class ContentSecurityPolicyMiddleware:
-    """`settings.CONTENT_SECURITY_POLICY` on every answer that has none of its own."""
+    """`settings.CONTENT_SECURITY_POLICY` on every answer that has none of its own, or the one
+    `settings.CONTENT_SECURITY_POLICY_BY_PATH` gives for a prefix of the path."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.policy: str = settings.CONTENT_SECURITY_POLICY
+        self.by_path: dict[str, str] = settings.CONTENT_SECURITY_POLICY_BY_PATH
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.policy)
+        policy = next((p for prefix, p in self.by_path.items() if request.path.startswith(prefix)), self.policy)
+        response.headers.setdefault("Content-Security-Policy", policy)
         return response

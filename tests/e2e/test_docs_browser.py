@@ -21,6 +21,7 @@ from selenium.webdriver.common.by import By
 from tests.e2e.conftest import Product
 from tests.support import wait_until
 
+PASSWORD = "haslo-administratora-e2e-2026"
 OPERATIONS = ("listPlans", "getEligibility", "listGminas", "signIn")
 
 # Set before any of the page's own scripts runs (DevTools, so the page's policy does not apply).
@@ -134,6 +135,22 @@ def test_the_admin_login_page_has_its_styles_from_mozaika(product: Product, chro
     # The styles apply: Django's admin header is not the browser's default transparent box.
     header = chromium.execute_script("return getComputedStyle(document.getElementById('header')).backgroundColor")
     assert header not in ("", "rgba(0, 0, 0, 0)"), header
+    assert chromium.execute_script("return window.cspViolations") == []
+    assert _console_problems(chromium) == []
+
+    # Signed in, a form with the admin's scripts (jQuery, widgets) runs under the policy too.
+    product.shell(
+        f"from django.contrib.auth.models import User; User.objects.create_superuser('e2e-admin', None, {PASSWORD!r})"
+    )
+    chromium.find_element(By.ID, "id_username").send_keys("e2e-admin")
+    chromium.find_element(By.ID, "id_password").send_keys(PASSWORD)
+    chromium.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    wait_until(lambda: chromium.find_elements(By.ID, "user-tools"), timeout=30, what="the admin's index")
+    chromium.get(f"{product.base_url}/admin/auth/user/add/")
+    wait_until(lambda: chromium.execute_script("return document.readyState") == "complete", timeout=30, what="load")
+    assert chromium.find_elements(By.ID, "user_form")
+    statuses = _assert_only_own_origin_loaded(_network(chromium), product.base_url)
+    assert f"{product.base_url}/static/admin/js/vendor/jquery/jquery.min.js" in statuses, statuses
     assert chromium.execute_script("return window.cspViolations") == []
     assert _console_problems(chromium) == []
 

@@ -8,7 +8,6 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 
@@ -88,13 +87,15 @@ def test_every_answer_carries_the_policy_and_the_other_security_headers(db: None
     response = Client().get(path)
 
     policy = response["Content-Security-Policy"]
-    assert policy == settings.CONTENT_SECURITY_POLICY
     directives = dict(directive.strip().split(" ", 1) for directive in policy.split(";"))
     assert directives["default-src"] == "'self'"
-    assert "'unsafe-inline'" not in policy
+    assert not any(name.startswith("script-src") for name in directives)  # scripts: default-src
     assert "'unsafe-eval'" not in policy
     sources = {source for value in directives.values() for source in value.split()}
-    assert sources <= {"'self'", "'none'", "data:"}, sources  # no other host, no wildcard
+    assert sources <= {"'self'", "'none'", "data:", "'unsafe-inline'"}, sources  # no other host, no wildcard
+    inline = {name for name, value in directives.items() if "'unsafe-inline'" in value}
+    # Inline styles in the admin only (django-tenants' templates), inline scripts nowhere.
+    assert inline == ({"style-src"} if path.startswith("/admin/") else set()), policy
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
