@@ -17,3 +17,8 @@ from mozaika.site.settings import *  # noqa: F403
 CALL_CACHE_SECONDS = 0.0
 # Webhook receivers in the tests listen on 127.0.0.1 over plain http.
 WEBHOOK_ALLOW_LOOPBACK = True
+
+# In-process tests serve static files from the apps' folders, nothing collected: WhiteNoise looks
+# them up per request and does not warn about a STATIC_ROOT no `collectstatic` has filled.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -1,11 +1,13 @@
 """Every request starts and ends in the public schema, whatever a view did or raised; an API
-operation asked for a format it does not offer says so."""
+operation asked for a format it does not offer says so; every answer carries the
+Content-Security-Policy."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
@@ -56,3 +58,19 @@ class RequestVersionsMiddleware:
             return self.get_response(request)
         finally:
             request_versions_forget()
+
+
+class ContentSecurityPolicyMiddleware:
+    """`settings.CONTENT_SECURITY_POLICY` on every answer that has none of its own, or the one
+    `settings.CONTENT_SECURITY_POLICY_BY_PATH` gives for a prefix of the path."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.policy: str = settings.CONTENT_SECURITY_POLICY
+        self.by_path: dict[str, str] = settings.CONTENT_SECURITY_POLICY_BY_PATH
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        policy = next((p for prefix, p in self.by_path.items() if request.path.startswith(prefix)), self.policy)
+        response.headers.setdefault("Content-Security-Policy", policy)
+        return response

@@ -6,6 +6,7 @@ import inspect
 from http import HTTPStatus
 
 from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from mozaika.errors import (
@@ -44,6 +45,9 @@ def build_api() -> MozaikaApi:
         "marshal's offices and funding application systems.",
         urls_namespace="api-v1",
         auth=BearerTokenAuth(),
+        # Swagger UI would otherwise show a badge loaded from its public validator, which the
+        # Content-Security-Policy refuses (and which would tell it the document's address).
+        docs=Swagger(settings={"validatorUrl": "none"}),
     )
     api.add_router("/", registry_router)
     api.add_router("/", tenancy_router)

@@ -75,6 +75,7 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # so its docs page uses the Swagger UI files it ships (static), not a CDN
     "mozaika",
     "mozaika.identity",
     "mozaika.audit",
@@ -96,6 +97,8 @@ MIDDLEWARE = [
     "mozaika.middleware.RequestVersionsMiddleware",
     "mozaika.middleware.OfferedFormatMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "mozaika.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -124,14 +127,30 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
+# Static files (Swagger UI's and the admin's) are served by the API processes themselves with
+# WhiteNoise, so the docs and the admin work behind a proxy or offline. From STATIC_ROOT, which
+# `collectstatic` fills wherever the product starts (`python -m mozaika serve`; the image at its
+# build), not from the apps' folders (WHITENOISE_USE_FINDERS): WhiteNoise's docs keep finders for
+# development, and the image's files are then fixed at build time like its code.
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "static")))
 
 # --- security headers and cookies (`python -m mozaika check --deploy` passes in production) ----
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# On every answer (`mozaika.middleware`; Django 5.2 has no CSP of its own): Mozaika's own origin
+# only. No inline script: Swagger UI starts from django-ninja's static swagger-ui-init.js, which
+# reads its settings from a JSON data block. `data:` images are the icons inside Swagger UI's CSS.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+# Policies for answers under a path prefix instead. The admin's app list comes from django-tenants'
+# templates, which carry an inline <style> and style attributes: inline styles there (operators
+# only, signed in), never inline scripts.
+CONTENT_SECURITY_POLICY_BY_PATH = {"/admin/": CONTENT_SECURITY_POLICY + "; style-src 'self' 'unsafe-inline'"}
 SESSION_COOKIE_HTTPONLY = True
 if PRODUCTION:
     # TLS ends at the load balancer, which sets X-Forwarded-Proto.

@@ -44,6 +44,9 @@ class Command(BaseCommand):
         call_command("migrate", shared=True, interactive=False, verbosity=0)
         call_command("tenants", "migrate", verbosity=0)
         self.stdout.write("Migrations applied.")
+        # The API serves Swagger UI's and the admin's files from STATIC_ROOT (WhiteNoise, see the
+        # settings); after the first start this copies only what changed.
+        call_command("collectstatic", interactive=False, verbosity=0)
         if not no_demo:
             call_command("load_demo")
             call_command("load_demo_calls")
