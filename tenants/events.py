@@ -48,3 +48,17 @@ POPULATIONS_LOADED = event_type(
     "registry.populations_loaded", aggregate="registry", payload=PopulationsLoaded,
     description="GUS population figures were loaded for the gminas.", audience=Audience.OPERATORS,
 )  # fmt: skip
+
+
+class StandardsLoaded(TypedDict):
+    edition: int
+    added: int
+    changed: int
+    retired: int
+
+
+# The catalogue of standard indicators changed: how the rollups add indicators up may have too.
+STANDARDS_LOADED = event_type(
+    "registry.standards_loaded", aggregate="registry", payload=StandardsLoaded,
+    description="A new edition of the standard indicators' catalogue was loaded.", audience=Audience.OPERATORS,
+)  # fmt: skip

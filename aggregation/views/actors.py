@@ -85,9 +85,10 @@ refresh_views = event_consumer_in_sql(
 )
 
 
-@event_consumer(tenancy_events.POPULATIONS_LOADED, name="aggregation.reweigh_rollups")
+@event_consumer(tenancy_events.POPULATIONS_LOADED, tenancy_events.STANDARDS_LOADED, name="aggregation.reweigh_rollups")
 def reweigh_rollups(event: EventEnvelope) -> None:
-    """New populations change every share weighted by people: every rollup is recomputed."""
+    """New populations change every share weighted by people, a new catalogue edition how
+    standards add up: every rollup is recomputed."""
     scopes = [scope_of(None), *(scope_of(code) for code in Voivodeship.objects.values_list("code", flat=True))]
     rollups_mark_stale(scopes)
     transaction.on_commit(lambda: rollups_refresh_later(scopes))

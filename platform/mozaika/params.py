@@ -17,7 +17,7 @@ from mozaika.tenancy import TERYT_GMINA_PATTERN
 GminaTerytPath = Path(..., pattern=TERYT_GMINA_PATTERN, description="7-digit TERYT (TERC) code of the gmina")
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_NUMBER = re.compile(r"[+-]?\d+(\.\d*)?")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 def _day_text(value: object) -> object:

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from django.db import migrations, models
 
-# The catalogue's first edition, as shipped; later editions come with `registry standards`.
-_FIRST_EDITION = Path(__file__).resolve().parents[1] / "registry" / "data" / "indicator-standards.json"
+# The catalogue's first edition, frozen beside the migration (the live file moves on with later
+# editions, which `registry standards` loads).
+_FIRST_EDITION = Path(__file__).with_name("indicator_standards_edition_1.json")
 
 
 def load_first_edition(apps, schema_editor):

@@ -136,10 +136,10 @@ PLAN_ANNULLED = _plan_event("plan.annulled", PlanActRecorded, "The adoption was 
 PLAN_ACT_WITHDRAWN = _plan_event("plan.act_withdrawn", PlanActRecorded, "An act was withdrawn.", Audience.PUBLIC)
 PLAN_EXPIRED = _plan_event("plan.expired", PlanExpired, "The plan's period is over.", Audience.PUBLIC)
 INDICATOR_REPORTED = _plan_event(
-    "indicator.reported", IndicatorValueReported, "A yearly indicator value was reported.", Audience.REVIEW
+    "indicator.reported", IndicatorValueReported, "A yearly indicator value was reported.", Audience.GMINA
 )
 INDICATOR_CORRECTED = _plan_event(
-    "indicator.corrected", IndicatorValueReported, "A reported value was corrected.", Audience.REVIEW
+    "indicator.corrected", IndicatorValueReported, "A reported value was corrected.", Audience.GMINA
 )
 REPORT_FILED = _plan_event(
     "report.filed", ReportFiled, "An implementation or monitoring report was filed.", Audience.REVIEW

@@ -23,10 +23,16 @@ from django.db import transaction
 
 from mozaika.errors import FieldError, ValidationFailed
 from mozaika.events.bus import event_record
+from mozaika.locks import advisory_xact_lock
 from tenants.events import POPULATIONS_LOADED
 from tenants.models import TENANT_GMINA_KINDS, Gmina
 
-_NUMBER = re.compile(r"\d+([.,]0+)?")
+# A whole number of people, as BDL writes it ("5650", "5 650", "5650,00"); "5.000" is refused:
+# a thousands separator or a decimal, nobody can tell.
+_NUMBER = re.compile(r"\d+([.,]0{1,2})?")
+# The columns of BDL's vertical layout; any other is a dimension (age, place) whose rows would
+# otherwise be taken for the total.
+_KNOWN_COLUMNS = {"kod", "nazwa", "płeć", "plec", "rok", "wartosc", "wartość", "jednostka miary", "atrybut", ""}
 _CODE = re.compile(r"\d{7}(\d{3})?")
 
 
@@ -43,10 +49,19 @@ class PopulationsLoaded:
 
 def _decoded(path: Path) -> str:
     raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")  # Excel's "Unicode text"
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    try:
         return raw.decode("cp1250")  # BDL's "Windows" export
+    except UnicodeDecodeError:
+        raise PopulationsError(
+            f"{path.name}: not text in UTF-8 or Windows-1250; nothing was loaded.",
+            errors=[FieldError("file", "export the CSV from BDL again (UTF-8 or Windows-1250)")],
+        ) from None
 
 
 def _column(header: list[str], *names: str) -> int | None:
@@ -59,16 +74,23 @@ def _column(header: list[str], *names: str) -> int | None:
 
 def _parse(path: Path, year: int | None) -> tuple[dict[str, tuple[int, int]], list[FieldError]]:
     """TERC gmina code -> (year, population): the latest year for each, or `year`."""
-    rows = list(csv.reader(io.StringIO(_decoded(path)), delimiter=";"))
+    try:
+        rows = list(csv.reader(io.StringIO(_decoded(path)), delimiter=";"))
+    except csv.Error as error:
+        return {}, [FieldError("file", f"not a CSV file: {error}")]
     if not rows:
         return {}, [FieldError("line 1", "the file is empty")]
     header = rows[0]
+    dimensions = [h.strip() for h in header if h.strip().lower() not in _KNOWN_COLUMNS]
+    if dimensions:
+        return {}, [FieldError("line 1", f"column {', '.join(dimensions)}: export the total only (ogółem)")]
     code_at, year_at = _column(header, "kod"), _column(header, "rok")
     value_at, sex_at = _column(header, "wartosc", "wartość"), _column(header, "płeć", "plec")
     if code_at is None or year_at is None or value_at is None:
         missing = [name for name, at in (("Kod", code_at), ("Rok", year_at), ("Wartosc", value_at)) if at is None]
         return {}, [FieldError("line 1", f"missing column {', '.join(missing)} (BDL's vertical layout)")]
     found: dict[str, tuple[int, int]] = {}
+    first_line: dict[tuple[str, int], tuple[int, int]] = {}  # (gmina, year) -> (line, people)
     errors: list[FieldError] = []
     for line, values in enumerate(rows[1:], start=2):
         if not any(v.strip() for v in values):
@@ -91,6 +113,11 @@ def _parse(path: Path, year: int | None) -> tuple[dict[str, tuple[int, int]], li
             errors.append(FieldError(f"line {line}", f"Wartosc {value!r} is not a number of people"))
             continue
         teryt, people = code[:7], int(re.split(r"[.,]", value.replace(" ", "").replace("\u00a0", ""))[0])
+        earlier = first_line.setdefault((teryt, int(row_year)), (line, people))
+        if earlier[0] != line and earlier[1] != people:
+            errors.append(FieldError(f"line {line}", f"a second figure for {teryt} in {row_year} "
+                                                     f"(first on line {earlier[0]}: {earlier[1]})"))  # fmt: skip
+            continue
         if year is not None and int(row_year) != year:
             continue
         if teryt not in found or found[teryt][0] < int(row_year):
@@ -108,6 +135,8 @@ def populations_load(path: Path, *, year: int | None = None) -> PopulationsLoade
     if errors:
         raise PopulationsError(f"{path.name}: {len(errors)} problem(s); nothing was loaded.", errors=errors)
     with transaction.atomic():
+        advisory_xact_lock("registry", "populations")  # two loads at once: one after the other
+        gminas = {g.teryt: g for g in Gmina.objects.select_for_update().filter(teryt__in=list(figures))}
         for teryt, (_, people) in figures.items():
             gminas[teryt].population = people
         Gmina.objects.bulk_update(gminas.values(), ["population"], batch_size=1000)

@@ -15,7 +15,10 @@ from typing import Any
 
 from django.db import transaction
 
-from tenants.models import IndicatorStandard
+from mozaika.errors import FieldError, ValidationFailed
+from mozaika.events.bus import event_record
+from tenants.events import STANDARDS_LOADED
+from tenants.models import IndicatorStandard, StandardAggregation
 
 STANDARDS_FILE = Path(__file__).with_name("data") / "indicator-standards.json"
 _FIELDS = ("name_pl", "name_en", "definition_pl", "definition_en", "unit", "direction", "areas", "aggregation")
@@ -61,6 +64,14 @@ def indicator_standards_load(path: Path = STANDARDS_FILE) -> CatalogueLoaded:
     document = json.loads(path.read_text(encoding="utf-8"))
     edition = int(document["edition"])
     given = {s["code"]: s for s in document["standards"]}
+    kinds = StandardAggregation.values
+    wrong = [
+        FieldError(f"standards[{i}].aggregation", f"one of {', '.join(kinds)}")
+        for i, standard in enumerate(document["standards"])
+        if standard.get("aggregation") not in kinds
+    ]
+    if wrong:
+        raise ValidationFailed(f"{path.name}: the catalogue is not valid; nothing was loaded.", errors=wrong)
     added = changed = 0
     with transaction.atomic():
         existing = {s.code: s for s in IndicatorStandard.objects.select_for_update()}
@@ -76,14 +87,36 @@ def indicator_standards_load(path: Path = STANDARDS_FILE) -> CatalogueLoaded:
                 )
                 changed += 1
         retired = IndicatorStandard.objects.exclude(code__in=list(given)).filter(retired=False).update(retired=True)
+        if added or changed or retired:  # how figures add up may have changed: the rollups recompute
+            event_record(
+                type=STANDARDS_LOADED,
+                teryt="",
+                aggregate="registry",
+                aggregate_id="indicator-standards",
+                aggregate_version=edition,
+                actor="registry",
+                payload={"edition": edition, "added": added, "changed": changed, "retired": retired},
+            )
     return CatalogueLoaded(edition=edition, added=added, changed=changed, retired=retired)
 
 
-def unknown_standard_codes(codes: list[str]) -> list[int]:
-    """Positions of the codes (empty: not mapped) that name no standard in force."""
+def standard_code_problems(codes: list[str]) -> dict[int, str]:
+    """Why a plan's mapping (its indicators' codes in order; empty: not mapped) is wrong, by
+    position: a code of no standard in force, or a second indicator mapped to a standard that is
+    not a sum (two rates of one gmina do not add up)."""
     wanted = {code for code in codes if code}
-    known = set(IndicatorStandard.objects.filter(code__in=wanted, retired=False).values_list("code", flat=True))
-    return [i for i, code in enumerate(codes) if code and code not in known]
+    known = dict(IndicatorStandard.objects.filter(code__in=wanted, retired=False).values_list("code", "aggregation"))
+    problems: dict[int, str] = {}
+    seen: set[str] = set()
+    for i, code in enumerate(codes):
+        if not code:
+            continue
+        if code not in known:
+            problems[i] = "not a standard indicator's code (GET /indicator-standards)"
+        elif code in seen and known[code] != StandardAggregation.SUM:
+            problems[i] = f"{code} is a {known[code]}: one indicator of a plan may map to it"
+        seen.add(code)
+    return problems
 
 
 def standard_aggregations() -> dict[str, str]:

@@ -23,7 +23,7 @@ import pytest
 
 from tests.e2e.conftest import Product
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.one_configuration]
 
 EXAMPLES = os.environ.get("CONTRACT_EXAMPLES", "5")
 CONFIG = Path(__file__).with_name("schemathesis.toml")
@@ -41,7 +41,8 @@ def schemathesis_run(product: Product, token: str, *selection: str) -> str:
                "--header", f"Authorization: Bearer {token}", "--max-examples", EXAMPLES,
                "--phases", "examples,coverage,fuzzing", "--checks", "all", "--exclude-checks", EXCLUDED_CHECKS,
                "--workers", "1", "--no-color", "--generation-database", "none", "--seed", "19", *selection]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+    # In the test's folder: schemathesis keeps a cache where it runs.
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False, cwd=product.logs)
     summary = result.stdout[result.stdout.rfind("SUMMARY") :]
     assert result.returncode == 0, result.stdout[-20000:]
     return summary

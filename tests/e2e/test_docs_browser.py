@@ -95,6 +95,7 @@ def _console_problems(chrome: webdriver.Chrome) -> list[str]:
 
 
 @pytest.mark.e2e
+@pytest.mark.one_configuration
 def test_swagger_ui_lists_the_operations_offline_under_the_policy(product: Product, chromium: Any) -> None:
     chromium.get(f"{product.base_url}/api/v1/docs")
 
@@ -123,6 +124,7 @@ def test_swagger_ui_lists_the_operations_offline_under_the_policy(product: Produ
 
 
 @pytest.mark.e2e
+@pytest.mark.one_configuration
 def test_the_admin_login_page_has_its_styles_from_mozaika(product: Product, chromium: Any) -> None:
     chromium.get(f"{product.base_url}/admin/login/")
 
@@ -156,6 +158,7 @@ def test_the_admin_login_page_has_its_styles_from_mozaika(product: Product, chro
 
 
 @pytest.mark.e2e
+@pytest.mark.one_configuration
 def test_the_browser_reaches_no_other_host(chromium: Any) -> None:
     for address in ("http://example.org/", "http://93.184.215.14/"):  # by name and by address
         with pytest.raises(WebDriverException, match=r"net::ERR_"):

@@ -19,7 +19,7 @@ import pytest
 from tests.e2e.conftest import Product
 from tests.support import TRZEBIEL, plan_body
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.one_configuration]
 PACKAGE = "mozaika_generated_client"
 
 

@@ -29,7 +29,8 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
                        ("plan.adopted", TRZEBIEL)},
     "krakow viewer": {("plan.created", KRAKOW), ("plan.submitted", KRAKOW), ("indicator.reported", KRAKOW),
                       ("plan.adopted", KRAKOW)},
-    "lubuskie reviewer": {("plan.submitted", TRZEBIEL), ("indicator.reported", TRZEBIEL), ("plan.adopted", TRZEBIEL)},
+    # Not the reported value: it may be a draft's, which a reviewer does not see.
+    "lubuskie reviewer": {("plan.submitted", TRZEBIEL), ("plan.adopted", TRZEBIEL)},
     "analyst": {("plan.adopted", TRZEBIEL), ("plan.adopted", KRAKOW)},
     "lubuskie client": {("plan.adopted", TRZEBIEL)},
     "nationwide client": {("plan.adopted", TRZEBIEL), ("plan.adopted", KRAKOW)},

@@ -111,7 +111,7 @@ def test_the_same_document_breaks_nothing_and_additions_break_nothing(published:
     grown = copy.deepcopy(published)
     grown["paths"]["/api/v1/new-thing"] = {"get": {"operationId": "getNewThing", "responses": {}}}
     grown["components"]["schemas"]["PlanOut"]["properties"]["new_field"] = {"type": "string"}
-    grown["components"]["schemas"]["ErrorCode"]["enum"].append("new_code")
+    grown["components"]["schemas"]["PlanIn"]["properties"]["optional_note"] = {"type": "string"}
 
     assert breaking_changes(published, published) == []
     assert breaking_changes(published, grown) == []
@@ -149,8 +149,30 @@ def test_a_narrowed_type_or_a_new_required_field_breaks(published: dict[str, Any
 
     found = breaking_changes(published, changed)
 
-    assert "GET /api/v1/gminas/{teryt}/plans 200[].title: type narrowed from ['string'] to ['integer']" in found
+    assert "GET /api/v1/gminas/{teryt}/plans 200[].title: type widened from ['string'] to ['integer']" in found
     assert "POST /api/v1/gminas/{teryt}/plans body.council: now required" in found
+
+
+def test_what_an_answer_newly_gives_breaks_a_generated_client(published: dict[str, Any]) -> None:
+    """openapi-python-client refuses an enum value it does not know: a new error code, a new
+    value of an answer's enum (even one wrapped in allOf, as pydantic writes a default), a new
+    type, a value of a map that changes type, a field that may now be missing."""
+    changed = copy.deepcopy(published)
+    schemas = changed["components"]["schemas"]
+    schemas["ErrorCode"]["enum"].append("new_code")
+    schemas["EuProjectStatus"]["enum"].append("new_status")
+    schemas["PlanOut"]["properties"]["title"] = {"anyOf": [{"type": "string"}, {"type": "null"}]}
+    schemas["PlanOut"]["required"].remove("status")
+    rollup = schemas["IndicatorRollup"]["properties"]
+    rollup["years"]["additionalProperties"] = {"type": "string"}
+
+    found = breaking_changes(published, changed)
+
+    assert 'problem.code: new enum value(s) in an answer: "new_code"' in found
+    assert any('new enum value(s) in an answer: "new_status"' in line for line in found), found
+    assert any(line.endswith("[].title: type widened from ['string'] to ['null', 'string']") for line in found), found
+    assert any(line.endswith("[].status: no longer always in the answer") for line in found), found
+    assert any(".years{}: type widened" in line for line in found), found
 
 
 # --- parameters read as declared ---------------------------------------------------------------
@@ -188,3 +210,36 @@ def test_a_client_refused_outside_its_voivodeships_is_told_so(funding_system: Ap
     response = funding_system.get("/api/v1/eligibility/3201011", area="seniors")  # 32: outside 08
     assert response.status_code == 403
     assert "serves only voivodeship(s) 08" in response.json()["detail"]
+
+
+def test_the_scopes_documented_are_those_the_authorisation_matrix_grants(document: dict[str, Any]) -> None:
+    """The document names a scope on exactly the operations an API client may call beyond the
+    registry: a renamed operation id cannot drop one silently."""
+    from tests.platform.test_authorization_matrix import MATRIX, RULES
+
+    clients = {"client", "client_without_scope"}
+    # The matrix's client serves lubuskie only; a nationwide one with rollups:read reads the nation.
+    by_scope = {rule for rule, (own, _) in RULES.items() if own & clients} - {"authenticated"} | {"national_rollup"}
+    for (method, path), rule in MATRIX.items():
+        operation = document["paths"][path][method.lower()]
+        scoped = any(scopes for requirement in operation.get("security", []) for scopes in requirement.values())
+        assert scoped == (rule in by_scope), (method, path, rule)
+
+
+def test_the_examples_are_valid_by_their_schemas(document: dict[str, Any]) -> None:
+    import jsonschema_rs
+
+    def valid(example: Any, schema: dict[str, Any]) -> bool:
+        return bool(jsonschema_rs.validator_for({**schema, "components": document["components"]}).is_valid(example))
+
+    checked = 0
+    for path, method, op in operations(document):
+        bodies = op.get("requestBody", {}).get("content", {}).items()
+        responses = [document["components"]["responses"][r["$ref"].rsplit("/", 1)[1]] if "$ref" in r else r
+                     for r in op["responses"].values()]  # fmt: skip
+        answers = [(m, c) for r in responses if "content" in r for m, c in r["content"].items()]
+        for media, content in [*bodies, *answers]:
+            if "example" in content and "schema" in content:
+                assert valid(content["example"], content["schema"]), (method, path, media)
+                checked += 1
+    assert checked > 500  # the main operations' examples and every error answer's, operation by operation

@@ -239,7 +239,7 @@ def test_the_url_is_checked_again_at_delivery(funding_system: Api, receiver: Rec
     assert receiver.requests == []
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == DeliveryStatus.FAILED
-    assert "loopback" in delivery.last_error
+    assert "not a public one" in delivery.last_error  # the client reads it: no address named
     assert delivery.attempt_log.get().error.startswith("refused:")
 
 
@@ -435,3 +435,61 @@ def test_a_delivery_to_a_client_deactivated_since_is_given_up_unsent(funding_sys
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.GAVE_UP, 0)
     assert "deactivated" in delivery.last_error
+
+
+def test_a_delivery_goes_to_the_address_that_was_checked(
+    funding_system: Api, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the name resolves to a checked address, then elsewhere a moment later. The
+    connection goes to the checked address, with the name as the Host."""
+    import socket
+
+    real = socket.getaddrinfo
+    lookups: list[str] = []
+
+    def rebinding(host: str, *args: Any, **kwargs: Any) -> Any:
+        if host != "hooks.example.test":
+            return real(host, *args, **kwargs)
+        lookups.append(host)
+        address = "127.0.0.1" if len(lookups) <= 2 else "10.9.9.9"  # after the checks: inside
+        return real(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    port = receiver.server.server_port
+    register(funding_system, f"http://hooks.example.test:{port}/hooks")  # checked: 127.0.0.1
+    fan_out.fn(str(record(PLAN_ADOPTED, TRZEBIEL).id))
+
+    run_due()  # checked again (127.0.0.1), then connected to that address, not looked up a third time
+
+    assert [h["host"] for h, _ in receiver.requests] == [f"hooks.example.test:{port}"]
+    assert len(lookups) == 2  # the check at registration and before the attempt; never by the HTTP client
+
+
+def test_a_client_has_at_most_ten_webhooks(funding_system: Api, receiver: Receiver) -> None:
+    for n in range(10):
+        register(funding_system, f"{receiver.url}/{n}")
+    eleventh = funding_system.post_json(
+        "/api/v1/webhooks", {"url": f"{receiver.url}/x", "event_types": ["plan.adopted"]}
+    )
+    assert eleventh.status_code == 409
+
+
+def test_a_refusal_names_no_internal_address(funding_system: Api) -> None:
+    refused = funding_system.post_json(
+        "/api/v1/webhooks", {"url": "https://10.1.2.3/", "event_types": ["plan.adopted"]}
+    )
+    assert refused.status_code == 422
+    assert "10.1.2.3" not in refused.text
+
+
+def test_nothing_is_sent_for_a_voivodeship_the_client_no_longer_serves(funding_system: Api, receiver: Receiver) -> None:
+    register(funding_system, receiver.url)
+    fan_out.fn(str(record(PLAN_ADOPTED, TRZEBIEL).id))
+    client = ApiClient.objects.get(webhook_endpoints__isnull=False)
+    client.voivodeships = ["32"]  # an operator narrows it before the delivery is attempted
+    client.save()
+
+    run_due()
+
+    assert receiver.requests == []
+    assert WebhookDelivery.objects.get().status == DeliveryStatus.GAVE_UP

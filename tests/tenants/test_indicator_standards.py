@@ -26,7 +26,7 @@ def test_the_catalogue_is_listed_with_what_it_takes_to_add_up(trzebiel_admin: Ap
     assert care["name_en"]
     assert care["definition_pl"]
     assert "seniors" in care["areas"]
-    assert by_code["SENIORS.CARE.SHARE"]["aggregation"] == "weighted_mean"
+    assert by_code["RESIDENTS.SERVICES.SHARE"]["aggregation"] == "weighted_mean"
     family = [s["code"] for s in funding_system.get("/api/v1/indicator-standards", area="family").json()]
     assert "FAMILY.ASSISTANTS" in family
     assert "CARE.HOME.PERSONS" not in family

@@ -67,7 +67,7 @@ def test_reviewers_hear_of_a_submission_and_admins_of_a_return_with_its_comments
     put_programme(admin, teryt, plan.pk, complete_programme(), plan.version)
     admin.post_json(f"{url}/submission", {})
     deliver(teryt, "plan.submitted")
-    comment = {"path": "areas[0].goals[0]", "text": "Brak terminu realizacji"}
+    comment = {"path": "programme.areas[0].goals[0]", "text": "Brak terminu realizacji"}
     voivodeship_reviewer.post_json(f"{url}/review", {"decision": "return", "comments": [comment]})
     deliver(teryt, "plan.returned")
     deliver(teryt, "plan.returned")  # the same event delivered again

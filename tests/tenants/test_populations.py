@@ -107,3 +107,32 @@ def test_shares_weighted_by_population_appear_once_loaded(db: None, tmp_path: Pa
 
     share = Rollup.objects.get(scope="voivodeship:08").data["population_share_with_plan_in_force"]
     assert share == round(people[TRZEBIEL] / sum(people.values()), 4)  # rollups keep four places
+
+
+def test_a_figure_nobody_can_read_twice_is_refused(db: None, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    file = bdl(tmp_path, [
+        "0811082;Trzebiel;ogółem;2023;5.000;osoba;",  # thousands or decimals: nobody can tell
+        f"{LEKNICA};Łęknica;ogółem;2023;2386;osoba;",
+        f"{LEKNICA}000;Łęknica;ogółem;2023;2390;osoba;",  # the same gmina and year, another figure
+    ])  # fmt: skip
+
+    with pytest.raises(CommandError, match="2 problem"):
+        call_command("registry", "populations", str(file))
+
+    errors = capsys.readouterr().err.splitlines()
+    assert errors[0].startswith("line 2: Wartosc '5.000'")
+    assert errors[1] == f"line 4: a second figure for {LEKNICA} in 2023 (first on line 3: 2386)"
+
+
+def test_an_export_with_another_dimension_is_refused(db: None, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    path = tmp_path / "wiek.csv"
+    path.write_text("Kod;Nazwa;Wiek;Rok;Wartosc\n0811082;Trzebiel;0-4;2023;250\n0811082;Trzebiel;ogółem;2023;5650\n")
+    with pytest.raises(CommandError):
+        call_command("registry", "populations", str(path))
+    assert "column Wiek" in capsys.readouterr().err
+    assert Gmina.objects.get(teryt=TRZEBIEL).population is None
+
+
+def test_excels_unicode_text_is_read(db: None, tmp_path: Path) -> None:
+    call_command("registry", "populations", str(bdl(tmp_path, ["0811082;Trzebiel;ogółem;2023;5650;osoba;"], "utf-16")))
+    assert Gmina.objects.get(teryt=TRZEBIEL).population == 5650

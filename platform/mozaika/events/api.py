@@ -45,7 +45,7 @@ class FeedOut(Schema):
     response=FeedOut,
     summary="Events in order, after a cursor (the last seq you saw)",
     description="Only the events the caller may read: operators all; a gmina's members their gmina's "
-    "(drafts included); a voivodeship's reviewers its submissions, reviews, reported values and acts; "
+    "(drafts included); a voivodeship's reviewers its submissions, reviews, reports and acts; "
     "analysts and API clients (with `events:read`, in their voivodeships) the public ones.",
 )
 def event_feed(

@@ -22,7 +22,9 @@ class Audience(StrEnum):
 
     OPERATORS = "operators"  # platform housekeeping: tenants provisioned, calls' internal steps
     GMINA = "gmina"  # drafts being written, reminders: the gmina's own members
-    REVIEW = "review"  # submissions, reviews, reported values: and its voivodeship's reviewers
+    # Submissions, reviews, reports on plans that were in force: and its voivodeship's reviewers.
+    # (A value may be reported on a draft, which reviewers do not see: values stay GMINA.)
+    REVIEW = "review"
     PUBLIC = "public"  # adopted plans' acts, eligibility: and analysts and API clients
 
 

@@ -1,7 +1,7 @@
 """Which events a party may read (issue 11's rule, per event type's audience): the feed asks,
 and so does anything that pushes events out. Operators read everything; a gmina's members read
 their gmina's events but the platform's housekeeping; a voivodeship's reviewers its gminas'
-submissions, reviews, reported values and acts; analysts and API clients (within their
+submissions, reviews, reports and acts; analysts and API clients (within their
 voivodeships) what is public."""
 
 from __future__ import annotations

@@ -39,12 +39,17 @@ class _Walk:
             schema = node
         return schema
 
-    def _members(self, doc: dict[str, Any], schema: dict[str, Any]) -> list[dict[str, Any]]:
-        """A schema as the alternatives it allows (anyOf/oneOf flattened, references followed)."""
+    def _members(self, doc: dict[str, Any], schema: dict[str, Any], depth: int = 0) -> list[dict[str, Any]]:
+        """A schema as the alternatives it allows (anyOf/oneOf flattened, a one-member allOf, as
+        pydantic writes a referenced enum with a default, unwrapped, references followed)."""
         schema = self._resolved(doc, schema)
+        if depth > _MAX_DEPTH:
+            return [schema]
         alternatives = schema.get("anyOf") or schema.get("oneOf")
         if alternatives:
-            return [m for alt in alternatives for m in self._members(doc, alt)]
+            return [m for alt in alternatives for m in self._members(doc, alt, depth + 1)]
+        if len(schema.get("allOf", [])) == 1:
+            return self._members(doc, schema["allOf"][0], depth + 1)
         return [schema]
 
     @staticmethod
@@ -58,25 +63,36 @@ class _Walk:
         return types
 
     def schema(self, old: dict[str, Any], new: dict[str, Any], where: str, *, request: bool, depth: int = 0) -> None:
+        """What breaks a client in a changed schema. A request breaks when it accepts less (a type
+        or enum value gone, a field now required); an answer when it gives what a client does not
+        expect (a new type or enum value: generated clients refuse unknown ones, a field gone or
+        no longer always there)."""
         if depth > _MAX_DEPTH:
             return
         old_members, new_members = self._members(self.old_doc, old), self._members(self.new_doc, new)
         old_types, new_types = self._types(old_members), self._types(new_members)
-        if old_types and new_types and not old_types <= new_types and not ("integer" in old_types - new_types
-                                                                            and "number" in new_types):  # fmt: skip
-            self.changes.append(f"{where}: type narrowed from {sorted(old_types)} to {sorted(new_types)}")
-        old_enum = {json.dumps(v) for m in old_members for v in m.get("enum", [m["const"]] if "const" in m else [])}
-        new_enum = {json.dumps(v) for m in new_members for v in m.get("enum", [m["const"]] if "const" in m else [])}
-        if old_enum and new_enum and old_enum - new_enum:
+        accepted, given = (old_types, new_types) if request else (new_types, old_types)
+        if accepted and given and not accepted <= given and not ("integer" in accepted - given and "number" in given):
+            change = "narrowed" if request else "widened"
+            self.changes.append(f"{where}: type {change} from {sorted(old_types)} to {sorted(new_types)}")
+        old_enum, new_enum = self._enum(old_members), self._enum(new_members)
+        if old_enum and new_enum and request and old_enum - new_enum:
             self.changes.append(f"{where}: enum value(s) removed: {', '.join(sorted(old_enum - new_enum))}")
+        if old_enum and new_enum and not request and new_enum - old_enum:
+            self.changes.append(f"{where}: new enum value(s) in an answer: {', '.join(sorted(new_enum - old_enum))}")
         old_object = next((m for m in old_members if "properties" in m), None)
         new_object = next((m for m in new_members if "properties" in m), None)
         if old_object is not None and new_object is not None:
             self._object(old_object, new_object, where, request=request, depth=depth)
-        old_items = next((m["items"] for m in old_members if "items" in m), None)
-        new_items = next((m["items"] for m in new_members if "items" in m), None)
-        if old_items is not None and new_items is not None:
-            self.schema(old_items, new_items, f"{where}[]", request=request, depth=depth + 1)
+        for key, suffix in (("items", "[]"), ("additionalProperties", "{}")):
+            old_inner = next((m[key] for m in old_members if isinstance(m.get(key), dict)), None)
+            new_inner = next((m[key] for m in new_members if isinstance(m.get(key), dict)), None)
+            if old_inner is not None and new_inner is not None:
+                self.schema(old_inner, new_inner, f"{where}{suffix}", request=request, depth=depth + 1)
+
+    @staticmethod
+    def _enum(members: list[dict[str, Any]]) -> set[str]:
+        return {json.dumps(v) for m in members for v in m.get("enum", [m["const"]] if "const" in m else [])}
 
     def _object(self, old: dict[str, Any], new: dict[str, Any], where: str, *, request: bool, depth: int) -> None:
         for name, old_field in old["properties"].items():
@@ -89,6 +105,10 @@ class _Walk:
         if request:
             for name in sorted(set(new.get("required", [])) - set(old.get("required", []))):
                 self.changes.append(f"{where}.{name}: now required")
+        else:
+            for name in sorted(set(old.get("required", [])) - set(new.get("required", []))):
+                if name in new["properties"]:
+                    self.changes.append(f"{where}.{name}: no longer always in the answer")
 
     def operation(self, old: dict[str, Any], new: dict[str, Any], where: str) -> None:
         if old.get("operationId") != new.get("operationId"):
@@ -129,8 +149,12 @@ class _Walk:
 
 
 def breaking_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """What in `new` breaks a client written against `old`, one line each."""
+    """What in `new` breaks a client written against `old`, one line each. Error answers share
+    the problem schema: its codes are compared as an answer's."""
     walk = _Walk(old, new)
+    problem = "#/components/schemas/Problem"
+    if all("Problem" in document.get("components", {}).get("schemas", {}) for document in (old, new)):
+        walk.schema({"$ref": problem}, {"$ref": problem}, "problem", request=False)
     for path, methods in old["paths"].items():
         for method in _METHODS:
             if method not in methods:

@@ -35,6 +35,7 @@ CLIENT_SCOPES: dict[str, Scope] = {
     "getRegionTimeSeries": Scope.ROLLUPS_READ,
     "getNationalTimeSeries": Scope.ROLLUPS_READ,
     "compareVoivodeships": Scope.ROLLUPS_READ,
+    "listCallResults": Scope.ROLLUPS_READ,
     "listEvents": Scope.EVENTS_READ,
     "createWebhook": Scope.EVENTS_READ,
     "listWebhooks": Scope.EVENTS_READ,
@@ -170,6 +171,60 @@ _EXPORTS = {
 }
 
 
+_PLAN_EXAMPLE = {
+    "title": "Lokalny Plan Rozwoju Usług Społecznych i Deinstytucjonalizacji Gminy Trzebiel 2025-2027",
+    "period_start": 2025,
+    "period_end": 2027,
+    "areas": ["seniors"],
+    "indicators": [{"area": "seniors", "number": "1", "name": "Liczba osób objętych usługami opiekuńczymi",
+                    "unit": "osoby", "standard_code": "CARE.HOME.PERSONS"}],
+}  # fmt: skip
+# Examples of the main operations' inputs and answers (shown by Swagger UI, used by generators).
+_EXAMPLES: dict[str, dict[str, Any]] = {
+    "createPlan": {"request": _PLAN_EXAMPLE},
+    "getEligibilityBatch": {
+        "request": {"call": "FEPZ.06.19", "on": "2026-03-02", "items": [{"teryt": "0811082", "area": "seniors"}]}
+    },
+    "getEligibility": {
+        "answer": {
+            "teryt": "3261011",
+            "name": "Koszalin",
+            "call": "FEPZ.06.19",
+            "on": "2026-03-02",
+            "as_known_at": "2026-03-02T09:00:00+01:00",
+            "area": "seniors",
+            "eligible": False,
+            "decision": "not_eligible",
+            "points": 0,
+            "max_points": 5,
+            "criteria": [
+                {
+                    "code": "D1",
+                    "name": "Gmina ma obowiązujący lokalny plan rozwoju usług społecznych",
+                    "type": "access",
+                    "rule": "plan_in_force",
+                    "passed": False,
+                    "points": 0,
+                    "reason_pl": "Gmina nie ma przyjętego planu.",
+                    "reason_en": "The gmina has no adopted plan.",
+                }
+            ],
+            "evidence": None,
+            "document_link": None,
+            "data_as_of": "2026-03-02T08:59:58+01:00",
+        }
+    },
+}
+
+
+def _with_examples(operation: dict[str, Any]) -> None:
+    examples = _EXAMPLES.get(operation["operationId"], {})
+    if "request" in examples and "requestBody" in operation:
+        operation["requestBody"]["content"]["application/json"]["example"] = examples["request"]
+    if "answer" in examples:
+        operation["responses"][200]["content"]["application/json"]["example"] = examples["answer"]
+
+
 def documented(schema: dict[str, Any], exporting: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
     """Ninja's document, with the errors, scopes, export formats and limits it cannot know.
     `exporting`: the operation ids that answer CSV or XLSX too (`format=`)."""
@@ -190,6 +245,7 @@ def documented(schema: dict[str, Any], exporting: set[str] | frozenset[str] = fr
             scope = CLIENT_SCOPES.get(operation["operationId"])
             if scope is not None:
                 operation["security"] = [{"BearerTokenAuth": [scope.value]}]
+            _with_examples(operation)
             if operation["operationId"] in exporting:
                 operation["responses"][200]["content"].update(copy.deepcopy(_EXPORTS))
             for status in error_statuses(path, method, operation):

@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from django.conf import settings
@@ -26,12 +27,13 @@ from mozaika.audit.log import Actor, audit_record
 from mozaika.errors import Conflict, FieldError, NotFound, ValidationFailed
 from mozaika.events.bus import EventEnvelope
 from mozaika.events.catalogue import public_event_names
+from mozaika.events.models import Event
 from mozaika.identity.models import Scope
 from mozaika.identity.principal import Principal
 from mozaika.tenancy import Teryt
 from mozaika.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from mozaika.webhooks.signing import webhook_secret_new, webhook_signature
-from mozaika.webhooks.urls import UnsafeUrl, webhook_url_check
+from mozaika.webhooks.urls import CheckedUrl, UnsafeUrl, webhook_url_check
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +88,9 @@ def webhook_of(*, owner: Principal, webhook_id: int, for_update: bool = False) -
     return endpoint
 
 
+MAX_ENDPOINTS_PER_CLIENT = 10
+
+
 def webhook_create(
     *, owner: Principal, url: str, event_types: list[str], voivodeships: list[str], actor: Actor
 ) -> tuple[WebhookEndpoint, str]:
@@ -115,6 +120,10 @@ def webhook_create(
         raise ValidationFailed("The webhook cannot be registered.", errors=errors)
     secret = webhook_secret_new()
     with transaction.atomic():
+        # Each endpoint is a POST per event: a client with thousands would make Mozaika an amplifier.
+        registered = WebhookEndpoint.objects.select_for_update().filter(owner_id=owner.id, is_active=True)
+        if len(registered) >= MAX_ENDPOINTS_PER_CLIENT:
+            raise Conflict(f"An API client has at most {MAX_ENDPOINTS_PER_CLIENT} active webhooks; delete one first.")
         endpoint = WebhookEndpoint.objects.create(
             owner_id=owner.id,
             url=url,
@@ -286,14 +295,32 @@ def _retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=delays[min(attempts, len(delays)) - 1])
 
 
+# What is read of a receiver's answer: its status matters, its body is not kept.
+_ANSWER_BYTES = 64 * 1024
+
+
+def _at_checked_address(checked: CheckedUrl) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """The URL with the checked address in place of the name, the Host header and the TLS
+    server name to send: the connection goes where the check looked, the certificate is still
+    verified for the name."""
+    parts = urlsplit(checked.url)
+    address = f"[{checked.address}]" if ":" in checked.address else checked.address
+    netloc = f"{address}:{parts.port}" if parts.port else address
+    host_header = f"{checked.host}:{parts.port}" if parts.port else checked.host
+    extensions = {"sni_hostname": checked.host} if parts.scheme == "https" else {}
+    return urlunsplit(parts._replace(netloc=netloc)), {"host": host_header}, extensions
+
+
 def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> tuple[int | None, str]:
     """POST the delivery once: the answer's status, or why there is none."""
     try:
-        webhook_url_check(endpoint.url)  # again: the name may resolve elsewhere by now
+        checked = webhook_url_check(endpoint.url)  # again: the name may resolve elsewhere by now
     except UnsafeUrl as problem:
         return None, f"refused: {problem}"
+    url, host, extensions = _at_checked_address(checked)
     at = timezone.now()
     headers = {
+        **host,
         "content-type": "application/json",
         "user-agent": "Mozaika-Webhooks/1",
         "webhook-id": str(delivery.id),
@@ -308,11 +335,22 @@ def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> tuple[int | N
     try:
         # No redirects (a 3xx is a failure: it could point inside the network); no proxies from
         # the environment, so what is checked above is what is called.
-        with httpx.Client(timeout=settings.WEBHOOK_TIMEOUT_SECONDS, follow_redirects=False, trust_env=False) as client:
-            response = client.post(endpoint.url, content=delivery.body.encode(), headers=headers)
+        # The answer is streamed and at most 64 KiB of it read: an endless body cannot fill the
+        # worker's memory.
+        with (
+            httpx.Client(timeout=settings.WEBHOOK_TIMEOUT_SECONDS, follow_redirects=False, trust_env=False) as client,
+            client.stream(
+                "POST", url, content=delivery.body.encode(), headers=headers, extensions=extensions
+            ) as answer,
+        ):
+            read = 0
+            for chunk in answer.iter_raw():
+                read += len(chunk)
+                if read >= _ANSWER_BYTES:
+                    break
+            return answer.status_code, ""
     except httpx.HTTPError as error:
         return None, f"{type(error).__name__}: {error}"[:500]
-    return response.status_code, ""
 
 
 def _disable(endpoint: WebhookEndpoint, reason: str) -> None:
@@ -325,13 +363,19 @@ def _disable(endpoint: WebhookEndpoint, reason: str) -> None:
     logger.warning("webhook endpoint=%s disabled: %s", endpoint.pk, reason)
 
 
-def _not_sendable(endpoint: WebhookEndpoint) -> str | None:
-    """Why nothing may be sent to the endpoint any more, if so: it was disabled, or its client
-    was deactivated or lost the events:read scope after the delivery was made."""
+def _not_sendable(delivery: WebhookDelivery) -> str | None:
+    """Why the delivery may not be sent any more, if so: its endpoint was disabled, or its client
+    was deactivated, lost the events:read scope or the event's voivodeship after it was made."""
+    endpoint = delivery.endpoint
     if not endpoint.is_active:
         return f"endpoint disabled: {endpoint.disabled_reason}"
     if not endpoint.owner.is_active or Scope.EVENTS_READ.value not in endpoint.owner.scopes:
         return "the API client was deactivated or no longer has the events:read scope"
+    if delivery.event_id is None:
+        return None  # a ping: no event to read
+    teryt = Event.objects.filter(id=delivery.event_id).values_list("teryt", flat=True).first()
+    if teryt and not _visible_to(endpoint, Teryt(teryt).voivodeship):
+        return "the API client no longer serves the event's voivodeship"
     return None
 
 
@@ -345,7 +389,7 @@ def delivery_attempt(*, delivery_id: str) -> AttemptResult | None:
     if not claimed:
         return None
     delivery = WebhookDelivery.objects.select_related("endpoint__owner").get(id=delivery_id)
-    refused = _not_sendable(delivery.endpoint)
+    refused = _not_sendable(delivery)
     if refused is None:
         clock = time.monotonic()
         status_code, error = _post(delivery.endpoint, delivery)

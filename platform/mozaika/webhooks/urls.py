@@ -9,10 +9,16 @@ also allows http and the loopback addresses, nothing else."""
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
+# Addresses a 6to4 relay would forward to (2002:a9fe:a9fe:: is 169.254.169.254): never called.
+_SIX_TO_FOUR = ipaddress.ip_network("2002::/16")
 
 
 class UnsafeUrl(ValueError):
@@ -25,6 +31,8 @@ def _address_problem(address: str, *, allow_loopback: bool) -> str | None:
         ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
     if ip.is_loopback:
         return None if allow_loopback else "a loopback address"
+    if ip in _SIX_TO_FOUR:
+        return "a 6to4 address"
     for refused, what in (
         (ip.is_unspecified, "an unspecified address"),
         (ip.is_link_local, "a link-local address"),
@@ -38,9 +46,20 @@ def _address_problem(address: str, *, allow_loopback: bool) -> str | None:
     return None
 
 
-def webhook_url_check(url: str) -> None:
-    """Raise `UnsafeUrl` unless `url` is https (or, where allowed, loopback http) to a host
-    whose every address is public."""
+@dataclass(frozen=True)
+class CheckedUrl:
+    """A URL that may be called, with the address it is called at: the one checked, so a name
+    that resolves elsewhere a moment later (DNS rebinding) cannot redirect the call."""
+
+    url: str
+    host: str
+    address: str
+
+
+def webhook_url_check(url: str) -> CheckedUrl:
+    """`url` with the address to call, or `UnsafeUrl` unless it is https (or, where allowed,
+    loopback http) to a host whose every address is public. What the refusal says names no
+    address: a client must not map the internal network through it (the log has the detail)."""
     allow_loopback: bool = settings.WEBHOOK_ALLOW_LOOPBACK
     try:
         parts = urlsplit(url)
@@ -57,13 +76,16 @@ def webhook_url_check(url: str) -> None:
     try:
         resolved = socket.getaddrinfo(host, port or 443, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
-        raise UnsafeUrl(f"the host {host} does not resolve") from None
+        logger.info("webhook URL refused: %s does not resolve", host)
+        raise UnsafeUrl("the host is not a public one Mozaika can reach") from None
     addresses = sorted({str(info[4][0]) for info in resolved})
     for address in addresses:
         problem = _address_problem(address, allow_loopback=allow_loopback)
         if problem:
-            raise UnsafeUrl(f"the host {host} resolves to {address}, {problem}")
+            logger.info("webhook URL refused: %s resolves to %s, %s", host, address, problem)
+            raise UnsafeUrl("the host is not a public one Mozaika can reach")
     if parts.scheme == "http":
         loopback_only = all(ipaddress.ip_address(a.split("%", 1)[0]).is_loopback for a in addresses)
         if not (allow_loopback and loopback_only):
             raise UnsafeUrl("must be an https:// URL")
+    return CheckedUrl(url=url, host=host, address=addresses[0].split("%", 1)[0])

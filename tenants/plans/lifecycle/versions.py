@@ -63,28 +63,25 @@ class Change:
     after: Any = None
 
 
-_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+# The one spelling of a place in a plan: `programme.areas[2].general_goals[0]` (ASCII digits,
+# no leading zeros, a dot before every name but the first).
+_PATH = re.compile(r"[^.\[\]]+(?:\.[^.\[\]]+|\[(?:0|[1-9][0-9]*)\])*")
+_STEP = re.compile(r"\.?([^.\[\]]+)|\[([0-9]+)\]")
 
 
 def path_exists(document: Any, path: str) -> bool:
-    """Whether `path` (`programme.areas[2].general_goals[0]`, the spelling of findings and
-    diffs) names a place in the document."""
-    position, node = 0, document
-    while position < len(path):
-        if path[position] == "." and position > 0:
-            position += 1
-        step = _STEP.match(path, position)
-        if step is None:
-            return False
-        key, index = step.groups()
-        if key is not None and isinstance(node, dict) and key in node:
+    """Whether `path`, spelt as findings and diffs spell it, names a place in the document."""
+    if not _PATH.fullmatch(path):
+        return False
+    node = document
+    for key, index in _STEP.findall(path):
+        if key and isinstance(node, dict) and key in node:
             node = node[key]
-        elif index is not None and isinstance(node, list) and int(index) < len(node):
+        elif index and isinstance(node, list) and int(index) < len(node):
             node = node[int(index)]
         else:
             return False
-        position = step.end()
-    return bool(path)
+    return True
 
 
 def structural_diff(before: Any, after: Any, path: str = "") -> list[Change]:

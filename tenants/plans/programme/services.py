@@ -35,7 +35,7 @@ from tenants.plans.programme.models import (
 from tenants.plans.programme.values import Programme
 from tenants.plans.reporting import FigureSpec, SectionSpec, diagnosis_replace
 from tenants.plans.spreadsheet.reader import ImportedPlan
-from tenants.registry.standards import unknown_standard_codes
+from tenants.registry.standards import standard_code_problems
 
 logger = logging.getLogger(__name__)
 
@@ -77,10 +77,8 @@ def plan_period(
 
 def standard_code_errors(indicators: list[IndicatorSpec]) -> list[FieldError]:
     """A mapping names a standard of the catalogue (`GET /indicator-standards`), or none."""
-    return [
-        FieldError(f"indicators[{i}].standard_code", "not a standard indicator's code (GET /indicator-standards)")
-        for i in unknown_standard_codes([spec.standard_code for spec in indicators])
-    ]
+    problems = standard_code_problems([spec.standard_code for spec in indicators])
+    return [FieldError(f"indicators[{i}].standard_code", problem) for i, problem in problems.items()]
 
 
 def _validate_plan(
