@@ -35,6 +35,7 @@ CLIENT_SCOPES: dict[str, Scope] = {
     "getRegionTimeSeries": Scope.ROLLUPS_READ,
     "getNationalTimeSeries": Scope.ROLLUPS_READ,
     "compareVoivodeships": Scope.ROLLUPS_READ,
+    "getRegionReport": Scope.ROLLUPS_READ,
     "listEvents": Scope.EVENTS_READ,
     "createWebhook": Scope.EVENTS_READ,
     "listWebhooks": Scope.EVENTS_READ,
@@ -191,7 +192,9 @@ def documented(schema: dict[str, Any], exporting: set[str] | frozenset[str] = fr
             if scope is not None:
                 operation["security"] = [{"BearerTokenAuth": [scope.value]}]
             if operation["operationId"] in exporting:
-                operation["responses"][200]["content"].update(copy.deepcopy(_EXPORTS))
+                content = operation["responses"][200].get("content", {})
+                if "application/json" in content:  # an alternative to JSON (the report answers HTML or PDF)
+                    content.update(copy.deepcopy(_EXPORTS))
             for status in error_statuses(path, method, operation):
                 name = status.phrase.replace(" ", "").replace("-", "")
                 shared.setdefault(name, _error_response(status))
