@@ -8,6 +8,7 @@ then) and added up the same way, dated by the newest snapshot read. Public schem
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,6 +29,14 @@ from tenants.registry.standards import standard_aggregations
 
 AREA_NAMES = LABELS_PL["InterventionArea"]
 SERVICE_NAMES = LABELS_PL["ServiceType"]
+# Column headers where the full names do not fit (the powiat table).
+AREA_SHORT_NAMES = {
+    "seniors": "Osoby starsze",
+    "disability": "Niepełnosprawność",
+    "mental_health": "Zdrowie psychiczne",
+    "family": "Rodzina z dziećmi",
+    "homelessness": "Bezdomność",
+}
 NO_POPULATION = "brak danych o ludności"
 QUEUE_FLAG_NAMES = {
     "blocking_findings": "braki blokujące",
@@ -64,6 +73,13 @@ class Chart:
     columns: bool = False  # vertical columns (a time series) instead of horizontal bars
     note: str = ""
 
+    @property
+    def axis_max(self) -> float:
+        """The columns' scale: the highest share rounded up to a tenth (early on, when few
+        gminas have a plan, a 0-100% axis would show nothing)."""
+        highest = max((b.share for b in self.bars), default=0.0)
+        return min(1.0, max(0.1, math.ceil(round(highest * 10, 6)) / 10))
+
 
 @dataclass(frozen=True)
 class PowiatLine:
@@ -81,6 +97,13 @@ class WhiteSpotLine:
     powiats: list[str]
     gminas: int
     gmina_names: list[str]
+    powiats_in_region: int
+
+    @property
+    def powiats_shown(self) -> str:
+        if self.powiats and len(self.powiats) == self.powiats_in_region:
+            return f"wszystkie ({self.powiats_in_region})"
+        return ", ".join(self.powiats) or "–"
 
 
 @dataclass(frozen=True)
@@ -235,7 +258,11 @@ def _white_spots(rows: Sequence[GminaRow], powiats: Sequence[PowiatLine]) -> lis
         if gminas or powiat_codes:
             lines.append(
                 WhiteSpotLine(
-                    label, [names.get(c, c) for c in powiat_codes], len(gminas), sorted(g.name for g in gminas)
+                    label,
+                    [names.get(c, c) for c in powiat_codes],
+                    len(gminas),
+                    sorted(g.name for g in gminas),
+                    len(powiats),
                 )
             )
     return lines

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from aggregation.views.report import AREA_NAMES, Bar, Chart, RegionReport, number, percent
+from aggregation.views.report import AREA_NAMES, AREA_SHORT_NAMES, Bar, Chart, RegionReport, number, percent
 
 BAR_COLOUR = "#2b6cb0"
 TRACK_COLOUR = "#e2e8f0"
@@ -53,12 +53,12 @@ def _columns(chart: Chart) -> tuple[int, int, list[str]]:
     top = 18
     parts = [
         f'<line x1="30" y1="{top + _PLOT_HEIGHT}" x2="{width}" y2="{top + _PLOT_HEIGHT}" stroke="{TEXT_COLOUR}"/>',
-        _text(26, top + 4, "100%", anchor="end", size=9),
+        _text(26, top + 4, percent(chart.axis_max).replace(",0", ""), anchor="end", size=9),
         _text(26, top + _PLOT_HEIGHT, "0%", anchor="end", size=9),
     ]
     for i, bar in enumerate(chart.bars):
         x = 36 + i * step
-        height = max(0.0, min(1.0, bar.share)) * _PLOT_HEIGHT
+        height = max(0.0, min(1.0, bar.share / chart.axis_max)) * _PLOT_HEIGHT
         parts += [
             f'<rect x="{x}" y="{top + _PLOT_HEIGHT - height:.1f}" width="{_COLUMN}" height="{height:.1f}" '
             f'fill="{BAR_COLOUR}"/>',
@@ -100,7 +100,7 @@ def report_context(report: RegionReport) -> dict[str, Any]:
         "report": report,
         "share": percent(report.share),
         "population_share": percent(report.population_share),
-        "area_labels": list(AREA_NAMES.values()),
+        "area_labels": [AREA_SHORT_NAMES[a] for a in AREA_NAMES],
         "powiat_rows": [
             {
                 "name": p.name,

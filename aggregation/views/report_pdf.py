@@ -17,15 +17,16 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
-from aggregation.views.report import AREA_NAMES, Chart, RegionReport, number, percent
+from aggregation.views.report import AREA_NAMES, AREA_SHORT_NAMES, Chart, RegionReport, number, percent
 from aggregation.views.report_html import BAR_COLOUR, TEXT_COLOUR, TRACK_COLOUR, progress_chart
 
 FONTS = Path(__file__).parent / "fonts"
 REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 WIDTH = A4[0] - 30 * mm  # the text's width between the margins
+CHART_WIDTH = WIDTH - 12  # inside the frame's padding: a wider drawing is pushed to the next page
 
 
 @functools.cache
@@ -70,7 +71,7 @@ def _rect(x: float, y: float, width: float, height: float, colour: str) -> Rect:
 def _bars(chart: Chart) -> Drawing:
     row, label_width, bar_width = 15, 200, 180
     height = max(1, len(chart.bars)) * row
-    drawing = Drawing(WIDTH, height)
+    drawing = Drawing(CHART_WIDTH, height)
     for i, bar in enumerate(chart.bars):
         y = height - (i + 1) * row
         drawing.add(
@@ -93,13 +94,14 @@ def _bars(chart: Chart) -> Drawing:
 
 def _columns(chart: Chart) -> Drawing:
     plot, column, gap, bottom = 110, 24, 10, 16
-    drawing = Drawing(WIDTH, plot + bottom + 14)
-    drawing.add(Line(24, bottom, WIDTH, bottom, strokeColor=colors.HexColor(TEXT_COLOUR)))
-    drawing.add(String(20, bottom + plot - 3, "100%", fontName=REGULAR, fontSize=6.5, textAnchor="end"))
+    drawing = Drawing(CHART_WIDTH, plot + bottom + 14)
+    drawing.add(Line(24, bottom, CHART_WIDTH, bottom, strokeColor=colors.HexColor(TEXT_COLOUR)))
+    top = percent(chart.axis_max).replace(",0", "")
+    drawing.add(String(20, bottom + plot - 3, top, fontName=REGULAR, fontSize=6.5, textAnchor="end"))
     drawing.add(String(20, bottom - 2, "0%", fontName=REGULAR, fontSize=6.5, textAnchor="end"))
     for i, bar in enumerate(chart.bars):
         x = 30 + i * (column + gap)
-        height = max(0.0, min(1.0, bar.share)) * plot
+        height = max(0.0, min(1.0, bar.share / chart.axis_max)) * plot
         drawing.add(_rect(x, bottom, column, height, BAR_COLOUR))
         drawing.add(
             String(
@@ -113,6 +115,17 @@ def _columns(chart: Chart) -> Drawing:
         )
         drawing.add(String(x + column / 2, bottom - 10, bar.label, fontName=REGULAR, fontSize=7, textAnchor="middle"))
     return drawing
+
+
+def _heading(title: str, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """A section's heading, on a new page when too little of this one is left for what follows."""
+    return [CondPageBreak(45 * mm), Paragraph(title, styles["h2"])]
+
+
+def _chart_section(title: str, chart: Chart, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """A heading and its chart on one page (a heading alone at the foot of a page reads badly)."""
+    height = (_columns(chart) if chart.columns else _bars(chart)).height
+    return [CondPageBreak(height + 60), Paragraph(title, styles["h2"]), _chart(chart, styles)]
 
 
 def _chart(chart: Chart, styles: dict[str, ParagraphStyle]) -> Flowable:
@@ -139,7 +152,7 @@ def _table(rows: list[list[Any]], styles: dict[str, ParagraphStyle], widths: lis
 def _figures(rows: list[tuple[str, str]], styles: dict[str, ParagraphStyle]) -> Table:
     table = Table(
         [[Paragraph(k, styles["body"]), Paragraph(v, styles["body"])] for k, v in rows],
-        colWidths=[80 * mm, WIDTH - 80 * mm],
+        colWidths=[80 * mm, CHART_WIDTH - 80 * mm],
         hAlign="LEFT",
     )
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
@@ -172,9 +185,9 @@ def _story(report: RegionReport) -> list[Flowable]:
         story.append(_chart(report.population_over_time, s))
     else:
         story.append(Paragraph("Udział ludności w czasie: brak danych o ludności.", s["small"]))
-    story += [Paragraph("2. Obszary interwencji", s["h2"]), _chart(report.areas, s)]
-    story += [Paragraph("3. Powiaty", s["h2"]), _chart(report.powiat_chart, s)]
-    areas = list(AREA_NAMES.values())
+    story += _chart_section("2. Obszary interwencji", report.areas, s)
+    story += _chart_section("3. Powiaty", report.powiat_chart, s)
+    areas = [AREA_SHORT_NAMES[a] for a in AREA_NAMES]
     story.append(
         _table(
             [["Powiat", "Gminy", "Z planem", "Udział", *areas]]
@@ -183,24 +196,26 @@ def _story(report: RegionReport) -> list[Flowable]:
                 for p in report.powiats
             ],
             s,
-            [34 * mm, 13 * mm, 14 * mm, 15 * mm] + [(WIDTH - 76 * mm) / len(areas)] * len(areas),
+            [36 * mm, 13 * mm, 16 * mm, 15 * mm] + [(CHART_WIDTH - 80 * mm) / len(areas)] * len(areas),
         )
     )
     story += [
-        Paragraph("4. Białe plamy", s["h2"]),
+        *_heading("4. Białe plamy", s),
         Paragraph(
             "Rodzaje usług, których nie planuje żadna gmina powiatu (powiaty), i liczba gmin bez danej usługi.",
             s["body"],
         ),
         Spacer(1, 4),
     ]
-    spots = [[w.service, ", ".join(w.powiats) or "–", w.gminas] for w in report.white_spots]
+    spots = [[w.service, w.powiats_shown, w.gminas] for w in report.white_spots]
     story.append(
-        _table([["Usługa", "Powiaty bez usługi", "Gminy bez usługi"], *spots], s, [50 * mm, WIDTH - 80 * mm, 30 * mm])
+        _table(
+            [["Usługa", "Powiaty bez usługi", "Gminy bez usługi"], *spots], s, [50 * mm, CHART_WIDTH - 80 * mm, 30 * mm]
+        )
         if spots
         else Paragraph("Brak białych plam.", s["body"])
     )
-    story.append(Paragraph("5. Wskaźniki standardowe", s["h2"]))
+    story += _heading("5. Wskaźniki standardowe", s)
     if report.indicators:
         story.append(
             _table(
@@ -219,7 +234,7 @@ def _story(report: RegionReport) -> list[Flowable]:
                     for i in report.indicators
                 ],
                 s,
-                [22 * mm, WIDTH - 128 * mm, 14 * mm, 12 * mm, 20 * mm, 20 * mm, 20 * mm, 20 * mm],
+                [26 * mm, CHART_WIDTH - 125 * mm, 13 * mm, 14 * mm, 18 * mm, 18 * mm, 18 * mm, 18 * mm],
             )
         )
         progress = progress_chart(report)
@@ -228,11 +243,11 @@ def _story(report: RegionReport) -> list[Flowable]:
     else:
         story.append(Paragraph("Żaden plan obowiązujący nie raportuje wskaźników standardowych.", s["body"]))
     story += [
-        Paragraph("6. Jakość danych", s["h2"]),
+        *_heading("6. Jakość danych", s),
         _table(
             [["Miara", "Wartość", "Objaśnienie"]] + [[q.label, q.value, q.detail] for q in report.quality],
             s,
-            [60 * mm, 25 * mm, WIDTH - 85 * mm],
+            [60 * mm, 25 * mm, CHART_WIDTH - 85 * mm],
         ),
     ]
     return story

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 import pypdfium2
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from aggregation.views.refresh import gmina_rows
@@ -122,6 +123,14 @@ def test_the_html_report_gives_the_days_figures_in_polish(trzebiel_plan: None, l
     assert " style=" not in response.content.decode()
     assert "/static/aggregation/report.css" in response.content.decode()
     assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_the_reports_stylesheet_is_served_by_the_site(db: None) -> None:
+    response = Client().get("/static/aggregation/report.css")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    assert b"@page { size: A4" in b"".join(response.streaming_content)  # type: ignore[attr-defined]
 
 
 def test_on_an_earlier_day_the_plan_is_not_yet_in_force(trzebiel_plan: None, lubuskie_reviewer: Api) -> None:
