@@ -144,8 +144,9 @@ def data_quality_basic(source: QualityInput) -> list[QualityFigure]:
     """Reporting completeness and the review queue, from what exists today."""
     in_force = [r for r in source.rows if r.facts is not None and r.facts["in_force"]]
     last_year = source.on.year - 1
-    reported = [r for r in in_force if r.facts is not None and (r.facts["latest_report_year"] or 0) >= last_year]
-    missing = sorted(r.name for r in in_force if r not in reported)
+    # The newest year reported: a report for last year (or a later one) has been filed.
+    reported = {r.teryt for r in in_force if r.facts is not None and (r.facts["latest_report_year"] or 0) >= last_year}
+    missing = sorted(r.name for r in in_force if r.teryt not in reported)
     flags: dict[str, int] = defaultdict(int)
     for item in source.queue:
         for flag in item["flags"]:

@@ -20,7 +20,8 @@ from django.test import Client
 from django.utils import timezone
 
 from aggregation.views.refresh import gmina_rows
-from aggregation.views.report import QualityInput, data_quality_basic, region_report
+from aggregation.views.report import Bar, Chart, QualityInput, data_quality_basic, region_report
+from aggregation.views.report_html import chart_svg
 from mozaika.identity.models import Role
 from mozaika.identity.tokens import api_token_issue
 from mozaika.tenancy import in_gmina
@@ -277,3 +278,27 @@ def test_pdf_bytes_are_a_pdf(trzebiel_plan: None) -> None:
 
     assert content.startswith(b"%PDF-")
     assert io.BytesIO(content).getbuffer().nbytes < 2_000_000  # the font is subset, not embedded whole
+
+
+@pytest.mark.parametrize(
+    ("highest", "axis"),
+    [
+        pytest.param(0.0, 0.1, id="nothing yet: a tenth"),
+        pytest.param(0.012, 0.1, id="a few gminas: a tenth"),
+        pytest.param(0.1, 0.1, id="exactly a tenth"),
+        pytest.param(0.31, 0.4, id="rounded up"),
+        pytest.param(1.0, 1.0, id="everyone"),
+    ],
+)
+def test_the_time_series_axis_fits_the_highest_share(highest: float, axis: float) -> None:
+    chart = Chart("t", [Bar("2025", highest / 2, ""), Bar("2026", highest, "")], columns=True)
+
+    assert chart.axis_max == axis
+
+
+def test_chart_labels_are_escaped_in_the_svg() -> None:
+    svg = chart_svg(Chart("<b>", [Bar("<script>x</script>", 0.5, "1 & 2")]))
+
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
+    assert "1 &amp; 2" in svg
