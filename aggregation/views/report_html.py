@@ -28,7 +28,7 @@ def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = 1
     )
 
 
-def _shortened(label: str, limit: int = 40) -> str:
+def _shortened(label: str, limit: int = 36) -> str:  # 36 characters fit the label column
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
