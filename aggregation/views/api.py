@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.params.functions import Path, Query
 from pydantic import Field
@@ -20,6 +20,9 @@ from aggregation.views.exports import (
     VOIVODESHIP_COLUMNS,
     WHITE_SPOT_COLUMNS,
 )
+from aggregation.views.report import region_report
+from aggregation.views.report_html import report_html
+from aggregation.views.report_pdf import report_pdf
 from aggregation.views.rollups import RollupData, YearRow, rollup_compute
 from aggregation.views.selectors import (
     GminaListQuery,
@@ -39,6 +42,7 @@ from mozaika.exports import ExportFormat, table_response
 from mozaika.identity.auth import principal_of
 from mozaika.identity.authz import Action, Decision, Visibility, authorize_region
 from mozaika.pagination import MAX_OFFSET
+from mozaika.params import Day
 from mozaika.tenancy import TERYT_POWIAT_PATTERN, VOIVODESHIP_PATTERN
 from tenants.models import TENANT_GMINA_KINDS
 from tenants.plans.models import InterventionArea, PlanStatus
@@ -352,3 +356,41 @@ def region_review_queue(request: HttpRequest, voivodeship: str = Voivodeship, ex
     if export is ExportFormat.JSON:
         return queue
     return table_response(REVIEW_QUEUE_COLUMNS, queue, export=export, name=f"kolejka-ocen-{voivodeship}")
+
+
+# Report
+
+
+class ReportFormat(StrEnum):
+    HTML = "html"
+    PDF = "pdf"
+
+
+_REPORT_CONTENT = {
+    "text/html": {"schema": {"type": "string"}, "description": "`format=html` (the default): a page to read or print"},
+    "application/pdf": {"schema": {"type": "string", "format": "binary"}, "description": "`format=pdf`: A4"},
+}
+
+
+@router.get(
+    "/regions/{voivodeship}/report",
+    operation_id="getRegionReport",
+    summary="The voivodeship's report on a day, in Polish, with charts (HTML or an A4 PDF)",
+    description="Plans in force over time, coverage per intervention area and per powiat, white spots, standard "
+    "indicators with progress to targets and a data-quality summary, on `on` (default today).",
+    openapi_extra={"responses": {200: {"description": "The report", "content": _REPORT_CONTENT}}},
+)
+def region_report_view(
+    request: HttpRequest,
+    voivodeship: str = Voivodeship,
+    on: Day | None = Query(None, description="the day the report describes, YYYY-MM-DD (default today)"),
+    # Named `export` like the lists' parameter: the site then lets `format` through to it.
+    export: ReportFormat = Query(ReportFormat.HTML, alias="format", description="html or pdf"),
+) -> HttpResponse:
+    _region(request, voivodeship)
+    report = region_report(voivodeship=voivodeship, on=on)
+    if export is ReportFormat.PDF:
+        response = HttpResponse(report_pdf(report), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="raport-{voivodeship}-{report.on.isoformat()}.pdf"'
+        return response
+    return HttpResponse(report_html(report), content_type="text/html; charset=utf-8")

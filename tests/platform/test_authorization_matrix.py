@@ -74,6 +74,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/regions/{voivodeship}/gminas"): "region_rollup",
     ("GET", "/api/v1/regions/{voivodeship}/white-spots"): "region_rollup",
     ("GET", "/api/v1/regions/{voivodeship}/time-series"): "region_rollup",
+    ("GET", "/api/v1/regions/{voivodeship}/report"): "region_rollup",
     ("GET", "/api/v1/regions/{voivodeship}/review-queue"): "review",
     ("GET", "/api/v1/national/gminas"): "national_rollup",
     ("GET", "/api/v1/national/white-spots"): "national_rollup",

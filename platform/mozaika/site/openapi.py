@@ -36,6 +36,7 @@ CLIENT_SCOPES: dict[str, Scope] = {
     "getNationalTimeSeries": Scope.ROLLUPS_READ,
     "compareVoivodeships": Scope.ROLLUPS_READ,
     "listCallResults": Scope.ROLLUPS_READ,
+    "getRegionReport": Scope.ROLLUPS_READ,
     "listEvents": Scope.EVENTS_READ,
     "createWebhook": Scope.EVENTS_READ,
     "listWebhooks": Scope.EVENTS_READ,
@@ -247,7 +248,9 @@ def documented(schema: dict[str, Any], exporting: set[str] | frozenset[str] = fr
                 operation["security"] = [{"BearerTokenAuth": [scope.value]}]
             _with_examples(operation)
             if operation["operationId"] in exporting:
-                operation["responses"][200]["content"].update(copy.deepcopy(_EXPORTS))
+                content = operation["responses"][200].get("content", {})
+                if "application/json" in content:  # an alternative to JSON (the report answers HTML or PDF)
+                    content.update(copy.deepcopy(_EXPORTS))
             for status in error_statuses(path, method, operation):
                 name = status.phrase.replace(" ", "").replace("-", "")
                 shared.setdefault(name, _error_response(status))
