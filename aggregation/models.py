@@ -34,10 +34,39 @@ class GminaSnapshot(models.Model):
     data = models.JSONField()
     facts = models.JSONField()
     plan_facts = models.JSONField(default=list)  # what calls' criteria read (`aggregation.plan_facts`)
+    # What the data-quality checks find in the data (`aggregation.quality.checks`), kept with it.
+    quality = models.JSONField(default=list)
     refreshed_at = models.DateTimeField()
 
     def __str__(self) -> str:
         return self.gmina_id
+
+
+class QualityRuleKind(models.TextChoices):
+    NON_NEGATIVE = "non_negative", "wartość nie mniejsza od zera"
+    TARGET_DIRECTION = "target_direction", "cel w kierunku wskaźnika"
+    AT_MOST_RATIO = "at_most_ratio", "wskaźnik najwyżej krotnością innego"
+
+
+class QualityRule(models.Model):
+    """A validation rule as data: what a gmina's reported values must satisfy. Rules of kind
+    `at_most_ratio` compare two standard indicators of the same plan and year: left <= factor x right."""
+
+    code = models.CharField(max_length=40, primary_key=True)
+    kind = models.CharField(max_length=20, choices=QualityRuleKind.choices)
+    name_pl = models.CharField(max_length=300)
+    name_en = models.CharField(max_length=300)
+    left_standard = models.CharField(max_length=40, blank=True)
+    right_standard = models.CharField(max_length=40, blank=True)
+    factor = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
+    severity = models.CharField(max_length=10, default="warning")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
 
 
 class Rollup(models.Model):

@@ -13,6 +13,7 @@ from ninja import Router, Schema
 from ninja.params.functions import Path, Query
 from pydantic import Field
 
+from aggregation.quality.checks import QualityFlag
 from aggregation.views.exports import (
     GMINA_COLUMNS,
     REVIEW_QUEUE_COLUMNS,
@@ -117,12 +118,6 @@ class OverlapOut(Schema):
     valid_until: str
 
 
-class QueueFlag(StrEnum):
-    BLOCKING_FINDINGS = "blocking_findings"
-    OVERLAPS_ADOPTED_PLAN = "overlaps_adopted_plan"
-    INDICATORS_WITHOUT_STANDARD = "indicators_without_standard"
-
-
 class QueueItemOut(Schema):
     teryt: str
     gmina: str
@@ -134,7 +129,11 @@ class QueueItemOut(Schema):
     period_end: int
     valid_from: str
     valid_until: str
-    flags: list[QueueFlag] = Field(description="what a reviewer should look at first")
+    # An open set (new checks add flags), so strings, not an enum a generated client would refuse.
+    flags: list[str] = Field(
+        description="what a reviewer should look at first: blocking_findings, overlaps_adopted_plan, "
+        "indicators_without_standard, data_quality (more may come)"
+    )
     blocking_findings: int
     warnings: int
     findings: list[FindingSnapshot]
@@ -145,6 +144,7 @@ class QueueItemOut(Schema):
         "`GET …/versions/{a}/diff/{b}` gives the values"
     )
     changed_paths: int | None
+    data_quality: list[QualityFlag] = Field(description="rule violations and outliers in the plan's values")
 
 
 def _region(request: HttpRequest, voivodeship: str | None, action: Action = Action.ROLLUP_READ) -> Decision:

@@ -17,6 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from aggregation.models import NATIONAL_SCOPE, GminaSnapshot, Rollup, voivodeship_of_scope, voivodeship_scope
+from aggregation.quality.rules import quality_rules
 from aggregation.views.refresh import (
     database_now,
     gmina_rows,
@@ -82,19 +83,20 @@ def views_rebuild(
     if voivodeship:
         tenants = tenants.filter(voivodeship_id=voivodeship)
     codes = list(tenants.order_by("code").values_list("code", flat=True))
-    today = timezone.localdate()
+    today, rules = timezone.localdate(), quality_rules()
     fresh_facts: dict[str, GminaFacts] = {}
     for start in range(0, len(codes), SCHEMAS_PER_BATCH):
         batch = codes[start : start + SCHEMAS_PER_BATCH]
         read_at = database_now()
-        rows = [snapshot_row(teryt=teryt, data=data, read_at=read_at, today=today)
+        rows = [snapshot_row(teryt=teryt, data=data, read_at=read_at, today=today, rules=rules)
                 for teryt, data in gmina_snapshots(batch).items()]  # fmt: skip
         if verify:
             stored = {s.gmina_id: s for s in GminaSnapshot.objects.filter(gmina_id__in=batch)}
             for row in rows:
                 old = stored.get(row.gmina_id)
-                _compare(drift, row.gmina_id, None if old is None else {"data": old.data, "facts": old.facts},
-                         {"data": row.data, "facts": row.facts})  # fmt: skip
+                _compare(drift, row.gmina_id,
+                         None if old is None else {"data": old.data, "facts": old.facts, "quality": old.quality},
+                         {"data": row.data, "facts": row.facts, "quality": row.quality})  # fmt: skip
         else:
             snapshots_store(rows)
         fresh_facts.update((row.gmina_id, row.facts) for row in rows)

@@ -27,6 +27,8 @@ from aggregation.models import (
     voivodeship_scope,
 )
 from aggregation.plan_facts import PlanFacts, gmina_plan_facts
+from aggregation.quality.checks import RuleSpec, gmina_quality
+from aggregation.quality.rules import quality_rules, report_due
 from aggregation.views.rollups import GminaRow, RollupData, gmina_facts, rollup_compute
 from mozaika.counters import SharedVersion
 from mozaika.locks import advisory_xact_lock, advisory_xact_locks
@@ -61,9 +63,13 @@ def scopes_of(teryt: str) -> list[str]:
     return [voivodeship_scope(Teryt(teryt).voivodeship), NATIONAL_SCOPE]
 
 
-def snapshot_row(*, teryt: str, data: GminaSnapshotData, read_at: datetime, today: date) -> GminaSnapshot:
-    """The stored form of a snapshot: the data, its facts and the list columns."""
+def snapshot_row(
+    *, teryt: str, data: GminaSnapshotData, read_at: datetime, today: date, rules: list[RuleSpec] | None = None
+) -> GminaSnapshot:
+    """The stored form of a snapshot: the data, its facts, its data-quality flags and the list
+    columns. `rules`: the validation rules in force, read once for a batch (default: now)."""
     facts = gmina_facts(data, today=today)
+    quality = gmina_quality(data, today=today, rules=quality_rules() if rules is None else rules, due=report_due())
     return GminaSnapshot(
         gmina_id=teryt,
         voivodeship=Teryt(teryt).voivodeship,
@@ -75,12 +81,13 @@ def snapshot_row(*, teryt: str, data: GminaSnapshotData, read_at: datetime, toda
         data=data,
         facts=facts,
         plan_facts=gmina_plan_facts(data),
+        quality=quality,
         refreshed_at=read_at,
     )
 
 
 _SNAPSHOT_COLUMNS = ("teryt", "voivodeship", "status", "in_force", "period_start", "period_end",
-                     "latest_report_year", "data", "facts", "plan_facts", "refreshed_at")  # fmt: skip
+                     "latest_report_year", "data", "facts", "plan_facts", "quality", "refreshed_at")  # fmt: skip
 
 
 # A reading that differs from the gmina's latest record becomes a record (answers as of a past day).
@@ -101,17 +108,17 @@ def snapshots_store(rows: Iterable[GminaSnapshot]) -> None:
     updates = ", ".join(f"{c} = excluded.{c}" for c in _SNAPSHOT_COLUMNS[1:])
     sql = (
         f"INSERT INTO {table} ({', '.join(_SNAPSHOT_COLUMNS)}) "  # noqa: S608 - our table and columns
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s::jsonb, %s) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s::jsonb, %s::jsonb, %s) "
         f"ON CONFLICT (teryt) DO UPDATE SET {updates} WHERE {table}.refreshed_at <= excluded.refreshed_at"
     )
     params = [
         (r.gmina_id, r.voivodeship, r.status, r.in_force, r.period_start, r.period_end, r.latest_report_year,
-         json.dumps(r.data), json.dumps(r.facts), json.dumps(r.plan_facts), r.refreshed_at)
+         json.dumps(r.data), json.dumps(r.facts), json.dumps(r.plan_facts), json.dumps(r.quality), r.refreshed_at)
         for r in rows
     ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
-        cursor.executemany(_RECORD_SQL, [(p[0], p[10], p[7]) for p in params])
+        cursor.executemany(_RECORD_SQL, [(p[0], p[11], p[7]) for p in params])
     SNAPSHOTS_VERSION.bump()
 
 
@@ -148,9 +155,11 @@ def snapshots_refresh(*, teryts: Sequence[str]) -> None:
         advisory_xact_locks("views", [f"snapshot:{teryt}" for teryt in teryts])
         read_at, today = database_now(), timezone.localdate()
         snapshots = gmina_snapshots(teryts)
+        rules = quality_rules()
         snapshots_store(
-            [snapshot_row(teryt=teryt, data=data, read_at=read_at, today=today) for teryt, data in snapshots.items()]
-        )
+            [snapshot_row(teryt=teryt, data=data, read_at=read_at, today=today, rules=rules)
+             for teryt, data in snapshots.items()]
+        )  # fmt: skip
         rollups_mark_stale(sorted({scope for teryt in teryts for scope in scopes_of(teryt)}))
         plans = {teryt: gmina_plan_facts(data) for teryt, data in snapshots.items()}
         for listener in _snapshot_listeners:

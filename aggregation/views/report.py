@@ -19,9 +19,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from aggregation.models import GminaSnapshot
+from aggregation.quality.selectors import region_flag_counts
 from aggregation.views.refresh import gmina_rows
 from aggregation.views.rollups import GminaRow, RollupData, gmina_facts, rollup_compute, white_spots
 from aggregation.views.selectors import RegionFilter, review_queue, rollup_get
+from mozaika.identity.authz import Visibility
 from tenants.models import IndicatorStandard, Powiat
 from tenants.plans.labels import LABELS_PL
 from tenants.plans.programme.models import ServiceType
@@ -42,6 +44,7 @@ QUEUE_FLAG_NAMES = {
     "blocking_findings": "braki blokujące",
     "overlaps_adopted_plan": "okres pokrywa się z przyjętym planem",
     "indicators_without_standard": "wskaźniki bez standardu",
+    "data_quality": "uwagi do danych",
 }
 
 
@@ -166,9 +169,22 @@ def data_quality_basic(source: QualityInput) -> list[QualityFigure]:
     ]
 
 
-# The section's source of lines: a fuller data-quality module replaces this one function.
+def data_quality_with_checks(source: QualityInput) -> list[QualityFigure]:
+    """The basic lines, and what the data-quality checks found in the adopted plans' data
+    (`aggregation.quality`; as of their last reading, whatever the report's day)."""
+    counts, flagged = region_flag_counts(source.voivodeship, Visibility.ADOPTED)
+    return [
+        *data_quality_basic(source),
+        QualityFigure("Gminy z uwagami do danych", str(flagged), "przyjęte plany; szczegóły: …/data-quality"),
+        QualityFigure("Braki sprawozdań i wartości po terminie", str(counts["completeness"])),
+        QualityFigure("Naruszenia reguł walidacji", str(counts["rule"])),
+        QualityFigure("Wartości odstające", str(counts["outlier"]), "zmodyfikowany z > 3,5 względem lat gminy"),
+    ]
+
+
+# The section's source of lines.
 DataQuality = Callable[[QualityInput], list[QualityFigure]]
-data_quality: DataQuality = data_quality_basic
+data_quality: DataQuality = data_quality_with_checks
 
 
 @dataclass(frozen=True)

@@ -262,8 +262,12 @@ def review_queue(*, voivodeship: str) -> list[dict[str, Any]]:
             overlaps = _overlapping_adopted(plan, snapshot.data["plans"])
             unmapped = [i["number"] for i in plan["indicators"] if not i["standard_code"]]
             changes = plan.get("changes_since_previous_submission")
+            questioned = [
+                f for f in snapshot.quality if f["plan_id"] == plan["id"] and f["kind"] in ("rule", "outlier")
+            ]
             flags = [flag for flag, raised in (("blocking_findings", blocking), ("overlaps_adopted_plan", overlaps),
-                                               ("indicators_without_standard", unmapped)) if raised]  # fmt: skip
+                                               ("indicators_without_standard", unmapped),
+                                               ("data_quality", questioned)) if raised]  # fmt: skip
             queue.append(
                 {
                     "teryt": snapshot.gmina_id,
@@ -284,6 +288,7 @@ def review_queue(*, voivodeship: str) -> list[dict[str, Any]]:
                     "indicators_without_standard": unmapped,
                     "changes_since_previous_submission": changes,
                     "changed_paths": None if changes is None else len(changes),
+                    "data_quality": questioned,
                 }
             )
     return queue

@@ -102,6 +102,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("PATCH", "/api/v1/gminas/{teryt}/plans/{plan_id}"): "plan_edit",
     ("DELETE", "/api/v1/gminas/{teryt}/plans/{plan_id}"): "plan_edit",
     ("PUT", "/api/v1/gminas/{teryt}/plans/{plan_id}/indicators"): "plan_edit",
+    ("GET", "/api/v1/gminas/{teryt}/data-quality"): "gmina_read",
+    ("GET", "/api/v1/regions/{voivodeship}/data-quality"): "region_rollup",
     ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/completeness"): "gmina_read",
     ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/standard-suggestions"): "gmina_read",
     ("GET", "/api/v1/indicator-standards"): "authenticated",

@@ -24,6 +24,7 @@ from mozaika.site.openapi import MozaikaApi
 
 def build_api() -> MozaikaApi:
     from aggregation.calls.api import router as calls_router
+    from aggregation.quality.api import router as quality_router
     from aggregation.views.api import router as aggregation_router
     from mozaika.archive_api import router as archive_router
     from mozaika.audit.api import router as audit_router
@@ -58,6 +59,7 @@ def build_api() -> MozaikaApi:
     api.add_router("/", acts_router)
     api.add_router("/", aggregation_router)
     api.add_router("/", calls_router)
+    api.add_router("/", quality_router)
     api.add_router("/", archive_router)
     api.add_router("/", identity_router)
     api.add_router("/", audit_router)

@@ -36,6 +36,7 @@ CLIENT_SCOPES: dict[str, Scope] = {
     "getNationalTimeSeries": Scope.ROLLUPS_READ,
     "compareVoivodeships": Scope.ROLLUPS_READ,
     "listCallResults": Scope.ROLLUPS_READ,
+    "getRegionDataQuality": Scope.ROLLUPS_READ,
     "getRegionReport": Scope.ROLLUPS_READ,
     "listEvents": Scope.EVENTS_READ,
     "createWebhook": Scope.EVENTS_READ,

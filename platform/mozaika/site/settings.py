@@ -200,6 +200,8 @@ EVENT_MAX_BACKOFF_MS = env.int("EVENT_MAX_BACKOFF_MS", default=60_000)
 # otherwise when this much time has passed since, so a burst of events in one voivodeship is
 # recomputed once per period, and an idle system shows a change at once.
 ROLLUP_COALESCE_MS = env.int("ROLLUP_COALESCE_MS", default=250)
+# When a year's monitoring report and indicator values are due (data quality): MM-DD of the next year.
+REPORT_DUE_MONTH_DAY = tuple(int(part) for part in env.str("REPORT_DUE", default="03-31").split("-"))
 # A worker looks for due delayed messages (and, on Redis, for new ones) at least this often.
 WORKER_POLL_MS = env.int("WORKER_POLL_MS", default=50)
 # Messages of one queue a worker process holds unacknowledged (see `mozaika.broker`); a crash

@@ -1,0 +1,184 @@
+"""Data quality, from a gmina's snapshot alone (so it is live: computed whenever the snapshot is,
+by the same code for an event and a rebuild, and compared by `aggregation verify`).
+
+DHIS2's tools, done from the data itself:
+- completeness and timeliness: a plan that was in force in a year owes that year's report and
+  each indicator's value by the due day (31 March of the following year by default);
+- validation rules as data (`aggregation.models.QualityRule`): values not below zero, targets in
+  the indicator's direction, one standard at most a multiple of another in the same year;
+- outliers: a value whose modified z-score against the indicator's own years exceeds 3.5
+  (0.6745 (x - median) / MAD, Iglewicz and Hoaglin; robust to the skew of small numbers).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from typing_extensions import TypedDict
+
+from tenants.plans.models import ONCE_IN_FORCE
+from tenants.plans.snapshot import GminaSnapshotData, IndicatorSnapshot, PlanSnapshot
+
+OUTLIER_Z = Decimal("3.5")
+# How many of an indicator's years it takes before one can stand out from the others.
+OUTLIER_MIN_YEARS = 4
+_ONCE_IN_FORCE = {str(status) for status in ONCE_IN_FORCE}
+
+
+class QualityFlag(TypedDict):
+    kind: str  # completeness | rule | outlier
+    code: str  # report_missing, value_missing, a rule's code, own_history
+    severity: str  # error | warning
+    plan_id: int
+    indicator: str | None  # the indicator's number in the plan
+    standard_code: str
+    year: int | None
+    value: str | None
+    reason_pl: str
+    reason_en: str
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    code: str
+    kind: str
+    left_standard: str = ""
+    right_standard: str = ""
+    factor: Decimal | None = None
+    severity: str = "warning"
+
+
+def due_day(year: int, *, due_month: int = 3, due_day_of_month: int = 31) -> date:
+    """When a year's report and values are due: by default 31 March of the following year."""
+    return date(year + 1, due_month, due_day_of_month)
+
+
+def _flag(plan: PlanSnapshot, kind: str, code: str, severity: str, reason_pl: str, reason_en: str, *,
+          indicator: IndicatorSnapshot | None = None, year: int | None = None,
+          value: str | None = None) -> QualityFlag:  # fmt: skip
+    return {
+        "kind": kind, "code": code, "severity": severity, "plan_id": plan["id"],
+        "indicator": indicator["number"] if indicator else None,
+        "standard_code": indicator["standard_code"] if indicator else "",
+        "year": year, "value": value, "reason_pl": reason_pl, "reason_en": reason_en,
+    }  # fmt: skip
+
+
+def _years_owed(plan: PlanSnapshot, today: date, due: tuple[int, int]) -> list[int]:
+    # Snapshots recorded before plans had days of force lack `valid_until`: their period's end.
+    act = plan.get("act")
+    if plan["status"] not in _ONCE_IN_FORCE or act is None:
+        return []
+    first = max(plan["period_start"], date.fromisoformat(act["in_force_from"]).year)
+    last = min(plan["period_end"], date.fromisoformat(plan.get("valid_until", f"{plan['period_end']}-12-31")).year)
+    return [year for year in range(first, last + 1) if due_day(year, due_month=due[0], due_day_of_month=due[1]) < today]
+
+
+def completeness(plan: PlanSnapshot, *, today: date, due: tuple[int, int] = (3, 31)) -> list[QualityFlag]:
+    flags = []
+    for year in _years_owed(plan, today, due):
+        if year not in plan.get("yearly_report_years", []):
+            flags.append(_flag(plan, "completeness", "report_missing", "warning",
+                               f"Brak sprawozdania rocznego za {year} (termin minął).",
+                               f"No yearly report for {year} (past due).", year=year))  # fmt: skip
+        for indicator in plan["indicators"]:
+            if str(year) not in indicator["values"]:
+                flags.append(_flag(plan, "completeness", "value_missing", "warning",
+                                   f"Brak wartości wskaźnika {indicator['number']} za {year}.",
+                                   f"No value of indicator {indicator['number']} for {year}.",
+                                   indicator=indicator, year=year))  # fmt: skip
+    return flags
+
+
+def _non_negative(plan: PlanSnapshot, rule: RuleSpec) -> Iterable[QualityFlag]:
+    for indicator in plan["indicators"]:
+        given = [("baseline", indicator["baseline_year"], indicator["baseline"]),
+                 ("target", indicator["target_year"], indicator["target"]),
+                 *(("value", int(y), v) for y, v in indicator["values"].items())]  # fmt: skip
+        for what, year, value in given:
+            if value is not None and Decimal(value) < 0:
+                yield _flag(plan, "rule", rule.code, rule.severity,
+                            f"Wskaźnik {indicator['number']}: {what} {value} jest ujemna.",
+                            f"Indicator {indicator['number']}: {what} {value} is below zero.",
+                            indicator=indicator, year=year, value=value)  # fmt: skip
+
+
+def _target_direction(plan: PlanSnapshot, rule: RuleSpec) -> Iterable[QualityFlag]:
+    for indicator in plan["indicators"]:
+        baseline, target, direction = indicator["baseline"], indicator["target"], indicator["direction"]
+        if baseline is None or target is None:
+            continue
+        wrong = (direction == "increase" and Decimal(target) < Decimal(baseline)) or (
+            direction == "decrease" and Decimal(target) > Decimal(baseline)
+        )
+        if wrong:
+            yield _flag(plan, "rule", rule.code, rule.severity,
+                        f"Wskaźnik {indicator['number']} ma kierunek '{direction}', a cel {target} "
+                        f"jest po złej stronie wartości bazowej {baseline}.",
+                        f"Indicator {indicator['number']} should go '{direction}', but its target {target} "
+                        f"is on the wrong side of its baseline {baseline}.",
+                        indicator=indicator, year=indicator["target_year"], value=target)  # fmt: skip
+
+
+def _at_most_ratio(plan: PlanSnapshot, rule: RuleSpec) -> Iterable[QualityFlag]:
+    by_standard: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for indicator in plan["indicators"]:
+        for year, value in indicator["values"].items():
+            by_standard[indicator["standard_code"]][year] += Decimal(value)
+    left, right = by_standard.get(rule.left_standard, {}), by_standard.get(rule.right_standard, {})
+    factor = rule.factor or Decimal(1)
+    for year in sorted(set(left) & set(right)):
+        if left[year] > right[year] * factor:
+            yield _flag(plan, "rule", rule.code, rule.severity,
+                        f"{year}: {rule.left_standard} = {left[year]} przekracza {factor} × "
+                        f"{rule.right_standard} = {right[year] * factor}.",
+                        f"{year}: {rule.left_standard} = {left[year]} exceeds {factor} × "
+                        f"{rule.right_standard} = {right[year] * factor}.",
+                        year=int(year), value=str(left[year]))  # fmt: skip
+
+
+_RULES = {"non_negative": _non_negative, "target_direction": _target_direction, "at_most_ratio": _at_most_ratio}
+
+
+def modified_z(value: Decimal, values: list[Decimal]) -> Decimal | None:
+    """0.6745 (x - median) / MAD; None where the values do not vary (MAD 0)."""
+    median = Decimal(statistics.median(values))
+    mad = Decimal(statistics.median(abs(v - median) for v in values))
+    return None if mad == 0 else Decimal("0.6745") * (value - median) / mad
+
+
+def own_history_outliers(plan: PlanSnapshot) -> list[QualityFlag]:
+    flags = []
+    for indicator in plan["indicators"]:
+        values = {int(year): Decimal(value) for year, value in indicator["values"].items()}
+        if len(values) < OUTLIER_MIN_YEARS:
+            continue
+        series = list(values.values())
+        for year, value in sorted(values.items()):
+            z = modified_z(value, series)
+            if z is not None and abs(z) > OUTLIER_Z:
+                median = Decimal(statistics.median(series))
+                flags.append(_flag(plan, "outlier", "own_history", "warning",
+                                   f"Wskaźnik {indicator['number']}, {year}: {value} odstaje od pozostałych lat "
+                                   f"(mediana {median}, zmodyfikowany z = {z:.1f}).",
+                                   f"Indicator {indicator['number']}, {year}: {value} stands out from its other "
+                                   f"years (median {median}, modified z = {z:.1f}).",
+                                   indicator=indicator, year=year, value=str(value)))  # fmt: skip
+    return flags
+
+
+def gmina_quality(data: GminaSnapshotData, *, today: date, rules: list[RuleSpec],
+                  due: tuple[int, int] = (3, 31)) -> list[QualityFlag]:  # fmt: skip
+    """Every flag the gmina's data raises, in a stable order (plans as the snapshot orders them)."""
+    flags: list[QualityFlag] = []
+    for plan in data["plans"]:
+        flags += completeness(plan, today=today, due=due)
+        for rule in rules:
+            flags += _RULES[rule.kind](plan, rule)
+        flags += own_history_outliers(plan)
+    return flags

@@ -1,0 +1,148 @@
+"""Data quality (issue 20): each rule kind and the outlier method against hand-computed cases,
+completeness against the due day, and the flags live with the snapshot, listed per gmina and
+region for whoever may see the plans, and covered by `aggregation verify`."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from aggregation.models import GminaSnapshot
+from aggregation.quality.checks import RuleSpec, completeness, gmina_quality, modified_z, own_history_outliers
+from aggregation.views.consistency import views_verify
+from mozaika.tenancy import in_gmina
+from tests.aggregation.test_regional_views import refresh
+from tests.factories import AdoptedPlanFactory
+from tests.support import TRZEBIEL, Api
+
+TODAY = date(2026, 12, 6)
+RULES = [
+    RuleSpec("VALUE.NOT_NEGATIVE", "non_negative", severity="error"),
+    RuleSpec("TARGET.DIRECTION", "target_direction"),
+    RuleSpec("FAMILIES.PER.ASSISTANT", "at_most_ratio", "FAMILY.SUPPORTED.FAMILIES", "FAMILY.ASSISTANTS", Decimal(15)),
+]
+
+
+def indicator(number: str, values: dict[str, str], *, code: str = "", baseline: str | None = None,
+              target: str | None = None, direction: str = "increase") -> dict[str, Any]:  # fmt: skip
+    return {"area": "family", "number": number, "name": "n", "unit": "osoby", "standard_code": code,
+            "direction": direction, "baseline": baseline, "baseline_year": 2024 if baseline else None,
+            "target": target, "target_year": 2029 if target else None, "values": values}  # fmt: skip
+
+
+def plan(indicators: list[dict[str, Any]], *, reports: list[int] | None = None, status: str = "adopted") -> Any:
+    return {"id": 7, "status": status, "period_start": 2024, "period_end": 2029, "valid_until": "2029-12-31",
+            "act": {"kind": "adoption", "number": "X/1/2024", "date": "2023-12-20", "in_force_from": "2024-01-01"},
+            "yearly_report_years": reports or [], "indicators": indicators}  # fmt: skip
+
+
+def codes(flags: list[Any]) -> list[tuple[str, str | None, int | None]]:
+    return [(f["code"], f["indicator"], f["year"]) for f in flags]
+
+
+def test_values_below_zero_break_the_rule() -> None:
+    adopted = plan([indicator("1", {"2024": "5", "2025": "-3"})], reports=[2024, 2025])
+    flags = gmina_quality({"teryt": TRZEBIEL, "plans": [adopted]}, today=TODAY, rules=RULES)
+    assert codes(flags) == [("VALUE.NOT_NEGATIVE", "1", 2025)]
+    assert flags[0]["severity"] == "error"
+
+
+def test_a_target_against_the_direction_breaks_the_rule() -> None:
+    data = {"teryt": TRZEBIEL, "plans": [plan([
+        indicator("1", {"2024": "1", "2025": "1"}, baseline="10", target="5", direction="increase"),
+        indicator("2", {"2024": "1", "2025": "1"}, baseline="10", target="15", direction="decrease"),
+        indicator("3", {"2024": "1", "2025": "1"}, baseline="10", target="20", direction="increase"),
+        indicator("4", {"2024": "1", "2025": "1"}, baseline="10", target="2", direction="maintain"),
+    ], reports=[2024, 2025])]}  # fmt: skip
+    assert codes(gmina_quality(data, today=TODAY, rules=RULES)) == [("TARGET.DIRECTION", "1", 2029),
+                                                                    ("TARGET.DIRECTION", "2", 2029)]  # fmt: skip
+
+
+def test_families_per_assistant_at_most_fifteen_in_the_same_year() -> None:
+    data = {"teryt": TRZEBIEL, "plans": [plan([
+        indicator("1", {"2024": "2", "2025": "2"}, code="FAMILY.ASSISTANTS"),
+        indicator("2", {"2024": "30", "2025": "31"}, code="FAMILY.SUPPORTED.FAMILIES"),
+    ], reports=[2024, 2025])]}  # fmt: skip
+    flags = gmina_quality(data, today=TODAY, rules=RULES)
+    assert codes(flags) == [("FAMILIES.PER.ASSISTANT", None, 2025)]  # 30 = 2 x 15 is allowed; 31 is not
+    assert flags[0]["value"] == "31"
+
+
+def test_the_modified_z_score_is_0_6745_times_the_distance_from_the_median_over_the_mad() -> None:
+    series = [Decimal(v) for v in ("10", "11", "12", "11", "50")]
+    # median 11; absolute deviations 1, 0, 1, 0, 39: MAD 1
+    assert modified_z(Decimal(50), series) == Decimal("0.6745") * 39
+    assert modified_z(Decimal(10), series) == Decimal("-0.6745")
+    assert modified_z(Decimal(9), [Decimal(v) for v in ("5", "5", "5", "5", "9")]) is None  # MAD 0: no scale
+
+
+def test_a_year_that_stands_out_from_the_indicators_own_history_is_flagged() -> None:
+    values = {"2024": "10", "2025": "11", "2026": "12", "2027": "11", "2028": "50"}
+    flags = own_history_outliers(plan([indicator("1", values), indicator("2", {"2024": "1", "2025": "100"})]))
+    assert codes(flags) == [("own_history", "1", 2028)]  # the second has too few years to judge
+    assert "median 11" in flags[0]["reason_en"]
+    assert "26.3" in flags[0]["reason_en"]
+
+
+def test_a_plan_in_force_owes_each_past_years_report_and_values_by_the_due_day() -> None:
+    adopted = plan([indicator("1", {"2024": "3"}), indicator("2", {"2024": "1", "2025": "2"})], reports=[2024])
+    # 2024 and 2025 are due (31 March 2025 and 2026); 2026 is not yet.
+    assert codes(completeness(adopted, today=TODAY)) == [("report_missing", None, 2025), ("value_missing", "1", 2025)]
+    assert codes(completeness(adopted, today=date(2026, 3, 31))) == []  # due at the end of the day: not yet
+    assert completeness(plan([], status="draft"), today=TODAY) == []
+
+
+def test_flags_live_with_the_snapshot_for_those_who_may_see_the_plan(
+    trzebiel_admin: Api, lubuskie_reviewer: Api, operator: Api, voivodeship_reviewer: Api
+) -> None:
+    with in_gmina(TRZEBIEL):
+        AdoptedPlanFactory(teryt=TRZEBIEL, period_start=2024, period_end=2029)
+    refresh(TRZEBIEL)
+
+    own = trzebiel_admin.get(f"/api/v1/gminas/{TRZEBIEL}/data-quality").json()
+    region = lubuskie_reviewer.get("/api/v1/regions/08/data-quality").json()
+
+    missing = [f for f in own["flags"] if f["code"] == "report_missing"]
+    assert {f["year"] for f in missing} == {2025}  # adopted on 1 June 2025: 2025 is owed, 2024 not
+    assert own["counts"]["completeness"] == len([f for f in own["flags"] if f["kind"] == "completeness"]) > 0
+    [row] = [g for g in region["gminas"] if g["teryt"] == TRZEBIEL]
+    assert row["counts"] == own["counts"]
+    assert region["powiats"]["0811"]["completeness"] >= own["counts"]["completeness"]
+    assert operator.get("/api/v1/regions/32/data-quality").status_code == 200
+    assert trzebiel_admin.get("/api/v1/regions/08/data-quality").status_code == 403
+
+
+def test_verify_finds_flags_that_differ_from_the_data(db: None) -> None:
+    with in_gmina(TRZEBIEL):
+        AdoptedPlanFactory(teryt=TRZEBIEL, period_start=2024, period_end=2029)
+    refresh(TRZEBIEL)
+    views_verify(repair=True)
+    assert not views_verify().found
+
+    GminaSnapshot.objects.filter(gmina_id=TRZEBIEL).update(quality=[])
+
+    assert TRZEBIEL in views_verify().snapshots
+
+
+def test_the_review_queue_flags_a_submitted_plans_questionable_values(
+    trzebiel_admin: Api, lubuskie_reviewer: Api, created_plan: dict[str, Any]
+) -> None:
+    from tests.support import complete_programme, put_programme
+
+    plans = f"/api/v1/gminas/{TRZEBIEL}/plans/{created_plan['id']}"
+    edits = [{**i, "target_value": "1", "baseline_value": "12", "direction": "increase"}
+             for i in created_plan["indicators"]]  # fmt: skip
+    headers = {**trzebiel_admin._headers(), "If-Match": f'"{created_plan["version"]}"'}
+    edited = trzebiel_admin.client.put(f"{plans}/indicators", edits, content_type="application/json", headers=headers)
+    assert edited.status_code == 200, edited.content
+    put_programme(trzebiel_admin, TRZEBIEL, created_plan["id"], complete_programme(), edited.json()["version"])
+    assert trzebiel_admin.post_json(f"{plans}/submission", {}).status_code == 200
+    refresh(TRZEBIEL)
+
+    [item] = [
+        q for q in lubuskie_reviewer.get("/api/v1/regions/08/review-queue").json() if q["plan_id"] == created_plan["id"]
+    ]
+
+    assert "data_quality" in item["flags"]
+    assert {f["code"] for f in item["data_quality"]} == {"TARGET.DIRECTION"}
