@@ -10,9 +10,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.params.functions import Path
+from pydantic import Field
 
 from aggregation.models import GminaSnapshot
 from aggregation.quality.checks import QualityFlag
+from aggregation.quality.peers import PeerOutlier, peer_outliers
 from aggregation.quality.selectors import KINDS, flag_counts, visible_flags
 from aggregation.views.selectors import _region_name
 from mozaika.errors import NotFound
@@ -46,6 +48,10 @@ class RegionQualityOut(Schema):
     counts: dict[str, int]
     powiats: dict[str, dict[str, int]]
     gminas: list[GminaQualityRow]
+    peer_outliers: list[PeerOutlier] = Field(
+        description="values per 1 000 residents that stand out from gminas of the same kind and size "
+        "(needs populations: `registry populations`)"
+    )
 
 
 @router.get(
@@ -94,4 +100,5 @@ def region_data_quality(
         "counts": {kind: totals[kind] for kind in KINDS},
         "powiats": {code: {kind: counted[kind] for kind in KINDS} for code, counted in sorted(powiats.items())},
         "gminas": [row for row in rows if any(row.counts.values())],
+        "peer_outliers": peer_outliers(voivodeship),
     }
