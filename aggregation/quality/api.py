@@ -15,7 +15,7 @@ from pydantic import Field
 from aggregation.models import GminaSnapshot
 from aggregation.quality.checks import QualityFlag
 from aggregation.quality.peers import PeerOutlier, peer_outliers
-from aggregation.quality.selectors import KINDS, flag_counts, visible_flags
+from aggregation.quality.selectors import KINDS, flag_counts, gmina_flag_counts, visible_flags
 from aggregation.views.selectors import _region_name
 from mozaika.errors import NotFound
 from mozaika.identity.auth import principal_of
@@ -82,12 +82,10 @@ def region_data_quality(
 ) -> dict[str, Any]:
     decision = authorize_region(principal=principal_of(request), voivodeship=voivodeship, action=Action.ROLLUP_READ)
     name = _region_name(voivodeship)
-    snapshots = GminaSnapshot.objects.filter(voivodeship=voivodeship).select_related("gmina").order_by("gmina_id")
     rows: list[GminaQualityRow] = []
     totals: Counter[str] = Counter()
     powiats: dict[str, Counter[str]] = {}
-    for snapshot in snapshots:
-        counts = flag_counts(visible_flags(snapshot, decision.visibility))
+    for snapshot, counts in gmina_flag_counts(voivodeship, decision.visibility):
         powiat = snapshot.gmina.powiat_id
         totals.update(counts)
         powiats.setdefault(powiat, Counter()).update(counts)

@@ -145,11 +145,19 @@ def _at_most_ratio(plan: PlanSnapshot, rule: RuleSpec) -> Iterable[QualityFlag]:
 _RULES = {"non_negative": _non_negative, "target_direction": _target_direction, "at_most_ratio": _at_most_ratio}
 
 
-def modified_z(value: Decimal, values: list[Decimal]) -> Decimal | None:
-    """0.6745 (x - median) / MAD; None where the values do not vary (MAD 0)."""
+def robust_scale(values: list[Decimal]) -> tuple[Decimal, Decimal]:
+    """The median and the median absolute deviation (MAD) of the values."""
     median = Decimal(statistics.median(values))
-    mad = Decimal(statistics.median(abs(v - median) for v in values))
+    return median, Decimal(statistics.median(abs(v - median) for v in values))
+
+
+def z_against(value: Decimal, median: Decimal, mad: Decimal) -> Decimal | None:
+    """0.6745 (x - median) / MAD; None where the values do not vary (MAD 0)."""
     return None if mad == 0 else Decimal("0.6745") * (value - median) / mad
+
+
+def modified_z(value: Decimal, values: list[Decimal]) -> Decimal | None:
+    return z_against(value, *robust_scale(values))
 
 
 def own_history_outliers(plan: PlanSnapshot) -> list[QualityFlag]:
@@ -158,11 +166,10 @@ def own_history_outliers(plan: PlanSnapshot) -> list[QualityFlag]:
         values = {int(year): Decimal(value) for year, value in indicator["values"].items()}
         if len(values) < OUTLIER_MIN_YEARS:
             continue
-        series = list(values.values())
+        median, mad = robust_scale(list(values.values()))
         for year, value in sorted(values.items()):
-            z = modified_z(value, series)
+            z = z_against(value, median, mad)
             if z is not None and abs(z) > OUTLIER_Z:
-                median = Decimal(statistics.median(series))
                 flags.append(_flag(plan, "outlier", "own_history", "warning",
                                    f"Wskaźnik {indicator['number']}, {year}: {value} odstaje od pozostałych lat "
                                    f"(mediana {median}, zmodyfikowany z = {z:.1f}).",

@@ -5,14 +5,13 @@ when asked, from the stored facts of plans in force, so it is as fresh as the sn
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from decimal import Decimal
 
 from typing_extensions import TypedDict
 
 from aggregation.models import GminaSnapshot
-from aggregation.quality.checks import OUTLIER_Z, modified_z
+from aggregation.quality.checks import OUTLIER_Z, robust_scale, z_against
 
 # Residents: the upper bounds of the size classes (GUS's usual bands).
 SIZE_CLASSES = (5_000, 10_000, 20_000, 50_000, 100_000)
@@ -53,10 +52,10 @@ def peer_outliers(voivodeship: str) -> list[PeerOutlier]:
     for (_, _, code, year), members in sorted(groups.items()):
         if len(members) < MIN_PEERS:
             continue
-        rates = [rate for _, rate in members.values()]
-        median = Decimal(statistics.median(rates))
+        # The group's scale once, not per member: a group of small rural gminas has hundreds.
+        median, mad = robust_scale([rate for _, rate in members.values()])
         for teryt, (value, rate) in sorted(members.items()):
-            z = modified_z(rate, rates)
+            z = z_against(rate, median, mad)
             if not teryt.startswith(voivodeship) or z is None or abs(z) <= OUTLIER_Z:
                 continue
             found.append({

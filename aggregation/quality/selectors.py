@@ -26,12 +26,17 @@ def flag_counts(flags: list[QualityFlag]) -> dict[str, int]:
     return {kind: counted[kind] for kind in KINDS}
 
 
+def gmina_flag_counts(voivodeship: str, visibility: Visibility) -> list[tuple[GminaSnapshot, dict[str, int]]]:
+    """Each of the voivodeship's gminas with a snapshot, and its flags by kind."""
+    snapshots = GminaSnapshot.objects.filter(voivodeship=voivodeship).select_related("gmina").order_by("gmina_id")
+    return [(snapshot, flag_counts(visible_flags(snapshot, visibility))) for snapshot in snapshots]
+
+
 def region_flag_counts(voivodeship: str, visibility: Visibility) -> tuple[dict[str, int], int]:
     """The voivodeship's flags by kind, and how many gminas have any."""
     totals: Counter[str] = Counter()
     flagged = 0
-    for snapshot in GminaSnapshot.objects.filter(voivodeship=voivodeship).only("quality", "data"):
-        counts = flag_counts(visible_flags(snapshot, visibility))
+    for _, counts in gmina_flag_counts(voivodeship, visibility):
         totals.update(counts)
         flagged += any(counts.values())
     return {kind: totals[kind] for kind in KINDS}, flagged

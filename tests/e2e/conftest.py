@@ -11,11 +11,12 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from tests.support import MotoS3, free_port, product_env, wait_until
+from tests.support import TRZEBIEL, MotoS3, complete_programme, free_port, plan_body, product_env, wait_until
 
 
 @dataclass
@@ -44,6 +45,25 @@ class Product:
 
     def client(self, token: str) -> httpx.Client:
         return httpx.Client(base_url=self.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+    def token(self, username: str) -> str:
+        return self.manage("issue_token", username).strip().splitlines()[-1]
+
+    def accepted_plan(self) -> tuple[httpx.Client, dict[str, Any]]:
+        """Trzebiel's clerk drafts a complete plan and submits it; lubuskie's reviewer accepts it.
+        The clerk's client and the plan as created."""
+        gmina, reviewer = (
+            self.client(self.token("demo-trzebiel-admin")),
+            self.client(self.token("demo-lubuskie-reviewer")),
+        )
+        plans = f"/api/v1/gminas/{TRZEBIEL}/plans"
+        plan: dict[str, Any] = gmina.post(plans, json=plan_body()).json()
+        gmina.put(
+            f"{plans}/{plan['id']}/programme", json=complete_programme(), headers={"If-Match": f'"{plan["version"]}"'}
+        )
+        gmina.post(f"{plans}/{plan['id']}/submission")
+        reviewer.post(f"{plans}/{plan['id']}/review", json={"decision": "accept"})
+        return gmina, plan
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from tests.e2e.conftest import Product
 from tests.support import (
     TRZEBIEL,
     adoption_form,
-    complete_programme,
     free_port,
     plan_body,
     product_env,
@@ -73,16 +72,10 @@ def test_a_poisoned_event_ends_in_the_dead_letters_and_the_others_keep_flowing(p
 
 
 def test_an_api_dying_between_commit_and_publish_is_covered_by_the_relay(product: Product) -> None:
-    gmina_token = token(product, "demo-trzebiel-admin")
-    reviewer = product.client(token(product, "demo-lubuskie-reviewer"))
-    gmina = product.client(gmina_token)
+    _, plan = product.accepted_plan()
+    gmina_token = product.token("demo-trzebiel-admin")
+    reviewer = product.client(product.token("demo-lubuskie-reviewer"))
     plans = f"/api/v1/gminas/{TRZEBIEL}/plans"
-    plan = gmina.post(plans, json=plan_body()).json()
-    gmina.put(
-        f"{plans}/{plan['id']}/programme", json=complete_programme(), headers={"If-Match": f'"{plan["version"]}"'}
-    )
-    gmina.post(f"{plans}/{plan['id']}/submission")
-    reviewer.post(f"{plans}/{plan['id']}/review", json={"decision": "accept"})
     # A second API process that dies right after committing, before it can publish.
     port = free_port()
     faulty = subprocess.Popen(

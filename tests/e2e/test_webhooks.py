@@ -10,7 +10,7 @@ import pytest
 
 from tests.e2e.conftest import Product
 from tests.platform.test_webhooks import Receiver, signature_valid
-from tests.support import TRZEBIEL, adoption_form, complete_programme, plan_body, wait_until
+from tests.support import TRZEBIEL, adoption_form, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -31,16 +31,8 @@ def test_an_adopted_plan_reaches_the_funding_systems_endpoint_signed_after_a_ret
     assert created.status_code == 201, created.text
     secret = created.json()["secret"]
     receiver.answers = [500]
-    token = product.manage("issue_token", "demo-trzebiel-admin").strip().splitlines()[-1]
-    reviewer = product.client(product.manage("issue_token", "demo-lubuskie-reviewer").strip().splitlines()[-1])
-    gmina = product.client(token)
+    gmina, plan = product.accepted_plan()
     plans = f"/api/v1/gminas/{TRZEBIEL}/plans"
-    plan = gmina.post(plans, json=plan_body()).json()
-    gmina.put(
-        f"{plans}/{plan['id']}/programme", json=complete_programme(), headers={"If-Match": f'"{plan["version"]}"'}
-    )
-    gmina.post(f"{plans}/{plan['id']}/submission")
-    reviewer.post(f"{plans}/{plan['id']}/review", json={"decision": "accept"})
     form = adoption_form()
     upload = form.pop("resolution")
     adopted = gmina.post(
