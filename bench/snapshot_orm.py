@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from django.db.models import Max
+from django.db.models import Max, Min
+from django.utils import timezone
 
 from tenants.plans.lifecycle.versions import structural_diff
 from tenants.plans.models import Plan, PlanStatus, ReportKind
@@ -65,6 +66,12 @@ def snapshot_by_orm(*, teryt: str) -> GminaSnapshotData:
                     "target": _text(i.target_value),
                     "target_year": i.target_year,
                     "values": {str(v.year): str(v.value) for v in current},
+                    "first_reported": {
+                        str(year): timezone.localdate(first).isoformat()
+                        for year, first in i.values.values_list("year")
+                        .annotate(first=Min("reported_at"))
+                        .order_by("year")
+                    },
                 }
             )
         plans.append(
@@ -105,6 +112,11 @@ def snapshot_by_orm(*, teryt: str) -> GminaSnapshotData:
                 "indicators": indicators,  # type: ignore[typeddict-item]
                 "latest_report_year": plan.reports.aggregate(latest=Max("year"))["latest"],
                 "yearly_report_years": [r.year for r in plan.reports.filter(kind=ReportKind.YEARLY)],
+                "yearly_reports_filed": {
+                    str(r.year): timezone.localdate(r.filed_at).isoformat()
+                    for r in plan.reports.filter(kind=ReportKind.YEARLY)
+                },
+                "registered_on": timezone.localdate(plan.created_at).isoformat(),
                 "frozen_version": {"number": last.number, "sha256": last.sha256}
                 if (last := plan.versions.last()) is not None
                 else None,

@@ -13,9 +13,17 @@ from ninja.params.functions import Path
 from pydantic import Field
 
 from aggregation.models import GminaSnapshot
-from aggregation.quality.checks import QualityFlag
+from aggregation.quality.checks import Filing, QualityFlag
 from aggregation.quality.peers import PeerOutlier, peer_outliers
-from aggregation.quality.selectors import KINDS, flag_counts, gmina_flag_counts, visible_flags
+from aggregation.quality.selectors import (
+    KINDS,
+    ReportingRates,
+    flag_counts,
+    gminas_quality,
+    reporting_rates,
+    visible_filings,
+    visible_flags,
+)
 from aggregation.views.selectors import _region_name
 from mozaika.errors import NotFound
 from mozaika.identity.auth import principal_of
@@ -26,10 +34,19 @@ from mozaika.tenancy import VOIVODESHIP_PATTERN
 router = Router(tags=["data quality"])
 
 
+REPORTING_DESCRIPTION = (
+    "reporting completeness and timeliness, from filing days: of the yearly reports and the "
+    "indicators' yearly values due by a past due day (31 March of the following year by default), "
+    "how many were filed and how many by the due day; filings due before the plan was entered in "
+    "Mozaika are `backfilled`, outside the on-time rate"
+)
+
+
 class GminaQualityOut(Schema):
     teryt: str
     refreshed_at: datetime
     counts: dict[str, int]
+    reporting: ReportingRates = Field(description=REPORTING_DESCRIPTION)
     flags: list[QualityFlag]
 
 
@@ -38,6 +55,7 @@ class GminaQualityRow(Schema):
     name: str
     powiat: str
     counts: dict[str, int]
+    reporting: ReportingRates
 
 
 class RegionQualityOut(Schema):
@@ -46,8 +64,10 @@ class RegionQualityOut(Schema):
     gminas_with_snapshot: int
     gminas_flagged: int
     counts: dict[str, int]
+    reporting: ReportingRates = Field(description=REPORTING_DESCRIPTION)
     powiats: dict[str, dict[str, int]]
-    gminas: list[GminaQualityRow]
+    powiat_reporting: dict[str, ReportingRates]
+    gminas: list[GminaQualityRow] = Field(description="the gminas with a flag (a report or value missing or late too)")
     peer_outliers: list[PeerOutlier] = Field(
         description="values per 1 000 residents that stand out from gminas of the same kind and size "
         "(needs populations: `registry populations`)"
@@ -67,7 +87,13 @@ def gmina_data_quality(request: HttpRequest, teryt: str = GminaTerytPath) -> dic
     if snapshot is None:
         raise NotFound(f"No data of gmina {teryt} has been read yet.")
     flags = visible_flags(snapshot, decision.visibility)
-    return {"teryt": teryt, "refreshed_at": snapshot.refreshed_at, "counts": flag_counts(flags), "flags": flags}
+    return {
+        "teryt": teryt,
+        "refreshed_at": snapshot.refreshed_at,
+        "counts": flag_counts(flags),
+        "reporting": reporting_rates(visible_filings(snapshot, decision.visibility)),
+        "flags": flags,
+    }
 
 
 @router.get(
@@ -85,18 +111,23 @@ def region_data_quality(
     rows: list[GminaQualityRow] = []
     totals: Counter[str] = Counter()
     powiats: dict[str, Counter[str]] = {}
-    for snapshot, counts in gmina_flag_counts(voivodeship, decision.visibility):
-        powiat = snapshot.gmina.powiat_id
-        totals.update(counts)
-        powiats.setdefault(powiat, Counter()).update(counts)
-        rows.append(GminaQualityRow(teryt=snapshot.gmina_id, name=snapshot.gmina.name, powiat=powiat, counts=counts))
+    filings: dict[str, list[Filing]] = {}
+    for gmina in gminas_quality(voivodeship, decision.visibility):
+        snapshot, powiat = gmina.snapshot, gmina.snapshot.gmina.powiat_id
+        totals.update(gmina.counts)
+        powiats.setdefault(powiat, Counter()).update(gmina.counts)
+        filings.setdefault(powiat, []).extend(gmina.filings)
+        rows.append(GminaQualityRow(teryt=snapshot.gmina_id, name=snapshot.gmina.name, powiat=powiat,
+                                    counts=gmina.counts, reporting=reporting_rates(gmina.filings)))  # fmt: skip
     return {
         "voivodeship": voivodeship,
         "name": name,
         "gminas_with_snapshot": len(rows),
         "gminas_flagged": sum(1 for row in rows if any(row.counts.values())),
         "counts": {kind: totals[kind] for kind in KINDS},
+        "reporting": reporting_rates([filing for owed in filings.values() for filing in owed]),
         "powiats": {code: {kind: counted[kind] for kind in KINDS} for code, counted in sorted(powiats.items())},
+        "powiat_reporting": {code: reporting_rates(owed) for code, owed in sorted(filings.items())},
         "gminas": [row for row in rows if any(row.counts.values())],
         "peer_outliers": peer_outliers(voivodeship),
     }

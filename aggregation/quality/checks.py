@@ -3,7 +3,9 @@ by the same code for an event and a rebuild, and compared by `aggregation verify
 
 DHIS2's tools, done from the data itself:
 - completeness and timeliness: a plan that was in force in a year owes that year's report and
-  each indicator's value by the due day (31 March of the following year by default);
+  each indicator's value by the due day (31 March of the following year by default); what is
+  missing is flagged, and so is what was filed after the due day (from the day it was first
+  filed, not a later correction);
 - validation rules as data (`aggregation.models.QualityRule`): values not below zero, targets in
   the indicator's direction, one standard at most a multiple of another in the same year;
 - outliers: a value whose modified z-score against the indicator's own years exceeds 3.5
@@ -18,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from typing_extensions import TypedDict
 
@@ -31,9 +34,9 @@ _ONCE_IN_FORCE = {str(status) for status in ONCE_IN_FORCE}
 
 
 class QualityFlag(TypedDict):
-    kind: str  # completeness | rule | outlier
-    code: str  # report_missing, value_missing, a rule's code, own_history
-    severity: str  # error | warning
+    kind: str  # completeness | timeliness | rule | outlier
+    code: str  # report_missing, value_missing, report_late, value_late, a rule's code, own_history
+    severity: str  # error | warning | info
     plan_id: int
     indicator: str | None  # the indicator's number in the plan
     standard_code: str
@@ -79,20 +82,98 @@ def _years_owed(plan: PlanSnapshot, today: date, due: tuple[int, int]) -> list[i
     return [year for year in range(first, last + 1) if due_day(year, due_month=due[0], due_day_of_month=due[1]) < today]
 
 
-def completeness(plan: PlanSnapshot, *, today: date, due: tuple[int, int] = (3, 31)) -> list[QualityFlag]:
-    flags = []
+class Filing(NamedTuple):
+    """Something a plan owed by a due day that has passed: a year's report, or an indicator's value."""
+
+    what: str  # report | value
+    year: int
+    due_on: date
+    filed_on: date | None
+    indicator: IndicatorSnapshot | None
+    # Due before the plan was entered in Mozaika: filed since, but it could not have been on time.
+    backfilled: bool
+
+
+def filings_owed(plan: PlanSnapshot, *, today: date, due: tuple[int, int] = (3, 31)) -> list[Filing]:
+    """Every report and value the plan owed by a past due day, with the day each was filed.
+
+    The one rule behind completeness (was it filed?) and timeliness (by the due day?)."""
+    registered = date.fromisoformat(plan.get("registered_on", "1970-01-01"))
+    reports_filed = plan.get("yearly_reports_filed", {})
+    filings: list[Filing] = []
+
+    def owed(what: str, year: int, filed: str | None, indicator: IndicatorSnapshot | None) -> None:
+        due_on = due_day(year, due_month=due[0], due_day_of_month=due[1])
+        filed_on = None if filed is None else date.fromisoformat(filed)
+        filings.append(Filing(what, year, due_on, filed_on, indicator, filed_on is not None and registered > due_on))
+
     for year in _years_owed(plan, today, due):
-        if year not in plan.get("yearly_report_years", []):
-            flags.append(_flag(plan, "completeness", "report_missing", "warning",
-                               f"Brak sprawozdania rocznego za {year} (termin minął).",
-                               f"No yearly report for {year} (past due).", year=year))  # fmt: skip
+        # Snapshots from before filing days were kept know only that a report exists.
+        legacy = "1970-01-01" if year in plan.get("yearly_report_years", []) else None
+        owed("report", year, reports_filed.get(str(year), legacy), None)
         for indicator in plan["indicators"]:
-            if str(year) not in indicator["values"]:
-                flags.append(_flag(plan, "completeness", "value_missing", "warning",
-                                   f"Brak wartości wskaźnika {indicator['number']} za {year}.",
-                                   f"No value of indicator {indicator['number']} for {year}.",
-                                   indicator=indicator, year=year))  # fmt: skip
+            legacy = "1970-01-01" if str(year) in indicator["values"] else None
+            owed("value", year, indicator.get("first_reported", {}).get(str(year), legacy), indicator)
+    return filings
+
+
+def completeness(plan: PlanSnapshot, *, today: date, due: tuple[int, int] = (3, 31)) -> list[QualityFlag]:
+    """A flag for each report or value owed and not filed, and each filed after its due day."""
+    flags = []
+    for filing in filings_owed(plan, today=today, due=due):
+        year, indicator = filing.year, filing.indicator
+        if filing.filed_on is None and indicator is None:
+            flags.append(_flag(plan, "completeness", "report_missing", "warning",
+                               f"Brak sprawozdania rocznego za {year} (termin minął {filing.due_on}).",
+                               f"No yearly report for {year} (due {filing.due_on}).", year=year))  # fmt: skip
+        elif filing.filed_on is None and indicator is not None:
+            flags.append(_flag(plan, "completeness", "value_missing", "warning",
+                               f"Brak wartości wskaźnika {indicator['number']} za {year} (termin minął "
+                               f"{filing.due_on}).",
+                               f"No value of indicator {indicator['number']} for {year} (due {filing.due_on}).",
+                               indicator=indicator, year=year))  # fmt: skip
+        elif filing.filed_on is not None and filing.filed_on > filing.due_on and not filing.backfilled:
+            what_pl = "Sprawozdanie roczne" if indicator is None else f"Wartość wskaźnika {indicator['number']}"
+            what_en = "The yearly report" if indicator is None else f"The value of indicator {indicator['number']}"
+            flags.append(_flag(plan, "timeliness", "report_late" if indicator is None else "value_late", "info",
+                               f"{what_pl} za {year} złożono {filing.filed_on}, po terminie {filing.due_on}.",
+                               f"{what_en} for {year} was filed on {filing.filed_on}, after its due day "
+                               f"{filing.due_on}.", indicator=indicator, year=year,
+                               value=None if indicator is None else indicator["values"].get(str(year))))  # fmt: skip
     return flags
+
+
+class Timeliness(TypedDict):
+    """DHIS2's reporting rates, from filing days: of what was due, how much was filed, and how
+    much by its due day. Backfilled filings (due before the plan was in Mozaika) count as filed
+    but not in the on-time rate, which they could not meet."""
+
+    expected: int
+    filed: int
+    on_time: int
+    late: int
+    missing: int
+    backfilled: int
+    completeness_rate: float | None  # filed / expected
+    on_time_rate: float | None  # on time / (expected - backfilled)
+
+
+def timeliness(filings: Iterable[Filing]) -> Timeliness:
+    expected = filed = on_time = backfilled = 0
+    for filing in filings:
+        expected += 1
+        if filing.filed_on is None:
+            continue
+        filed += 1
+        backfilled += filing.backfilled
+        on_time += not filing.backfilled and filing.filed_on <= filing.due_on
+    judged = expected - backfilled
+    return {
+        "expected": expected, "filed": filed, "on_time": on_time, "late": filed - on_time - backfilled,
+        "missing": expected - filed, "backfilled": backfilled,
+        "completeness_rate": round(filed / expected, 4) if expected else None,
+        "on_time_rate": round(on_time / judged, 4) if judged else None,
+    }  # fmt: skip
 
 
 def _non_negative(plan: PlanSnapshot, rule: RuleSpec) -> Iterable[QualityFlag]:

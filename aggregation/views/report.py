@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from aggregation.models import GminaSnapshot
+from aggregation.quality.checks import Timeliness
 from aggregation.quality.selectors import region_flag_counts
 from aggregation.views.refresh import gmina_rows
 from aggregation.views.rollups import GminaRow, RollupData, gmina_facts, rollup_compute, white_spots
@@ -172,14 +173,24 @@ def data_quality_basic(source: QualityInput) -> list[QualityFigure]:
 def data_quality_with_checks(source: QualityInput) -> list[QualityFigure]:
     """The basic lines, and what the data-quality checks found in the adopted plans' data
     (`aggregation.quality`; as of their last reading, whatever the report's day)."""
-    counts, flagged = region_flag_counts(source.voivodeship, Visibility.ADOPTED)
+    counts, flagged, rates = region_flag_counts(source.voivodeship, Visibility.ADOPTED)
     return [
         *data_quality_basic(source),
         QualityFigure("Gminy z uwagami do danych", str(flagged), "przyjęte plany; szczegóły: …/data-quality"),
         QualityFigure("Braki sprawozdań i wartości po terminie", str(counts["completeness"])),
+        _on_time_line("sprawozdań rocznych", rates["reports"]),
+        _on_time_line("wartości wskaźników", rates["values"]),
         QualityFigure("Naruszenia reguł walidacji", str(counts["rule"])),
         QualityFigure("Wartości odstające", str(counts["outlier"]), "zmodyfikowany z > 3,5 względem lat gminy"),
     ]
+
+
+def _on_time_line(label: str, rate: Timeliness) -> QualityFigure:
+    judged = rate["expected"] - rate["backfilled"]
+    value = "—" if rate["on_time_rate"] is None else f"{rate['on_time_rate']:.0%}".replace("%", " %")
+    return QualityFigure(f"Terminowość {label}", value,
+                         f"{rate['on_time']} z {judged} złożonych w terminie; {rate['late']} po terminie, "
+                         f"{rate['missing']} brak")  # fmt: skip
 
 
 # The section's source of lines.

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 
 # typing_extensions' TypedDict: pydantic reads it as the API's shape on Python 3.11 too.
@@ -88,6 +89,9 @@ class IndicatorSnapshot(TypedDict):
     target: str | None
     target_year: int | None
     values: dict[str, str]
+    # When each year's value was first reported (a later correction does not move it), as the
+    # local day: what timeliness is judged by.
+    first_reported: dict[str, str]
 
 
 class FrozenVersionSnapshot(TypedDict):
@@ -134,6 +138,10 @@ class PlanSnapshot(PlanIdentity):
     indicators: list[IndicatorSnapshot]
     latest_report_year: int | None
     yearly_report_years: list[int]
+    # The local day each year's yearly report was filed, by year.
+    yearly_reports_filed: dict[str, str]
+    # The local day the plan was entered in Mozaika: what was due before it could not be on time.
+    registered_on: str
     # The last version a submission froze (what a review accepted and a council adopted); None
     # for a plan registered as adopted outside Mozaika.
     frozen_version: FrozenVersionSnapshot | None
@@ -160,9 +168,11 @@ def _decimal(value: Any) -> str | None:
 
 # Each SELECT runs in every schema of a batch; `{s}` is the quoted schema. Ordering is part of
 # the snapshot (lists compare by order), so every query orders like the models do.
+# Moments become the local day they fell on (the zone is the project's setting, not input).
+_ZONE = settings.TIME_ZONE.replace("'", "")
 _PLANS = f"""
     SELECT id, title, status, version, period_start, period_end, areas, act_kind, act_number, act_date,
-           in_force_from, kind, valid_from, valid_until
+           in_force_from, kind, valid_from, valid_until, (created_at AT TIME ZONE '{_ZONE}')::date
     FROM {{s}}.{_table(Plan)}"""
 _ACTS = f"""
     SELECT plan_id, id, kind, number, date, in_force_from, valid_from, valid_until, version_number, version_sha256,
@@ -185,12 +195,17 @@ _INDICATORS = f"""
     SELECT i.plan_id, i.id, i.area, i.number, i.name, i.unit, i.standard_code, i.direction,
            i.baseline_value, i.baseline_year, i.target_value, i.target_year,
            (SELECT coalesce(json_object_agg(v.year::text, v.value::text ORDER BY v.year), '{{{{}}}}'::json)
-              FROM {{s}}.{_table(IndicatorValue)} v WHERE v.indicator_id = i.id AND v.superseded_at IS NULL)
+              FROM {{s}}.{_table(IndicatorValue)} v WHERE v.indicator_id = i.id AND v.superseded_at IS NULL),
+           (SELECT coalesce(json_object_agg(f.year::text, f.day ORDER BY f.year), '{{{{}}}}'::json)
+              FROM (SELECT v.year, (min(v.reported_at) AT TIME ZONE '{_ZONE}')::date::text AS day
+                      FROM {{s}}.{_table(IndicatorValue)} v WHERE v.indicator_id = i.id GROUP BY v.year) f)
     FROM {{s}}.{_table(Indicator)} i"""
 _DOCUMENTS = f"SELECT plan_id, id, kind, sha256, status, archive_key, content_type FROM {{s}}.{_table(PlanDocument)}"
 _REPORTS = f"""
     SELECT plan_id, max(year),
-           coalesce(array_agg(year ORDER BY year) FILTER (WHERE kind = '{ReportKind.YEARLY}'), '{{{{}}}}')
+           coalesce(array_agg(year ORDER BY year) FILTER (WHERE kind = '{ReportKind.YEARLY}'), '{{{{}}}}'),
+           coalesce(json_object_agg(year::text, (filed_at AT TIME ZONE '{_ZONE}')::date::text ORDER BY year)
+                    FILTER (WHERE kind = '{ReportKind.YEARLY}'), '{{{{}}}}'::json)
     FROM {{s}}.{_table(ImplementationReport)} GROUP BY plan_id"""
 _VERSIONS = f"""
     SELECT DISTINCT ON (plan_id) plan_id, number, sha256
@@ -266,6 +281,7 @@ def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
         plan_kind,
         valid_from,
         valid_until,
+        registered_on,
     ) in plan_rows:
         key = (teryt, plan_id)
         review = _under_review(teryt, plan_id) if status == PlanStatus.SUBMITTED else ([], None)
@@ -319,6 +335,7 @@ def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
                         "target": _decimal(target),
                         "target_year": target_year,
                         "values": values,
+                        "first_reported": first_reported,
                     }
                     for (
                         _,
@@ -333,10 +350,13 @@ def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
                         target,
                         target_year,
                         values,
+                        first_reported,
                     ) in indicators.get(key, [])
                 ],
                 "latest_report_year": reports[key][0][0] if key in reports else None,
                 "yearly_report_years": list(reports[key][0][1]) if key in reports else [],
+                "yearly_reports_filed": reports[key][0][2] if key in reports else {},
+                "registered_on": registered_on.isoformat(),
                 "frozen_version": {"number": versions[key][0][0], "sha256": versions[key][0][1]}
                 if key in versions
                 else None,

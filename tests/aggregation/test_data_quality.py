@@ -9,7 +9,15 @@ from decimal import Decimal
 from typing import Any
 
 from aggregation.models import GminaSnapshot
-from aggregation.quality.checks import RuleSpec, completeness, gmina_quality, modified_z, own_history_outliers
+from aggregation.quality.checks import (
+    RuleSpec,
+    completeness,
+    filings_owed,
+    gmina_quality,
+    modified_z,
+    own_history_outliers,
+)
+from aggregation.quality.selectors import reporting_rates
 from aggregation.views.consistency import views_verify
 from mozaika.tenancy import in_gmina
 from tests.aggregation.test_regional_views import refresh
@@ -25,16 +33,21 @@ RULES = [
 
 
 def indicator(number: str, values: dict[str, str], *, code: str = "", baseline: str | None = None,
-              target: str | None = None, direction: str = "increase") -> dict[str, Any]:  # fmt: skip
+              target: str | None = None, direction: str = "increase",
+              first_reported: dict[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
     return {"area": "family", "number": number, "name": "n", "unit": "osoby", "standard_code": code,
             "direction": direction, "baseline": baseline, "baseline_year": 2024 if baseline else None,
-            "target": target, "target_year": 2029 if target else None, "values": values}  # fmt: skip
+            "target": target, "target_year": 2029 if target else None, "values": values,
+            "first_reported": first_reported or {year: f"{int(year) + 1}-01-15" for year in values}}  # fmt: skip
 
 
-def plan(indicators: list[dict[str, Any]], *, reports: list[int] | None = None, status: str = "adopted") -> Any:
+def plan(indicators: list[dict[str, Any]], *, reports: list[int] | None = None, status: str = "adopted",
+         filed: dict[str, str] | None = None, registered_on: str = "2023-12-21") -> Any:  # fmt: skip
+    years = reports or [int(year) for year in filed or {}]
     return {"id": 7, "status": status, "period_start": 2024, "period_end": 2029, "valid_until": "2029-12-31",
             "act": {"kind": "adoption", "number": "X/1/2024", "date": "2023-12-20", "in_force_from": "2024-01-01"},
-            "yearly_report_years": reports or [], "indicators": indicators}  # fmt: skip
+            "yearly_report_years": years, "yearly_reports_filed": filed or {f"{y}": f"{y + 1}-02-01" for y in years},
+            "registered_on": registered_on, "indicators": indicators}  # fmt: skip
 
 
 def codes(flags: list[Any]) -> list[tuple[str, str | None, int | None]]:
@@ -93,6 +106,54 @@ def test_a_plan_in_force_owes_each_past_years_report_and_values_by_the_due_day()
     assert completeness(plan([], status="draft"), today=TODAY) == []
 
 
+def test_what_was_filed_after_its_due_day_is_late_and_counts_against_the_on_time_rate() -> None:
+    """Due: 2024's report and values by 31 March 2025, 2025's by 31 March 2026. Filed: 2024's report on
+    31 March 2025 (on time, the due day included), 2025's on 1 April 2026 (late); indicator 1's 2024
+    value on 1 April 2025 (late: first reported then, whatever a later correction), its 2025 value
+    never (missing); indicator 2's both on time. Reports: 2 expected, 2 filed, 1 on time (0.5);
+    values: 4 expected, 3 filed, 2 on time, 1 late, 1 missing (on time 2 / 4 = 0.5)."""
+    adopted = plan([indicator("1", {"2024": "3"}, first_reported={"2024": "2025-04-01"}),
+                    indicator("2", {"2024": "1", "2025": "2"}, first_reported={"2024": "2025-03-01",
+                                                                               "2025": "2026-03-31"})],
+                   filed={"2024": "2025-03-31", "2025": "2026-04-01"})  # fmt: skip
+
+    flags = completeness(adopted, today=TODAY)
+    rates = reporting_rates(filings_owed(adopted, today=TODAY))
+
+    assert codes(flags) == [("value_late", "1", 2024), ("report_late", None, 2025), ("value_missing", "1", 2025)]
+    assert [f["kind"] for f in flags] == ["timeliness", "timeliness", "completeness"]
+    assert "2025-04-01" in flags[0]["reason_en"]
+    assert "2025-03-31" in flags[0]["reason_en"]
+    assert rates["reports"] == {"expected": 2, "filed": 2, "on_time": 1, "late": 1, "missing": 0, "backfilled": 0,
+                                "completeness_rate": 1.0, "on_time_rate": 0.5}  # fmt: skip
+    assert rates["values"] == {"expected": 4, "filed": 3, "on_time": 2, "late": 1, "missing": 1, "backfilled": 0,
+                               "completeness_rate": 0.75, "on_time_rate": 0.5}  # fmt: skip
+
+
+def test_what_was_due_before_the_plan_was_entered_in_mozaika_is_backfilled_not_late() -> None:
+    """A plan adopted in 2023 and entered on 10 May 2025: 2024's report and value (due 31 March 2025)
+    could not have been filed on time here, so they count as filed but not in the on-time rate;
+    2025's, due after the plan was entered, are judged (one on time, the value late)."""
+    adopted = plan([indicator("1", {"2024": "3", "2025": "4"},
+                              first_reported={"2024": "2025-05-12", "2025": "2026-05-01"})],
+                   filed={"2024": "2025-05-12", "2025": "2026-03-02"}, registered_on="2025-05-10")  # fmt: skip
+
+    rates = reporting_rates(filings_owed(adopted, today=TODAY))
+
+    assert codes(completeness(adopted, today=TODAY)) == [("value_late", "1", 2025)]
+    assert rates["reports"]["backfilled"] == 1
+    assert rates["reports"]["on_time_rate"] == 1.0
+    assert (rates["values"]["backfilled"], rates["values"]["late"], rates["values"]["on_time_rate"]) == (1, 1, 0.0)
+    assert rates["values"]["completeness_rate"] == 1.0
+
+
+def test_nothing_owed_has_no_rate() -> None:
+    rates = reporting_rates(filings_owed(plan([], status="draft"), today=TODAY))
+    assert rates["reports"]["expected"] == 0
+    assert rates["reports"]["on_time_rate"] is None
+    assert rates["reports"]["completeness_rate"] is None
+
+
 def test_flags_live_with_the_snapshot_for_those_who_may_see_the_plan(
     trzebiel_admin: Api, lubuskie_reviewer: Api, operator: Api, voivodeship_reviewer: Api
 ) -> None:
@@ -111,6 +172,56 @@ def test_flags_live_with_the_snapshot_for_those_who_may_see_the_plan(
     assert region["powiats"]["0811"]["completeness"] >= own["counts"]["completeness"]
     assert operator.get("/api/v1/regions/32/data-quality").status_code == 200
     assert trzebiel_admin.get("/api/v1/regions/08/data-quality").status_code == 403
+
+
+def test_filing_days_come_from_the_first_filing_as_the_local_day(trzebiel_admin: Api, lubuskie_reviewer: Api) -> None:
+    """Through the real reporting services and the snapshot's SQL. The clock cannot be moved here, so
+    the recorded moments are set as history would have left them (the services stamp `now`)."""
+    from django.utils import timezone as tz
+
+    from tenants.plans.models import ImplementationReport, IndicatorValue, InterventionArea, Plan, ReportKind
+    from tenants.plans.reporting import indicator_value_report, report_file
+    from tests.factories import FACTORY
+
+    def moment(text: str) -> Any:
+        return tz.datetime.fromisoformat(text)
+
+    with in_gmina(TRZEBIEL):
+        adopted = AdoptedPlanFactory(teryt=TRZEBIEL, period_start=2024, period_end=2029,
+                                     areas=[InterventionArea.SENIORS, InterventionArea.FAMILY])  # fmt: skip
+        Plan.objects.filter(pk=adopted.pk).update(created_at=moment("2025-05-01T10:00:00+00:00"))
+        first, second = adopted.indicators.order_by("id")
+        for indicator, value in ((first, "5"), (second, "7")):
+            indicator_value_report(teryt=TRZEBIEL, plan_id=adopted.pk, indicator_id=indicator.pk, year=2025,
+                                   value=Decimal(value), note="", actor=FACTORY)  # fmt: skip
+        # Late: 10 April 2026. A correction today does not move the day it was first reported.
+        IndicatorValue.objects.filter(indicator=first).update(reported_at=moment("2026-04-10T09:00:00+00:00"))
+        indicator_value_report(teryt=TRZEBIEL, plan_id=adopted.pk, indicator_id=first.pk, year=2025,
+                               value=Decimal(6), note="korekta", actor=FACTORY)  # fmt: skip
+        # 31 March 2026, 22:30 UTC is 1 April, 00:30 in Warsaw: late by the local day.
+        IndicatorValue.objects.filter(indicator=second).update(reported_at=moment("2026-03-31T22:30:00+00:00"))
+        report_file(teryt=TRZEBIEL, plan_id=adopted.pk, kind=ReportKind.YEARLY, year=2025, narrative="n",
+                    actor=FACTORY)  # fmt: skip
+        ImplementationReport.objects.filter(plan=adopted).update(filed_at=moment("2026-03-20T12:00:00+00:00"))
+    refresh(TRZEBIEL)
+
+    own = trzebiel_admin.get(f"/api/v1/gminas/{TRZEBIEL}/data-quality").json()
+    region = lubuskie_reviewer.get("/api/v1/regions/08/data-quality").json()
+
+    late = {f["indicator"]: f for f in own["flags"] if f["code"] == "value_late"}
+    assert set(late) == {first.number, second.number}
+    assert "2026-04-10" in late[first.number]["reason_en"]
+    assert late[first.number]["value"] == "6.00"
+    assert "2026-04-01" in late[second.number]["reason_en"]
+    assert not [f for f in own["flags"] if f["code"] in ("report_missing", "report_late")]
+    assert own["reporting"]["reports"] == {"expected": 1, "filed": 1, "on_time": 1, "late": 0, "missing": 0,
+                                           "backfilled": 0, "completeness_rate": 1.0, "on_time_rate": 1.0}  # fmt: skip
+    assert own["reporting"]["values"] == {"expected": 2, "filed": 2, "on_time": 0, "late": 2, "missing": 0,
+                                          "backfilled": 0, "completeness_rate": 1.0, "on_time_rate": 0.0}  # fmt: skip
+    [row] = [g for g in region["gminas"] if g["teryt"] == TRZEBIEL]
+    assert row["reporting"] == own["reporting"]
+    assert region["powiat_reporting"]["0811"]["values"]["late"] >= 2
+    assert region["reporting"]["reports"]["on_time"] >= 1
 
 
 def test_verify_finds_flags_that_differ_from_the_data(db: None) -> None:
