@@ -117,6 +117,15 @@ def snapshot_by_orm(*, teryt: str) -> GminaSnapshotData:
                     for r in plan.reports.filter(kind=ReportKind.YEARLY)
                 },
                 "registered_on": timezone.localdate(plan.created_at).isoformat(),
+                "explanations": [
+                    {
+                        "indicator": e.indicator.number if e.indicator else None,
+                        "year": e.year,
+                        "text": e.text,
+                        "explained_on": timezone.localdate(e.explained_at).isoformat(),
+                    }
+                    for e in plan.explanations.filter(superseded_at__isnull=True).order_by("id")
+                ],
                 "frozen_version": {"number": last.number, "sha256": last.sha256}
                 if (last := plan.versions.last()) is not None
                 else None,

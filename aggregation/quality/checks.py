@@ -25,12 +25,17 @@ from typing import NamedTuple
 from typing_extensions import TypedDict
 
 from tenants.plans.models import ONCE_IN_FORCE
-from tenants.plans.snapshot import GminaSnapshotData, IndicatorSnapshot, PlanSnapshot
+from tenants.plans.snapshot import ExplanationSnapshot, GminaSnapshotData, IndicatorSnapshot, PlanSnapshot
 
 OUTLIER_Z = Decimal("3.5")
 # How many of an indicator's years it takes before one can stand out from the others.
 OUTLIER_MIN_YEARS = 4
 _ONCE_IN_FORCE = {str(status) for status in ONCE_IN_FORCE}
+
+
+class FlagExplanation(TypedDict):
+    text: str
+    explained_on: str
 
 
 class QualityFlag(TypedDict):
@@ -44,6 +49,8 @@ class QualityFlag(TypedDict):
     value: str | None
     reason_pl: str
     reason_en: str
+    # The gmina's explanation of the value (or of the year's reporting), if it gave one.
+    explanation: FlagExplanation | None
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,7 @@ def _flag(plan: PlanSnapshot, kind: str, code: str, severity: str, reason_pl: st
         "kind": kind, "code": code, "severity": severity, "plan_id": plan["id"],
         "indicator": indicator["number"] if indicator else None,
         "standard_code": indicator["standard_code"] if indicator else "",
-        "year": year, "value": value, "reason_pl": reason_pl, "reason_en": reason_en,
+        "year": year, "value": value, "reason_pl": reason_pl, "reason_en": reason_en, "explanation": None,
     }  # fmt: skip
 
 
@@ -262,11 +269,19 @@ def own_history_outliers(plan: PlanSnapshot) -> list[QualityFlag]:
 
 def gmina_quality(data: GminaSnapshotData, *, today: date, rules: list[RuleSpec],
                   due: tuple[int, int] = (3, 31)) -> list[QualityFlag]:  # fmt: skip
-    """Every flag the gmina's data raises, in a stable order (plans as the snapshot orders them)."""
+    """Every flag the gmina's data raises, in a stable order (plans as the snapshot orders them),
+    each with the gmina's explanation of its value and year, if any."""
     flags: list[QualityFlag] = []
     for plan in data["plans"]:
-        flags += completeness(plan, today=today, due=due)
+        raised = completeness(plan, today=today, due=due)
         for rule in rules:
-            flags += _RULES[rule.kind](plan, rule)
-        flags += own_history_outliers(plan)
+            raised += _RULES[rule.kind](plan, rule)
+        raised += own_history_outliers(plan)
+        explained: dict[tuple[str | None, int | None], ExplanationSnapshot] = {
+            (e["indicator"], e["year"]): e for e in plan.get("explanations", [])
+        }
+        for flag in raised:
+            if (given := explained.get((flag["indicator"], flag["year"]))) is not None:
+                flag["explanation"] = {"text": given["text"], "explained_on": given["explained_on"]}
+        flags += raised
     return flags

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from django.utils import timezone
 from typing_extensions import TypedDict
@@ -31,10 +32,15 @@ def visible_plans(snapshot: GminaSnapshot, visibility: Visibility) -> list[PlanS
     return plans if statuses is None else [plan for plan in plans if plan["status"] in statuses]
 
 
+def stored_flags(snapshot: GminaSnapshot) -> list[QualityFlag]:
+    # Flags stored before explanations existed lack the key until the nightly verify rewrites them.
+    return [cast(QualityFlag, {"explanation": None, **flag}) for flag in snapshot.quality]
+
+
 def visible_flags(snapshot: GminaSnapshot, visibility: Visibility) -> list[QualityFlag]:
     """The snapshot's flags about plans the party may see."""
     visible = {plan["id"] for plan in visible_plans(snapshot, visibility)}
-    return [flag for flag in snapshot.quality if flag["plan_id"] in visible]
+    return [flag for flag in stored_flags(snapshot) if flag["plan_id"] in visible]
 
 
 def visible_filings(snapshot: GminaSnapshot, visibility: Visibility, today: date | None = None) -> list[Filing]:
@@ -53,8 +59,9 @@ def reporting_rates(filings: list[Filing]) -> ReportingRates:
 
 
 def flag_counts(flags: list[QualityFlag]) -> dict[str, int]:
+    """Flags by kind, and how many of them the gmina has explained (`explained`)."""
     counted = Counter(flag["kind"] for flag in flags)
-    return {kind: counted[kind] for kind in KINDS}
+    return {**{kind: counted[kind] for kind in KINDS}, "explained": sum(1 for f in flags if f["explanation"])}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q
 
 from aggregation.models import GminaSnapshot, Rollup
+from aggregation.quality.selectors import stored_flags
 from aggregation.views.refresh import gmina_rows, rollup_data, scope_of
 from aggregation.views.rollups import RollupData, white_spots
 from mozaika.errors import FieldError, NotFound, ValidationFailed
@@ -263,7 +264,7 @@ def review_queue(*, voivodeship: str) -> list[dict[str, Any]]:
             unmapped = [i["number"] for i in plan["indicators"] if not i["standard_code"]]
             changes = plan.get("changes_since_previous_submission")
             questioned = [
-                f for f in snapshot.quality if f["plan_id"] == plan["id"] and f["kind"] in ("rule", "outlier")
+                f for f in stored_flags(snapshot) if f["plan_id"] == plan["id"] and f["kind"] in ("rule", "outlier")
             ]
             flags = [flag for flag, raised in (("blocking_findings", blocking), ("overlaps_adopted_plan", overlaps),
                                                ("indicators_without_standard", unmapped),

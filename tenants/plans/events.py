@@ -79,6 +79,13 @@ class IndicatorValueReported(TypedDict):
     previous: str | None
 
 
+class ValueExplained(TypedDict):
+    plan_id: int
+    indicator_id: int | None  # None: the year's reporting as a whole
+    year: int
+    explanation_id: int
+
+
 class ReportFiled(TypedDict):
     report_id: int
     kind: str
@@ -140,6 +147,12 @@ INDICATOR_REPORTED = _plan_event(
 )
 INDICATOR_CORRECTED = _plan_event(
     "indicator.corrected", IndicatorValueReported, "A reported value was corrected.", Audience.GMINA
+)
+INDICATOR_EXPLAINED = _plan_event(
+    "indicator.explained",
+    ValueExplained,
+    "The gmina explained a year's value (or the year's reporting) that the data-quality checks question.",
+    Audience.GMINA,
 )
 REPORT_FILED = _plan_event(
     "report.filed", ReportFiled, "An implementation or monitoring report was filed.", Audience.REVIEW

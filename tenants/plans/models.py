@@ -350,3 +350,33 @@ __all__ = [
     "PlanService",
     "SpecificGoal",
 ]
+
+
+class ValueExplanation(models.Model):
+    """The gmina's explanation of a year's value (an indicator's) or of the year's reporting (no
+    indicator: a report, or values compared across indicators), for whoever questions it. A new
+    explanation supersedes the current one; the old ones are kept."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="explanations")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, null=True, blank=True, related_name="explanations"
+    )
+    year = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    explained_by = models.CharField(max_length=150)
+    explained_at = models.DateTimeField(auto_now_add=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["year", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "indicator", "year"],
+                condition=models.Q(superseded_at__isnull=True),
+                nulls_distinct=False,
+                name="one_current_explanation_per_value",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.text[:40]}"

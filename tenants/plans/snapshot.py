@@ -33,6 +33,7 @@ from tenants.plans.models import (
     PlanStatus,
     PlanVersion,
     ReportKind,
+    ValueExplanation,
 )
 from tenants.plans.programme.completeness import completeness_check
 from tenants.plans.programme.models import GeneralGoal, PlanAction, PlanArea, PlanFunding, PlanService, SpecificGoal
@@ -94,6 +95,16 @@ class IndicatorSnapshot(TypedDict):
     first_reported: dict[str, str]
 
 
+class ExplanationSnapshot(TypedDict):
+    """The gmina's current explanation of a year's value (`indicator`: its number) or of the
+    year's reporting (`indicator` None)."""
+
+    indicator: str | None
+    year: int
+    text: str
+    explained_on: str
+
+
 class FrozenVersionSnapshot(TypedDict):
     number: int
     sha256: str
@@ -142,6 +153,7 @@ class PlanSnapshot(PlanIdentity):
     yearly_reports_filed: dict[str, str]
     # The local day the plan was entered in Mozaika: what was due before it could not be on time.
     registered_on: str
+    explanations: list[ExplanationSnapshot]
     # The last version a submission froze (what a review accepted and a council adopted); None
     # for a plan registered as adopted outside Mozaika.
     frozen_version: FrozenVersionSnapshot | None
@@ -207,6 +219,10 @@ _REPORTS = f"""
            coalesce(json_object_agg(year::text, (filed_at AT TIME ZONE '{_ZONE}')::date::text ORDER BY year)
                     FILTER (WHERE kind = '{ReportKind.YEARLY}'), '{{{{}}}}'::json)
     FROM {{s}}.{_table(ImplementationReport)} GROUP BY plan_id"""
+_EXPLANATIONS = f"""
+    SELECT e.plan_id, e.id, i.number, e.year, e.text, (e.explained_at AT TIME ZONE '{_ZONE}')::date::text
+    FROM {{s}}.{_table(ValueExplanation)} e LEFT JOIN {{s}}.{_table(Indicator)} i ON i.id = e.indicator_id
+    WHERE e.superseded_at IS NULL"""
 _VERSIONS = f"""
     SELECT DISTINCT ON (plan_id) plan_id, number, sha256
     FROM {{s}}.{_table(PlanVersion)} ORDER BY plan_id, number DESC"""
@@ -260,6 +276,7 @@ def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
         areas, services, funding = _rows(_AREAS, codes), _rows(_SERVICES, codes), _rows(_FUNDING, codes)
         indicators, documents = _rows(_INDICATORS, codes), _rows(_DOCUMENTS, codes)
         reports, versions, acts = _rows(_REPORTS, codes), _rows(_VERSIONS, codes), _rows(_ACTS, codes)
+        explanations = _rows(_EXPLANATIONS, codes)
         cursor.execute(union_over_gminas(_PLANS, codes))
         plan_rows = cursor.fetchall()
     snapshots: dict[str, GminaSnapshotData] = {teryt: {"teryt": teryt, "plans": []} for teryt in codes}
@@ -357,6 +374,10 @@ def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
                 "yearly_report_years": list(reports[key][0][1]) if key in reports else [],
                 "yearly_reports_filed": reports[key][0][2] if key in reports else {},
                 "registered_on": registered_on.isoformat(),
+                "explanations": [
+                    {"indicator": number, "year": year, "text": text, "explained_on": day}
+                    for _, number, year, text, day in explanations.get(key, [])
+                ],
                 "frozen_version": {"number": versions[key][0][0], "sha256": versions[key][0][1]}
                 if key in versions
                 else None,

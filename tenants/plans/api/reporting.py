@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from mozaika.audit.log import actor_for
 from mozaika.identity.authz import Action
@@ -16,7 +16,8 @@ from mozaika.params import GminaTerytPath
 from tenants.plans import selectors as plan_selectors
 from tenants.plans.api.access import IF_MATCH_HEADER, expected_version, gmina_scope, tagged
 from tenants.plans.api.schemas import PlanOut
-from tenants.plans.models import ReportKind
+from tenants.plans.explanations import value_explain
+from tenants.plans.models import ReportKind, ValueExplanation
 from tenants.plans.reporting import FigureSpec, SectionSpec, diagnosis_replace, indicator_value_report, report_file
 
 router = Router(tags=["reporting"])
@@ -35,6 +36,29 @@ class ValueHistoryOut(Schema):
     reported_at: dt.datetime
     note: str
     superseded_at: dt.datetime | None
+
+
+class ExplanationIn(Schema):
+    indicator_id: int | None = Field(
+        None, ge=1, description="the indicator whose value is explained; none: the year's reporting"
+    )
+    year: int = Field(ge=1990, le=2100)
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class ExplanationOut(Schema):
+    id: int
+    indicator_id: int | None
+    indicator_number: str | None
+    year: int
+    text: str
+    explained_by: str
+    explained_at: dt.datetime
+    superseded_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_indicator_number(explanation: ValueExplanation) -> str | None:
+        return None if explanation.indicator is None else explanation.indicator.number
 
 
 class ReportIn(Schema):
@@ -103,6 +127,42 @@ def value_history(request: HttpRequest, plan_id: int, indicator_id: int, teryt: 
     with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
         plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
         return list(plan_selectors.indicator_value_history(plan=plan, indicator_id=indicator_id))
+
+
+@router.post(
+    "/gminas/{teryt}/plans/{plan_id}/explanations",
+    operation_id="explainValue",
+    response={201: ExplanationOut},
+    summary="Explain a year's value that the data-quality checks question (or, with no indicator, the year's "
+    "reporting); a new explanation supersedes the last, which is kept",
+    description="Reviewers see the explanation with every flag on that value and year "
+    "(`GET …/data-quality`, the review queue).",
+)
+def explain_value(
+    request: HttpRequest, payload: ExplanationIn, plan_id: int, teryt: str = GminaTerytPath
+) -> Status[object]:
+    with gmina_scope(request, teryt, Action.INDICATOR_REPORT) as (_, decision):
+        explanation = value_explain(
+            teryt=teryt,
+            plan_id=plan_id,
+            indicator_id=payload.indicator_id,
+            year=payload.year,
+            text=payload.text,
+            actor=actor_for(request, decision),
+        )
+        return Status(201, explanation)
+
+
+@router.get(
+    "/gminas/{teryt}/plans/{plan_id}/explanations",
+    operation_id="listValueExplanations",
+    response=list[ExplanationOut],
+    summary="The gmina's explanations of questioned values, superseded ones included",
+)
+def list_explanations(request: HttpRequest, plan_id: int, teryt: str = GminaTerytPath) -> list[object]:
+    with gmina_scope(request, teryt, Action.GMINA_READ) as (_, decision):
+        plan = plan_selectors.plan_get(plan_id=plan_id, teryt=teryt, visibility=decision.visibility)
+        return list(plan.explanations.select_related("indicator"))
 
 
 @router.post(
