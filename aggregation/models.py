@@ -185,3 +185,24 @@ class CallEvaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_id}/{self.gmina_id}"
+
+
+class PeerOutlier(models.Model):
+    """A gmina's value of a standard indicator that stands out from its peers' per resident
+    (`aggregation.quality.peers`). Recomputed nationwide with the national rollup, from the same
+    facts, so it moves with the events; `aggregation verify` compares it."""
+
+    gmina = models.ForeignKey(Gmina, on_delete=models.CASCADE, db_column="teryt", related_name="peer_outliers")
+    voivodeship = models.CharField(max_length=2, db_index=True)
+    standard_code = models.CharField(max_length=40)
+    year = models.PositiveSmallIntegerField()
+    data = models.JSONField()  # the `PeerOutlier` as found: value, rate, peers, median, reasons
+
+    class Meta:
+        ordering = ["gmina_id", "standard_code", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["gmina", "standard_code", "year"], name="one_peer_outlier_per_value")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gmina_id} {self.standard_code} {self.year}"

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from aggregation.models import GminaSnapshot
 from aggregation.quality.checks import Filing, QualityFlag
-from aggregation.quality.peers import PeerOutlier, peer_outliers
+from aggregation.quality.peers import ExplainedPeerOutlier, explained, peer_outliers
 from aggregation.quality.selectors import (
     KINDS,
     ReportingRates,
@@ -23,6 +23,7 @@ from aggregation.quality.selectors import (
     reporting_rates,
     visible_filings,
     visible_flags,
+    visible_plans,
 )
 from aggregation.views.selectors import _region_name
 from mozaika.errors import NotFound
@@ -30,6 +31,7 @@ from mozaika.identity.auth import principal_of
 from mozaika.identity.authz import Action, authorize_gmina, authorize_region
 from mozaika.params import GminaTerytPath
 from mozaika.tenancy import VOIVODESHIP_PATTERN
+from tenants.plans.snapshot import PlanSnapshot
 
 router = Router(tags=["data quality"])
 
@@ -42,12 +44,19 @@ REPORTING_DESCRIPTION = (
 )
 
 
+PEERS_DESCRIPTION = (
+    "values per 1 000 residents that stand out from the gminas of the same kind and size class in "
+    "the country (needs populations: `registry populations`), with the gmina's explanation"
+)
+
+
 class GminaQualityOut(Schema):
     teryt: str
     refreshed_at: datetime
     counts: dict[str, int]
     reporting: ReportingRates = Field(description=REPORTING_DESCRIPTION)
     flags: list[QualityFlag]
+    peer_outliers: list[ExplainedPeerOutlier] = Field(description=PEERS_DESCRIPTION)
 
 
 class GminaQualityRow(Schema):
@@ -68,10 +77,7 @@ class RegionQualityOut(Schema):
     powiats: dict[str, dict[str, int]]
     powiat_reporting: dict[str, ReportingRates]
     gminas: list[GminaQualityRow] = Field(description="the gminas with a flag (a report or value missing or late too)")
-    peer_outliers: list[PeerOutlier] = Field(
-        description="values per 1 000 residents that stand out from gminas of the same kind and size "
-        "(needs populations: `registry populations`)"
-    )
+    peer_outliers: list[ExplainedPeerOutlier] = Field(description=PEERS_DESCRIPTION)
 
 
 @router.get(
@@ -93,6 +99,9 @@ def gmina_data_quality(request: HttpRequest, teryt: str = GminaTerytPath) -> dic
         "counts": flag_counts(flags),
         "reporting": reporting_rates(visible_filings(snapshot, decision.visibility)),
         "flags": flags,
+        "peer_outliers": [
+            explained(o, visible_plans(snapshot, decision.visibility)) for o in peer_outliers(teryt=teryt)
+        ],
     }
 
 
@@ -112,8 +121,10 @@ def region_data_quality(
     totals: Counter[str] = Counter()
     powiats: dict[str, Counter[str]] = {}
     filings: dict[str, list[Filing]] = {}
+    plans: dict[str, list[PlanSnapshot]] = {}
     for gmina in gminas_quality(voivodeship, decision.visibility):
         snapshot, powiat = gmina.snapshot, gmina.snapshot.gmina.powiat_id
+        plans[snapshot.gmina_id] = visible_plans(snapshot, decision.visibility)
         totals.update(gmina.counts)
         powiats.setdefault(powiat, Counter()).update(gmina.counts)
         filings.setdefault(powiat, []).extend(gmina.filings)
@@ -129,5 +140,5 @@ def region_data_quality(
         "powiats": {code: {kind: counted[kind] for kind in KINDS} for code, counted in sorted(powiats.items())},
         "powiat_reporting": {code: reporting_rates(owed) for code, owed in sorted(filings.items())},
         "gminas": [row for row in rows if any(row.counts.values())],
-        "peer_outliers": peer_outliers(voivodeship),
+        "peer_outliers": [explained(o, plans.get(o["teryt"], [])) for o in peer_outliers(voivodeship=voivodeship)],
     }

@@ -1,17 +1,24 @@
 """Outliers against peers: a gmina's value of a standard indicator per 1 000 residents, against
 the gminas of the same kind and size class in the country that report it for the same year
-(modified z-score > 3.5: the median and MAD are robust to the skew of small gminas). Computed
-when asked, from the stored facts of plans in force, so it is as fresh as the snapshots."""
+(modified z-score > 3.5: the median and MAD are robust to the skew of small gminas).
+
+Peers are nationwide, so one gmina's new value can make another's stand out: the outliers are
+computed with the national rollup, from the same rows of facts, and stored (`PeerOutlier`);
+`aggregation verify` recomputes and compares them."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from typing_extensions import TypedDict
 
-from aggregation.models import GminaSnapshot
-from aggregation.quality.checks import OUTLIER_Z, robust_scale, z_against
+from aggregation.models import PeerOutlier as StoredPeerOutlier
+from aggregation.quality.checks import OUTLIER_Z, FlagExplanation, robust_scale, z_against
+from aggregation.views.rollups import GminaRow
+from mozaika.tenancy import Teryt
+from tenants.plans.snapshot import PlanSnapshot
 
 # Residents: the upper bounds of the size classes (GUS's usual bands).
 SIZE_CLASSES = (5_000, 10_000, 20_000, 50_000, 100_000)
@@ -30,24 +37,26 @@ class PeerOutlier(TypedDict):
     reason_en: str
 
 
+class ExplainedPeerOutlier(PeerOutlier):
+    # The gmina's explanation of a value of an indicator it maps to the standard, that year.
+    explanation: FlagExplanation | None
+
+
 def size_class(population: int) -> int:
     """The index of the size class a population falls in (0: under 5 000)."""
     return sum(1 for bound in SIZE_CLASSES if population >= bound)
 
 
-def peer_outliers(voivodeship: str) -> list[PeerOutlier]:
-    """The voivodeship's gminas whose standard values stand out from their peers'."""
-    rows = GminaSnapshot.objects.filter(gmina__population__isnull=False).values_list(
-        "gmina_id", "gmina__kind", "gmina__population", "facts"
-    )
+def peer_outliers_compute(rows: Iterable[GminaRow]) -> list[PeerOutlier]:
+    """Every value that stands out from its peers', in a stable order (group, then TERYT)."""
     groups: dict[tuple[str, int, str, str], dict[str, tuple[Decimal, Decimal]]] = defaultdict(dict)
-    for teryt, kind, population, facts in rows:
-        if not population:  # filtered above; a zero would divide
+    for row in rows:
+        if not row.population or row.facts is None:  # a zero would divide
             continue
-        for code, indicator in (facts.get("indicators") or {}).items():
-            for year, value in indicator["values"].items():
-                per_1000 = Decimal(value) * 1000 / population
-                groups[(kind, size_class(population), code, year)][teryt] = (Decimal(value), per_1000)
+        for code, indicator in (row.facts.get("indicators") or {}).items():
+            for year, reported in indicator["values"].items():
+                per_1000 = Decimal(reported) * 1000 / row.population
+                groups[(row.kind, size_class(row.population), code, year)][row.teryt] = (Decimal(reported), per_1000)
     found: list[PeerOutlier] = []
     for (_, _, code, year), members in sorted(groups.items()):
         if len(members) < MIN_PEERS:
@@ -56,7 +65,7 @@ def peer_outliers(voivodeship: str) -> list[PeerOutlier]:
         median, mad = robust_scale([rate for _, rate in members.values()])
         for teryt, (value, rate) in sorted(members.items()):
             z = z_against(rate, median, mad)
-            if not teryt.startswith(voivodeship) or z is None or abs(z) <= OUTLIER_Z:
+            if z is None or abs(z) <= OUTLIER_Z:
                 continue
             found.append({
                 "teryt": teryt, "standard_code": code, "year": int(year), "value": str(value),
@@ -67,3 +76,41 @@ def peer_outliers(voivodeship: str) -> list[PeerOutlier]:
                              f"in {len(members)} gminas of its kind and size (modified z = {z:.1f}).",
             })  # fmt: skip
     return found
+
+
+def peer_outliers_store(outliers: Sequence[PeerOutlier]) -> None:
+    """Replace the stored outliers (in the caller's transaction: the national rollup's)."""
+    StoredPeerOutlier.objects.all().delete()
+    StoredPeerOutlier.objects.bulk_create(
+        StoredPeerOutlier(gmina_id=o["teryt"], voivodeship=Teryt(o["teryt"]).voivodeship,
+                          standard_code=o["standard_code"], year=o["year"], data=o)
+        for o in outliers
+    )  # fmt: skip
+
+
+def peer_outliers_stored() -> list[PeerOutlier]:
+    """Every stored outlier, in the order `peer_outliers_compute` gives them (for comparison)."""
+    stored: list[PeerOutlier] = [row.data for row in StoredPeerOutlier.objects.all()]
+    return sorted(stored, key=lambda o: (o["standard_code"], o["year"], o["teryt"]))
+
+
+def explained(outlier: PeerOutlier, plans: Iterable[PlanSnapshot]) -> ExplainedPeerOutlier:
+    """The outlier with the gmina's explanation of a value mapped to its standard that year."""
+    numbers = {
+        i["number"] for plan in plans for i in plan["indicators"] if i["standard_code"] == outlier["standard_code"]
+    }
+    for plan in plans:
+        for given in plan.get("explanations", []):
+            if given["year"] == outlier["year"] and given["indicator"] in numbers:
+                return {**outlier, "explanation": {"text": given["text"], "explained_on": given["explained_on"]}}
+    return {**outlier, "explanation": None}
+
+
+def peer_outliers(*, voivodeship: str | None = None, teryt: str | None = None) -> list[PeerOutlier]:
+    """The stored outliers of a voivodeship's gminas, or of one gmina."""
+    found = StoredPeerOutlier.objects.all()
+    if voivodeship is not None:
+        found = found.filter(voivodeship=voivodeship)
+    if teryt is not None:
+        found = found.filter(gmina_id=teryt)
+    return [row.data for row in found]

@@ -17,6 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from aggregation.models import NATIONAL_SCOPE, GminaSnapshot, Rollup, voivodeship_of_scope, voivodeship_scope
+from aggregation.quality.peers import peer_outliers_compute, peer_outliers_stored
 from aggregation.quality.rules import quality_rules
 from aggregation.views.refresh import (
     database_now,
@@ -34,6 +35,7 @@ from tenants.registry.standards import standard_aggregations
 
 logger = logging.getLogger(__name__)
 SCHEMAS_PER_BATCH = 100
+PEER_OUTLIERS = "peer-outliers"  # the target of a difference in the stored peer outliers
 RECYCLE_CONNECTION_EVERY = 1000  # schemas
 
 
@@ -142,6 +144,8 @@ def _rebuild_rollups(
         # No stored rollup where no gmina has a snapshot is no drift: reads compute it then.
         if scope in stored or fresh["gminas_with_snapshot"]:
             _compare(drift, scope, stored.get(scope), fresh)
+    # Stored with the national rollup, from the nation's rows.
+    _compare(drift, PEER_OUTLIERS, peer_outliers_stored(), peer_outliers_compute(rows))
 
 
 def _stored_regions() -> set[str]:

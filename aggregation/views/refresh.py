@@ -28,6 +28,7 @@ from aggregation.models import (
 )
 from aggregation.plan_facts import PlanFacts, gmina_plan_facts
 from aggregation.quality.checks import RuleSpec, gmina_quality
+from aggregation.quality.peers import peer_outliers_compute, peer_outliers_store
 from aggregation.quality.rules import quality_rules, report_due
 from aggregation.views.rollups import GminaRow, RollupData, gmina_facts, rollup_compute
 from mozaika.counters import SharedVersion
@@ -205,10 +206,12 @@ def rollup_refresh(*, scope: str, only_if_stale: bool = True) -> bool:
         cleared = StaleRollup.objects.filter(scope=scope).delete()[0]
         if only_if_stale and not cleared:
             return False
-        Rollup.objects.update_or_create(
-            scope=scope,
-            defaults={"data": rollup_data(voivodeship=_voivodeship_of(scope)), "refreshed_at": timezone.now()},
-        )
+        rows = gmina_rows(voivodeship=_voivodeship_of(scope))
+        data = rollup_compute(rows, standard_aggregations())
+        Rollup.objects.update_or_create(scope=scope, defaults={"data": data, "refreshed_at": timezone.now()})
+        if scope == NATIONAL_SCOPE:
+            # Peers are nationwide: the nation's rows are the ones to judge them by.
+            peer_outliers_store(peer_outliers_compute(rows))
     return True
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from aggregation.models import GminaSnapshot
 from aggregation.quality.checks import Timeliness
+from aggregation.quality.peers import peer_outliers
 from aggregation.quality.selectors import region_flag_counts
 from aggregation.views.refresh import gmina_rows
 from aggregation.views.rollups import GminaRow, RollupData, gmina_facts, rollup_compute, white_spots
@@ -182,6 +183,11 @@ def data_quality_with_checks(source: QualityInput) -> list[QualityFigure]:
         _on_time_line("wartości wskaźników", rates["values"]),
         QualityFigure("Naruszenia reguł walidacji", str(counts["rule"])),
         QualityFigure("Wartości odstające", str(counts["outlier"]), "zmodyfikowany z > 3,5 względem lat gminy"),
+        QualityFigure(
+            "Wartości odstające od podobnych gmin",
+            str(len(peer_outliers(voivodeship=source.voivodeship))),
+            "na 1000 mieszkańców, wobec gmin tego rodzaju i wielkości w kraju",
+        ),
     ]
 
 

@@ -262,8 +262,13 @@ def test_the_review_queue_flags_a_submitted_plans_questionable_values(
 def test_a_value_far_from_its_peers_per_resident_is_flagged(db: None, operator: Api) -> None:
     """Six rural lubuskie gminas of under 5 000 residents report the same standard for 2025: five
     at about 10 per 1 000 residents, one at 100. Hand-computed: rates 10, 10, 10, 11, 9, 100 per
-    1 000; median 10, MAD 0.5 (deviations 0, 0, 0, 1, 1, 90); z = 0.6745 x 90 / 0.5 = 121.4."""
+    1 000; median 10, MAD 0.5 (deviations 0, 0, 0, 1, 1, 90); z = 0.6745 x 90 / 0.5 = 121.4.
+    The outliers are stored with the national rollup and compared by verify."""
+    from aggregation.models import NATIONAL_SCOPE
     from aggregation.quality.peers import peer_outliers
+    from aggregation.views.consistency import PEER_OUTLIERS
+    from aggregation.views.refresh import rollup_refresh
+    from aggregation.views.rollups import gmina_facts
     from tenants.models import Gmina
 
     peers = list(Gmina.objects.filter(voivodeship_id="08", kind="rural").order_by("teryt")[:6])
@@ -271,16 +276,25 @@ def test_a_value_far_from_its_peers_per_resident_is_flagged(db: None, operator: 
     for gmina, value in zip(peers, values, strict=True):
         gmina.population = 4000
         gmina.save(update_fields=["population"])
-        facts = {"indicators": {"CARE.HOME.PERSONS": {"baseline": None, "target": None, "values": {"2025": value}}}}
+        facts = {
+            **gmina_facts({"teryt": gmina.teryt, "plans": []}, today=TODAY),
+            "indicators": {"CARE.HOME.PERSONS": {"baseline": None, "target": None, "values": {"2025": value}}},
+        }
         GminaSnapshot.objects.update_or_create(gmina=gmina, defaults={
             "voivodeship": "08", "data": {"teryt": gmina.teryt, "plans": []}, "facts": facts,
             "refreshed_at": "2026-12-01T00:00:00+00:00"})  # fmt: skip
+    assert peer_outliers(voivodeship="08") == []  # nothing until the national rollup is recomputed
 
-    [outlier] = peer_outliers("08")
+    rollup_refresh(scope=NATIONAL_SCOPE, only_if_stale=False)
 
+    [outlier] = peer_outliers(voivodeship="08")
     assert (outlier["teryt"], outlier["per_1000"], outlier["peers"]) == (peers[5].teryt, "100.00", 6)
     assert outlier["peer_median_per_1000"] == "10.00"
     assert "z = 121.4" in outlier["reason_en"]
     answer = operator.get("/api/v1/regions/08/data-quality").json()
     assert [o["teryt"] for o in answer["peer_outliers"]] == [peers[5].teryt]
-    assert peer_outliers("32") == []  # the voivodeship's own gminas only
+    assert operator.get(f"/api/v1/gminas/{peers[5].teryt}/data-quality").json()["peer_outliers"][0]["year"] == 2025
+    assert peer_outliers(voivodeship="32") == []  # the voivodeship's own gminas only
+    # A peer's value changes and nobody recomputes: verify sees the stored outliers differ.
+    GminaSnapshot.objects.filter(gmina=peers[5]).update(facts={**facts, "indicators": {}})
+    assert any(d.target == PEER_OUTLIERS for d in views_verify().differences)

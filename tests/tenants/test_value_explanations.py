@@ -129,3 +129,24 @@ def test_an_unknown_plan_is_a_404_problem(adopted: Any, trzebiel_admin: Api) -> 
 
     assert answer.status_code == 404
     assert answer["Content-Type"] == "application/problem+json"
+
+
+def test_an_outlier_among_peers_carries_the_explanation_of_a_value_mapped_to_its_standard() -> None:
+    from aggregation.quality.peers import PeerOutlier, explained
+
+    adopted = plan([indicator("3", {"2025": "400"}, code="CARE.HOME.PERSONS"), indicator("4", {"2025": "1"})])
+    adopted["explanations"] = [
+        {"indicator": "4", "year": 2025, "text": "Inny wskaźnik.", "explained_on": "2026-05-01"},
+        {"indicator": "3", "year": 2024, "text": "Inny rok.", "explained_on": "2026-05-01"},
+        {"indicator": "3", "year": 2025, "text": "Dom pomocy zamknięty, usługi w domu.", "explained_on": "2026-05-03"},
+    ]
+    outlier: PeerOutlier = {
+        "teryt": TRZEBIEL, "standard_code": "CARE.HOME.PERSONS", "year": 2025, "value": "400", "per_1000": "100.00",
+        "peers": 6, "peer_median_per_1000": "10.00", "reason_pl": "", "reason_en": "",
+    }  # fmt: skip
+
+    assert explained(outlier, [adopted])["explanation"] == {
+        "text": "Dom pomocy zamknięty, usługi w domu.",
+        "explained_on": "2026-05-03",
+    }
+    assert explained({**outlier, "year": 2023}, [adopted])["explanation"] is None
