@@ -25,6 +25,7 @@ from mozaika.audit.log import Actor
 from mozaika.errors import MozaikaError
 from mozaika.events.models import Event
 from mozaika.tenancy import in_gmina
+from tenants.plans.explanations import value_explain
 from tenants.plans.lifecycle.acts import ActSpec, plan_register_adopted
 from tenants.plans.models import AdoptingActKind, Indicator, InterventionArea, Plan
 from tenants.plans.programme.services import IndicatorSpec, plan_create
@@ -57,6 +58,13 @@ class Report:
     value: int
 
 
+@dataclass(frozen=True)
+class Explain:
+    gmina: int
+    year_offset: int
+    about_indicator: bool
+
+
 steps = st.lists(
     st.tuples(
         st.one_of(
@@ -70,6 +78,7 @@ steps = st.lists(
             ),
             st.builds(Adopt, gmina=st.integers(0, 1), in_force_from=st.dates(date(2022, 1, 1), date(2027, 12, 31))),
             st.builds(Report, gmina=st.integers(0, 1), year_offset=st.integers(0, 5), value=st.integers(0, 500)),
+            st.builds(Explain, gmina=st.integers(0, 1), year_offset=st.integers(0, 5), about_indicator=st.booleans()),
         ),
         st.booleans(),  # refresh the rollups now, or let the events pile up
     ),
@@ -100,6 +109,11 @@ def apply(step: Any) -> None:
                     indicator_value_report(teryt=teryt, plan_id=newest.pk, indicator_id=indicator.pk,
                                            year=newest.period_start + step.year_offset, value=Decimal(step.value),
                                            note="", actor=ACTOR)  # fmt: skip
+            elif isinstance(step, Explain) and newest is not None:
+                indicator = Indicator.objects.filter(plan=newest).order_by("id").first()
+                value_explain(teryt=teryt, plan_id=newest.pk, year=newest.period_start + step.year_offset,
+                              indicator_id=indicator.pk if indicator and step.about_indicator else None,
+                              text="Wyjaśnienie", actor=ACTOR)  # fmt: skip
         except MozaikaError:
             pass  # refused (wrong status, year outside the period): no event, nothing to check
 
