@@ -230,3 +230,22 @@ def test_an_audited_read_of_a_long_path_is_answered_and_audited(operator: Api) -
 def test_a_username_as_long_as_the_schema_allows_is_created(operator: Api) -> None:
     response = operator.post_json("/api/v1/users", {"username": "u" * 150})
     assert response.status_code == 201, response.content
+
+
+def test_a_nul_character_anywhere_is_a_422_naming_the_field_not_a_database_error(
+    trzebiel_admin: Api, operator: Api
+) -> None:
+    """PostgreSQL stores no NUL in text: refused at parsing, in a body (nested too), a query and a form."""
+    before = counts()
+    body = plan_body()
+    body["indicators"][0]["name"] = "Liczba\u0000osób"
+
+    created = trzebiel_admin.post_json(f"/api/v1/gminas/{TRZEBIEL}/plans", body)
+    searched = operator.get("/api/v1/gminas", q="Trze\u0000biel")
+    form = trzebiel_admin.post_form(f"/api/v1/gminas/{TRZEBIEL}/plans/1/adoption",
+                                    {"act_number": "XII/\u0000/2024", "act_date": "2024-06-27"})  # fmt: skip
+
+    assert_problem(created, 422, "validation_failed", ["indicators[0].name"])
+    assert_problem(searched, 422, "validation_failed", ["q"])
+    assert_problem(form, 422, "validation_failed", ["act_number"])
+    assert counts() == before

@@ -72,6 +72,7 @@ STORED_IN: dict[tuple[str, str], str | None] = {
     ("PersonIn", "password"): None,  # hashed
     ("PlanIn", "title"): "plans.Plan.title",
     ("ReportIn", "narrative"): None,  # TextField
+    ("ExplanationIn", "text"): None,  # TextField
     ("SectionIO", "title"): "plans.DiagnosticSection.title",
     ("SectionIO", "text"): None,  # TextField
     ("ServiceValue", "name"): "plans.PlanService.name",

@@ -20,6 +20,7 @@ from mozaika.errors import (
 from mozaika.exports import EXPORTING_VIEWS
 from mozaika.identity.auth import BearerTokenAuth
 from mozaika.site.openapi import MozaikaApi
+from mozaika.site.parser import NulRefusingParser
 
 
 def build_api() -> MozaikaApi:
@@ -49,6 +50,7 @@ def build_api() -> MozaikaApi:
         # Swagger UI would otherwise show a badge loaded from its public validator, which the
         # Content-Security-Policy refuses (and which would tell it the document's address).
         docs=Swagger(settings={"validatorUrl": "none"}),
+        parser=NulRefusingParser(),
     )
     api.add_router("/", registry_router)
     api.add_router("/", tenancy_router)
@@ -99,6 +101,9 @@ def build_api() -> MozaikaApi:
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # ninja wraps whatever its parser raises for a body in a 400; a refused field is a 422.
+        if isinstance(exc.__cause__, ValidationError):
+            return on_validation_error(request, exc.__cause__)
         status = HTTPStatus(exc.status_code)
         code = {
             HTTPStatus.FORBIDDEN: ErrorCode.PERMISSION_DENIED,
