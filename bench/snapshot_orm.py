@@ -55,6 +55,7 @@ def snapshot_by_orm(*, teryt: str) -> GminaSnapshotData:
             current = i.values.filter(superseded_at__isnull=True).order_by("year")
             indicators.append(
                 {
+                    "id": i.pk,
                     "area": i.area,
                     "number": i.number,
                     "name": i.name,
@@ -119,6 +120,7 @@ def snapshot_by_orm(*, teryt: str) -> GminaSnapshotData:
                 "registered_on": timezone.localdate(plan.created_at).isoformat(),
                 "explanations": [
                     {
+                        "indicator_id": e.indicator_id,
                         "indicator": e.indicator.number if e.indicator else None,
                         "year": e.year,
                         "text": e.text,

@@ -39,8 +39,8 @@ router = Router(tags=["data quality"])
 REPORTING_DESCRIPTION = (
     "reporting completeness and timeliness, from filing days: of the yearly reports and the "
     "indicators' yearly values due by a past due day (31 March of the following year by default), "
-    "how many were filed and how many by the due day; filings due before the plan was entered in "
-    "Mozaika are `backfilled`, outside the on-time rate"
+    "how many were filed and how many by the due day; what was due before the plan was entered in "
+    "Mozaika (`due_before_entry`) counts for completeness, not for the on-time rate"
 )
 
 
@@ -134,11 +134,13 @@ def region_data_quality(
         "voivodeship": voivodeship,
         "name": name,
         "gminas_with_snapshot": len(rows),
-        "gminas_flagged": sum(1 for row in rows if any(row.counts.values())),
-        "counts": {kind: totals[kind] for kind in KINDS},
+        "gminas_flagged": sum(1 for row in rows if any(row.counts[kind] for kind in KINDS)),
+        "counts": {kind: totals[kind] for kind in (*KINDS, "explained")},
         "reporting": reporting_rates([filing for owed in filings.values() for filing in owed]),
-        "powiats": {code: {kind: counted[kind] for kind in KINDS} for code, counted in sorted(powiats.items())},
+        "powiats": {
+            code: {kind: counted[kind] for kind in (*KINDS, "explained")} for code, counted in sorted(powiats.items())
+        },
         "powiat_reporting": {code: reporting_rates(owed) for code, owed in sorted(filings.items())},
-        "gminas": [row for row in rows if any(row.counts.values())],
+        "gminas": [row for row in rows if any(row.counts[kind] for kind in KINDS)],
         "peer_outliers": [explained(o, plans.get(o["teryt"], [])) for o in peer_outliers(voivodeship=voivodeship)],
     }

@@ -43,6 +43,7 @@ class QualityFlag(TypedDict):
     code: str  # report_missing, value_missing, report_late, value_late, a rule's code, own_history
     severity: str  # error | warning | info
     plan_id: int
+    indicator_id: int | None
     indicator: str | None  # the indicator's number in the plan
     standard_code: str
     year: int | None
@@ -73,6 +74,7 @@ def _flag(plan: PlanSnapshot, kind: str, code: str, severity: str, reason_pl: st
           value: str | None = None) -> QualityFlag:  # fmt: skip
     return {
         "kind": kind, "code": code, "severity": severity, "plan_id": plan["id"],
+        "indicator_id": indicator.get("id") if indicator else None,
         "indicator": indicator["number"] if indicator else None,
         "standard_code": indicator["standard_code"] if indicator else "",
         "year": year, "value": value, "reason_pl": reason_pl, "reason_en": reason_en, "explanation": None,
@@ -97,8 +99,9 @@ class Filing(NamedTuple):
     due_on: date
     filed_on: date | None
     indicator: IndicatorSnapshot | None
-    # Due before the plan was entered in Mozaika: filed since, but it could not have been on time.
-    backfilled: bool
+    # Due before the plan was entered in Mozaika: it could not have been filed on time here, so it
+    # is judged for completeness only, never on time or late.
+    due_before_entry: bool
 
 
 def filings_owed(plan: PlanSnapshot, *, today: date, due: tuple[int, int] = (3, 31)) -> list[Filing]:
@@ -112,7 +115,7 @@ def filings_owed(plan: PlanSnapshot, *, today: date, due: tuple[int, int] = (3, 
     def owed(what: str, year: int, filed: str | None, indicator: IndicatorSnapshot | None) -> None:
         due_on = due_day(year, due_month=due[0], due_day_of_month=due[1])
         filed_on = None if filed is None else date.fromisoformat(filed)
-        filings.append(Filing(what, year, due_on, filed_on, indicator, filed_on is not None and registered > due_on))
+        filings.append(Filing(what, year, due_on, filed_on, indicator, registered > due_on))
 
     for year in _years_owed(plan, today, due):
         # Snapshots from before filing days were kept know only that a report exists.
@@ -139,7 +142,7 @@ def completeness(plan: PlanSnapshot, *, today: date, due: tuple[int, int] = (3, 
                                f"{filing.due_on}).",
                                f"No value of indicator {indicator['number']} for {year} (due {filing.due_on}).",
                                indicator=indicator, year=year))  # fmt: skip
-        elif filing.filed_on is not None and filing.filed_on > filing.due_on and not filing.backfilled:
+        elif filing.filed_on is not None and filing.filed_on > filing.due_on and not filing.due_before_entry:
             what_pl = "Sprawozdanie roczne" if indicator is None else f"Wartość wskaźnika {indicator['number']}"
             what_en = "The yearly report" if indicator is None else f"The value of indicator {indicator['number']}"
             flags.append(_flag(plan, "timeliness", "report_late" if indicator is None else "value_late", "info",
@@ -152,32 +155,33 @@ def completeness(plan: PlanSnapshot, *, today: date, due: tuple[int, int] = (3, 
 
 class Timeliness(TypedDict):
     """DHIS2's reporting rates, from filing days: of what was due, how much was filed, and how
-    much by its due day. Backfilled filings (due before the plan was in Mozaika) count as filed
-    but not in the on-time rate, which they could not meet."""
+    much by its due day. What was due before the plan was entered in Mozaika (`due_before_entry`)
+    counts for completeness but not for the on-time rate, which it could not meet."""
 
     expected: int
     filed: int
     on_time: int
     late: int
     missing: int
-    backfilled: int
+    due_before_entry: int
     completeness_rate: float | None  # filed / expected
-    on_time_rate: float | None  # on time / (expected - backfilled)
+    on_time_rate: float | None  # on time / (expected - due before entry)
 
 
 def timeliness(filings: Iterable[Filing]) -> Timeliness:
-    expected = filed = on_time = backfilled = 0
+    expected = filed = on_time = late = before_entry = 0
     for filing in filings:
         expected += 1
-        if filing.filed_on is None:
-            continue
-        filed += 1
-        backfilled += filing.backfilled
-        on_time += not filing.backfilled and filing.filed_on <= filing.due_on
-    judged = expected - backfilled
+        filed += filing.filed_on is not None
+        if filing.due_before_entry:
+            before_entry += 1
+        elif filing.filed_on is not None:
+            on_time += filing.filed_on <= filing.due_on
+            late += filing.filed_on > filing.due_on
+    judged = expected - before_entry
     return {
-        "expected": expected, "filed": filed, "on_time": on_time, "late": filed - on_time - backfilled,
-        "missing": expected - filed, "backfilled": backfilled,
+        "expected": expected, "filed": filed, "on_time": on_time, "late": late, "missing": expected - filed,
+        "due_before_entry": before_entry,
         "completeness_rate": round(filed / expected, 4) if expected else None,
         "on_time_rate": round(on_time / judged, 4) if judged else None,
     }  # fmt: skip
@@ -277,11 +281,12 @@ def gmina_quality(data: GminaSnapshotData, *, today: date, rules: list[RuleSpec]
         for rule in rules:
             raised += _RULES[rule.kind](plan, rule)
         raised += own_history_outliers(plan)
-        explained: dict[tuple[str | None, int | None], ExplanationSnapshot] = {
-            (e["indicator"], e["year"]): e for e in plan.get("explanations", [])
+        # By the indicator's id: numbers may be blank or repeated within a plan.
+        explained: dict[tuple[int | None, int | None], ExplanationSnapshot] = {
+            (e.get("indicator_id"), e["year"]): e for e in plan.get("explanations", [])
         }
         for flag in raised:
-            if (given := explained.get((flag["indicator"], flag["year"]))) is not None:
+            if (given := explained.get((flag["indicator_id"], flag["year"]))) is not None:
                 flag["explanation"] = {"text": given["text"], "explained_on": given["explained_on"]}
         flags += raised
     return flags

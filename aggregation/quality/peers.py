@@ -48,7 +48,7 @@ def size_class(population: int) -> int:
 
 
 def peer_outliers_compute(rows: Iterable[GminaRow]) -> list[PeerOutlier]:
-    """Every value that stands out from its peers', in a stable order (group, then TERYT)."""
+    """Every value that stands out from its peers', by standard, year and TERYT (as stored)."""
     groups: dict[tuple[str, int, str, str], dict[str, tuple[Decimal, Decimal]]] = defaultdict(dict)
     for row in rows:
         if not row.population or row.facts is None:  # a zero would divide
@@ -75,11 +75,18 @@ def peer_outliers_compute(rows: Iterable[GminaRow]) -> list[PeerOutlier]:
                 "reason_en": f"{code}, {year}: {rate:.2f} per 1 000 residents against a median of {median:.2f} "
                              f"in {len(members)} gminas of its kind and size (modified z = {z:.1f}).",
             })  # fmt: skip
-    return found
+    return sorted(found, key=_order)
+
+
+def _order(outlier: PeerOutlier) -> tuple[str, int, str]:
+    return outlier["standard_code"], outlier["year"], outlier["teryt"]
 
 
 def peer_outliers_store(outliers: Sequence[PeerOutlier]) -> None:
-    """Replace the stored outliers (in the caller's transaction: the national rollup's)."""
+    """Replace the stored outliers (in the caller's transaction: the national rollup's), unless
+    they are the same."""
+    if list(outliers) == peer_outliers_stored():
+        return
     StoredPeerOutlier.objects.all().delete()
     StoredPeerOutlier.objects.bulk_create(
         StoredPeerOutlier(gmina_id=o["teryt"], voivodeship=Teryt(o["teryt"]).voivodeship,
@@ -91,17 +98,16 @@ def peer_outliers_store(outliers: Sequence[PeerOutlier]) -> None:
 def peer_outliers_stored() -> list[PeerOutlier]:
     """Every stored outlier, in the order `peer_outliers_compute` gives them (for comparison)."""
     stored: list[PeerOutlier] = [row.data for row in StoredPeerOutlier.objects.all()]
-    return sorted(stored, key=lambda o: (o["standard_code"], o["year"], o["teryt"]))
+    return sorted(stored, key=_order)
 
 
 def explained(outlier: PeerOutlier, plans: Iterable[PlanSnapshot]) -> ExplainedPeerOutlier:
-    """The outlier with the gmina's explanation of a value mapped to its standard that year."""
-    numbers = {
-        i["number"] for plan in plans for i in plan["indicators"] if i["standard_code"] == outlier["standard_code"]
-    }
+    """The outlier with the gmina's explanation, that year, of a value of an indicator it maps to
+    the outlier's standard (in the same plan: indicators are named within their plan)."""
     for plan in plans:
+        mapped = {i.get("id") for i in plan["indicators"] if i["standard_code"] == outlier["standard_code"]}
         for given in plan.get("explanations", []):
-            if given["year"] == outlier["year"] and given["indicator"] in numbers:
+            if given["year"] == outlier["year"] and given.get("indicator_id") in mapped - {None}:
                 return {**outlier, "explanation": {"text": given["text"], "explained_on": given["explained_on"]}}
     return {**outlier, "explanation": None}
 

@@ -33,8 +33,8 @@ def visible_plans(snapshot: GminaSnapshot, visibility: Visibility) -> list[PlanS
 
 
 def stored_flags(snapshot: GminaSnapshot) -> list[QualityFlag]:
-    # Flags stored before explanations existed lack the key until the nightly verify rewrites them.
-    return [cast(QualityFlag, {"explanation": None, **flag}) for flag in snapshot.quality]
+    # Flags stored before explanations existed lack these keys until the nightly verify rewrites them.
+    return [cast(QualityFlag, {"explanation": None, "indicator_id": None, **flag}) for flag in snapshot.quality]
 
 
 def visible_flags(snapshot: GminaSnapshot, visibility: Visibility) -> list[QualityFlag]:
@@ -88,6 +88,6 @@ def region_flag_counts(voivodeship: str, visibility: Visibility) -> tuple[dict[s
     filings: list[Filing] = []
     for gmina in gminas_quality(voivodeship, visibility):
         totals.update(gmina.counts)
-        flagged += any(gmina.counts.values())
+        flagged += any(gmina.counts[kind] for kind in KINDS)
         filings += gmina.filings
-    return {kind: totals[kind] for kind in KINDS}, flagged, reporting_rates(filings)
+    return {kind: totals[kind] for kind in (*KINDS, "explained")}, flagged, reporting_rates(filings)

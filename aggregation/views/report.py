@@ -192,7 +192,7 @@ def data_quality_with_checks(source: QualityInput) -> list[QualityFigure]:
 
 
 def _on_time_line(label: str, rate: Timeliness) -> QualityFigure:
-    judged = rate["expected"] - rate["backfilled"]
+    judged = rate["expected"] - rate["due_before_entry"]
     value = "—" if rate["on_time_rate"] is None else f"{rate['on_time_rate']:.0%}".replace("%", " %")
     return QualityFigure(f"Terminowość {label}", value,
                          f"{rate['on_time']} z {judged} złożonych w terminie; {rate['late']} po terminie, "

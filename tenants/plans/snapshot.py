@@ -79,6 +79,7 @@ class DocumentSnapshot(TypedDict):
 
 
 class IndicatorSnapshot(TypedDict):
+    id: int
     area: str
     number: str
     name: str
@@ -99,7 +100,8 @@ class ExplanationSnapshot(TypedDict):
     """The gmina's current explanation of a year's value (`indicator`: its number) or of the
     year's reporting (`indicator` None)."""
 
-    indicator: str | None
+    indicator_id: int | None
+    indicator: str | None  # its number, for people
     year: int
     text: str
     explained_on: str
@@ -207,11 +209,14 @@ _INDICATORS = f"""
     SELECT i.plan_id, i.id, i.area, i.number, i.name, i.unit, i.standard_code, i.direction,
            i.baseline_value, i.baseline_year, i.target_value, i.target_year,
            (SELECT coalesce(json_object_agg(v.year::text, v.value::text ORDER BY v.year), '{{{{}}}}'::json)
-              FROM {{s}}.{_table(IndicatorValue)} v WHERE v.indicator_id = i.id AND v.superseded_at IS NULL),
-           (SELECT coalesce(json_object_agg(f.year::text, f.day ORDER BY f.year), '{{{{}}}}'::json)
-              FROM (SELECT v.year, (min(v.reported_at) AT TIME ZONE '{_ZONE}')::date::text AS day
-                      FROM {{s}}.{_table(IndicatorValue)} v WHERE v.indicator_id = i.id GROUP BY v.year) f)
+              FROM {{s}}.{_table(IndicatorValue)} v WHERE v.indicator_id = i.id AND v.superseded_at IS NULL)
     FROM {{s}}.{_table(Indicator)} i"""
+# The day each year's value was first reported, corrections included (a join, not a second
+# subquery per indicator: planning is what a many-schema query costs).
+_FIRST_REPORTED = f"""
+    SELECT i.plan_id, v.indicator_id, v.year, (min(v.reported_at) AT TIME ZONE '{_ZONE}')::date::text
+    FROM {{s}}.{_table(IndicatorValue)} v JOIN {{s}}.{_table(Indicator)} i ON i.id = v.indicator_id
+    GROUP BY i.plan_id, v.indicator_id, v.year"""
 _DOCUMENTS = f"SELECT plan_id, id, kind, sha256, status, archive_key, content_type FROM {{s}}.{_table(PlanDocument)}"
 _REPORTS = f"""
     SELECT plan_id, max(year),
@@ -220,7 +225,8 @@ _REPORTS = f"""
                     FILTER (WHERE kind = '{ReportKind.YEARLY}'), '{{{{}}}}'::json)
     FROM {{s}}.{_table(ImplementationReport)} GROUP BY plan_id"""
 _EXPLANATIONS = f"""
-    SELECT e.plan_id, e.id, i.number, e.year, e.text, (e.explained_at AT TIME ZONE '{_ZONE}')::date::text
+    SELECT e.plan_id, e.id, e.indicator_id, i.number, e.year, e.text,
+           (e.explained_at AT TIME ZONE '{_ZONE}')::date::text
     FROM {{s}}.{_table(ValueExplanation)} e LEFT JOIN {{s}}.{_table(Indicator)} i ON i.id = e.indicator_id
     WHERE e.superseded_at IS NULL"""
 _VERSIONS = f"""
@@ -276,7 +282,7 @@ def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
         areas, services, funding = _rows(_AREAS, codes), _rows(_SERVICES, codes), _rows(_FUNDING, codes)
         indicators, documents = _rows(_INDICATORS, codes), _rows(_DOCUMENTS, codes)
         reports, versions, acts = _rows(_REPORTS, codes), _rows(_VERSIONS, codes), _rows(_ACTS, codes)
-        explanations = _rows(_EXPLANATIONS, codes)
+        explanations, first_reported = _rows(_EXPLANATIONS, codes), _rows(_FIRST_REPORTED, codes)
         cursor.execute(union_over_gminas(_PLANS, codes))
         plan_rows = cursor.fetchall()
     snapshots: dict[str, GminaSnapshotData] = {teryt: {"teryt": teryt, "plans": []} for teryt in codes}
@@ -301,6 +307,9 @@ def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
         registered_on,
     ) in plan_rows:
         key = (teryt, plan_id)
+        reported_first: dict[int, dict[str, str]] = defaultdict(dict)
+        for indicator_id, year, day in sorted(first_reported.get(key, [])):
+            reported_first[indicator_id][str(year)] = day
         review = _under_review(teryt, plan_id) if status == PlanStatus.SUBMITTED else ([], None)
         act: ActSnapshot | None = None
         if act_date is not None and in_force is not None:
@@ -341,6 +350,7 @@ def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
                 ],
                 "indicators": [
                     {
+                        "id": indicator_id,
                         "area": area,
                         "number": number,
                         "name": name,
@@ -352,10 +362,10 @@ def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
                         "target": _decimal(target),
                         "target_year": target_year,
                         "values": values,
-                        "first_reported": first_reported,
+                        "first_reported": reported_first.get(indicator_id, {}),
                     }
                     for (
-                        _,
+                        indicator_id,
                         area,
                         number,
                         name,
@@ -367,7 +377,6 @@ def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
                         target,
                         target_year,
                         values,
-                        first_reported,
                     ) in indicators.get(key, [])
                 ],
                 "latest_report_year": reports[key][0][0] if key in reports else None,
@@ -375,8 +384,8 @@ def gmina_snapshots(teryts: Iterable[str]) -> dict[str, GminaSnapshotData]:
                 "yearly_reports_filed": reports[key][0][2] if key in reports else {},
                 "registered_on": registered_on.isoformat(),
                 "explanations": [
-                    {"indicator": number, "year": year, "text": text, "explained_on": day}
-                    for _, number, year, text, day in explanations.get(key, [])
+                    {"indicator_id": indicator_id, "indicator": number, "year": year, "text": text, "explained_on": day}
+                    for _, indicator_id, number, year, text, day in explanations.get(key, [])
                 ],
                 "frozen_version": {"number": versions[key][0][0], "sha256": versions[key][0][1]}
                 if key in versions

@@ -34,8 +34,9 @@ RULES = [
 
 def indicator(number: str, values: dict[str, str], *, code: str = "", baseline: str | None = None,
               target: str | None = None, direction: str = "increase",
-              first_reported: dict[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
-    return {"area": "family", "number": number, "name": "n", "unit": "osoby", "standard_code": code,
+              first_reported: dict[str, str] | None = None, ident: int | None = None) -> dict[str, Any]:  # fmt: skip
+    return {"id": ident or int(number), "area": "family", "number": number, "name": "n", "unit": "osoby",
+            "standard_code": code,
             "direction": direction, "baseline": baseline, "baseline_year": 2024 if baseline else None,
             "target": target, "target_year": 2029 if target else None, "values": values,
             "first_reported": first_reported or {year: f"{int(year) + 1}-01-15" for year in values}}  # fmt: skip
@@ -124,13 +125,13 @@ def test_what_was_filed_after_its_due_day_is_late_and_counts_against_the_on_time
     assert [f["kind"] for f in flags] == ["timeliness", "timeliness", "completeness"]
     assert "2025-04-01" in flags[0]["reason_en"]
     assert "2025-03-31" in flags[0]["reason_en"]
-    assert rates["reports"] == {"expected": 2, "filed": 2, "on_time": 1, "late": 1, "missing": 0, "backfilled": 0,
+    assert rates["reports"] == {"expected": 2, "filed": 2, "on_time": 1, "late": 1, "missing": 0, "due_before_entry": 0,
                                 "completeness_rate": 1.0, "on_time_rate": 0.5}  # fmt: skip
-    assert rates["values"] == {"expected": 4, "filed": 3, "on_time": 2, "late": 1, "missing": 1, "backfilled": 0,
+    assert rates["values"] == {"expected": 4, "filed": 3, "on_time": 2, "late": 1, "missing": 1, "due_before_entry": 0,
                                "completeness_rate": 0.75, "on_time_rate": 0.5}  # fmt: skip
 
 
-def test_what_was_due_before_the_plan_was_entered_in_mozaika_is_backfilled_not_late() -> None:
+def test_what_was_due_before_the_plan_was_entered_in_mozaika_is_neither_on_time_nor_late() -> None:
     """A plan adopted in 2023 and entered on 10 May 2025: 2024's report and value (due 31 March 2025)
     could not have been filed on time here, so they count as filed but not in the on-time rate;
     2025's, due after the plan was entered, are judged (one on time, the value late)."""
@@ -141,10 +142,28 @@ def test_what_was_due_before_the_plan_was_entered_in_mozaika_is_backfilled_not_l
     rates = reporting_rates(filings_owed(adopted, today=TODAY))
 
     assert codes(completeness(adopted, today=TODAY)) == [("value_late", "1", 2025)]
-    assert rates["reports"]["backfilled"] == 1
+    assert rates["reports"]["due_before_entry"] == 1
     assert rates["reports"]["on_time_rate"] == 1.0
-    assert (rates["values"]["backfilled"], rates["values"]["late"], rates["values"]["on_time_rate"]) == (1, 1, 0.0)
+    assert (rates["values"]["due_before_entry"], rates["values"]["late"], rates["values"]["on_time_rate"]) == (
+        1,
+        1,
+        0.0,
+    )
     assert rates["values"]["completeness_rate"] == 1.0
+
+
+def test_filing_what_was_due_before_entry_does_not_move_the_on_time_rate() -> None:
+    """Entered on 1 June 2026: 2024's and 2025's reports were due before, 2026's after (filed on time)."""
+    later = date(2027, 5, 1)
+    missing_old = plan([], filed={"2026": "2027-03-01"}, registered_on="2026-06-01")
+    filed_old = plan([], filed={"2024": "2026-07-01", "2025": "2026-07-01", "2026": "2027-03-01"},
+                     registered_on="2026-06-01")  # fmt: skip
+
+    before = reporting_rates(filings_owed(missing_old, today=later))["reports"]
+    after = reporting_rates(filings_owed(filed_old, today=later))["reports"]
+
+    assert (before["on_time_rate"], before["completeness_rate"], before["due_before_entry"]) == (1.0, 0.3333, 2)
+    assert (after["on_time_rate"], after["completeness_rate"], after["late"]) == (1.0, 1.0, 0)
 
 
 def test_nothing_owed_has_no_rate() -> None:
@@ -215,9 +234,11 @@ def test_filing_days_come_from_the_first_filing_as_the_local_day(trzebiel_admin:
     assert "2026-04-01" in late[second.number]["reason_en"]
     assert not [f for f in own["flags"] if f["code"] in ("report_missing", "report_late")]
     assert own["reporting"]["reports"] == {"expected": 1, "filed": 1, "on_time": 1, "late": 0, "missing": 0,
-                                           "backfilled": 0, "completeness_rate": 1.0, "on_time_rate": 1.0}  # fmt: skip
+                                           "due_before_entry": 0, "completeness_rate": 1.0,
+                                           "on_time_rate": 1.0}  # fmt: skip
     assert own["reporting"]["values"] == {"expected": 2, "filed": 2, "on_time": 0, "late": 2, "missing": 0,
-                                          "backfilled": 0, "completeness_rate": 1.0, "on_time_rate": 0.0}  # fmt: skip
+                                          "due_before_entry": 0, "completeness_rate": 1.0,
+                                          "on_time_rate": 0.0}  # fmt: skip
     [row] = [g for g in region["gminas"] if g["teryt"] == TRZEBIEL]
     assert row["reporting"] == own["reporting"]
     assert region["powiat_reporting"]["0811"]["values"]["late"] >= 2
@@ -298,3 +319,21 @@ def test_a_value_far_from_its_peers_per_resident_is_flagged(db: None, operator: 
     # A peer's value changes and nobody recomputes: verify sees the stored outliers differ.
     GminaSnapshot.objects.filter(gmina=peers[5]).update(facts={**facts, "indicators": {}})
     assert any(d.target == PEER_OUTLIERS for d in views_verify().differences)
+
+
+def test_outliers_of_several_peer_groups_come_in_the_order_they_are_stored() -> None:
+    """Verify compares lists in order: rural peers in 32 and urban peers in 02 each have an outlier;
+    computed and stored lists must both go by standard, year and TERYT."""
+    from aggregation.quality.peers import peer_outliers_compute
+    from aggregation.views.rollups import GminaRow
+
+    def row(teryt: str, kind: str, value: str) -> GminaRow:
+        facts = {"indicators": {"CARE.HOME.PERSONS": {"baseline": None, "target": None, "values": {"2025": value}}}}
+        return GminaRow(teryt, teryt, teryt[:4], kind, 4000, facts)  # type: ignore[arg-type]
+
+    rows = [row(f"32040{i}2", "rural", v) for i, v in enumerate(["40", "40", "40", "44", "36", "400"])]
+    rows += [row(f"02050{i}1", "urban", v) for i, v in enumerate(["40", "40", "40", "44", "36", "400"])]
+
+    found = peer_outliers_compute(rows)
+
+    assert [o["teryt"] for o in found] == ["0205051", "3204052"]

@@ -23,8 +23,20 @@ from tests.support import TRZEBIEL, Api
 def test_an_explanation_rides_on_every_flag_of_its_value_and_year() -> None:
     adopted = plan([indicator("1", {"2024": "-2"}), indicator("2", {"2024": "1"})], reports=[2024])
     adopted["explanations"] = [
-        {"indicator": "1", "year": 2024, "text": "Korekta ujemna po kontroli.", "explained_on": "2026-05-01"},
-        {"indicator": None, "year": 2025, "text": "Sprawozdanie w przygotowaniu.", "explained_on": "2026-05-02"},
+        {
+            "indicator_id": 1,
+            "indicator": "1",
+            "year": 2024,
+            "text": "Korekta ujemna po kontroli.",
+            "explained_on": "2026-05-01",
+        },
+        {
+            "indicator_id": None,
+            "indicator": None,
+            "year": 2025,
+            "text": "Sprawozdanie w przygotowaniu.",
+            "explained_on": "2026-05-02",
+        },
     ]
     from tests.aggregation.test_data_quality import RULES
 
@@ -41,6 +53,19 @@ def test_an_explanation_rides_on_every_flag_of_its_value_and_year() -> None:
     }
     assert explained[("value_missing", "1", 2025)] is None  # another year
     assert explained[("value_missing", "2", 2025)] is None  # another indicator
+
+
+def test_indicators_without_a_number_do_not_share_an_explanation() -> None:
+    adopted = plan([indicator("", {"2024": "1"}, ident=11), indicator("", {"2024": "1"}, ident=12)], reports=[2024])
+    adopted["explanations"] = [{"indicator_id": 12, "indicator": "", "year": 2025, "text": "Tylko drugi.",
+                                "explained_on": "2026-05-01"}]  # fmt: skip
+
+    flags = gmina_quality({"teryt": TRZEBIEL, "plans": [adopted]}, today=date(2026, 12, 6), rules=[])
+
+    assert [(f["indicator_id"], f["explanation"] is not None) for f in flags if f["code"] == "value_missing"] == [
+        (11, False),
+        (12, True),
+    ]
 
 
 @pytest.fixture
@@ -136,16 +161,27 @@ def test_an_outlier_among_peers_carries_the_explanation_of_a_value_mapped_to_its
 
     adopted = plan([indicator("3", {"2025": "400"}, code="CARE.HOME.PERSONS"), indicator("4", {"2025": "1"})])
     adopted["explanations"] = [
-        {"indicator": "4", "year": 2025, "text": "Inny wskaźnik.", "explained_on": "2026-05-01"},
-        {"indicator": "3", "year": 2024, "text": "Inny rok.", "explained_on": "2026-05-01"},
-        {"indicator": "3", "year": 2025, "text": "Dom pomocy zamknięty, usługi w domu.", "explained_on": "2026-05-03"},
+        {"indicator_id": 4, "indicator": "4", "year": 2025, "text": "Inny wskaźnik.", "explained_on": "2026-05-01"},
+        {"indicator_id": 3, "indicator": "3", "year": 2024, "text": "Inny rok.", "explained_on": "2026-05-01"},
+        {
+            "indicator_id": 3,
+            "indicator": "3",
+            "year": 2025,
+            "text": "Dom pomocy zamknięty, usługi w domu.",
+            "explained_on": "2026-05-03",
+        },
     ]
+    # Another plan's indicator of the same number (another measure), explained for the same year.
+    other = {**plan([indicator("3", {"2025": "1"}, ident=33)]), "id": 8}
+    other["explanations"] = [{"indicator_id": 33, "indicator": "3", "year": 2025, "text": "Inny plan.",
+                              "explained_on": "2026-05-02"}]  # fmt: skip
     outlier: PeerOutlier = {
         "teryt": TRZEBIEL, "standard_code": "CARE.HOME.PERSONS", "year": 2025, "value": "400", "per_1000": "100.00",
         "peers": 6, "peer_median_per_1000": "10.00", "reason_pl": "", "reason_en": "",
     }  # fmt: skip
 
-    assert explained(outlier, [adopted])["explanation"] == {
+    assert explained(outlier, [other])["explanation"] is None
+    assert explained(outlier, [other, adopted])["explanation"] == {
         "text": "Dom pomocy zamknięty, usługi w domu.",
         "explained_on": "2026-05-03",
     }
