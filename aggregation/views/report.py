@@ -194,9 +194,10 @@ def data_quality_with_checks(source: QualityInput) -> list[QualityFigure]:
 def _on_time_line(label: str, rate: Timeliness) -> QualityFigure:
     judged = rate["expected"] - rate["due_before_entry"]
     value = "—" if rate["on_time_rate"] is None else f"{rate['on_time_rate']:.0%}".replace("%", " %")
-    return QualityFigure(f"Terminowość {label}", value,
-                         f"{rate['on_time']} z {judged} złożonych w terminie; {rate['late']} po terminie, "
-                         f"{rate['missing']} brak")  # fmt: skip
+    detail = f"w terminie {rate['on_time']} z {judged}, po terminie {rate['late']}; brak {rate['missing']}"
+    if rate["due_before_entry"]:
+        detail += f"; {rate['due_before_entry']} z terminem sprzed wprowadzenia planu do Mozaiki (poza oceną)"
+    return QualityFigure(f"Terminowość {label}", value, detail)
 
 
 # The section's source of lines.

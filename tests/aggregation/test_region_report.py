@@ -114,8 +114,9 @@ def test_the_html_report_gives_the_days_figures_in_polish(trzebiel_plan: None, l
     # Data quality: the gmina in force reported no year yet; nothing awaits review.
     assert f"Sprawozdania roczne za {today.year - 1} 0 z 1" in text
     assert "brak: Trzebiel" in text
-    # Nothing filed: none on time, each report due so far missing.
-    on_time = r"Terminowość sprawozdań rocznych 0 % 0 z (\d+) złożonych w terminie; 0 po terminie, \1 brak"
+    # Nothing filed, and every report so far was due before the plan was entered (today): no rate.
+    on_time = (r"Terminowość sprawozdań rocznych — w terminie 0 z 0, po terminie 0; brak (\d+); \1 z terminem "
+               r"sprzed wprowadzenia planu do Mozaiki \(poza oceną\)")  # fmt: skip
     assert re.search(on_time, text)
     assert "Plany w kolejce do oceny 0" in text
     assert "Wygenerowano" in text
