@@ -10,7 +10,7 @@ from aggregation.quality.checks import RuleSpec
 
 def quality_rules() -> list[RuleSpec]:
     return [
-        RuleSpec(r.code, r.kind, r.left_standard, r.right_standard, r.factor, r.severity)
+        RuleSpec(r.code, r.kind, r.left_standard, r.right_standard, r.factor, r.severity, r.minimum, r.maximum)
         for r in QualityRule.objects.filter(active=True)
     ]
 
