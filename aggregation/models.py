@@ -49,6 +49,11 @@ class QualityRuleKind(models.TextChoices):
     WITHIN_RANGE = "within_range", "wartości wskaźnika w przedziale"
 
 
+class QualityRuleSeverity(models.TextChoices):
+    ERROR = "error", "błąd"
+    WARNING = "warning", "ostrzeżenie"
+
+
 class QualityRule(models.Model):
     """A validation rule as data: what a gmina's reported values must satisfy. Rules of kind
     `at_most_ratio` compare two standard indicators of the same plan and year: left <= factor x right;
@@ -66,7 +71,7 @@ class QualityRule(models.Model):
     # As wide as a reported value (`tenants.plans.models.IndicatorValue.value`).
     minimum = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     maximum = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    severity = models.CharField(max_length=10, default="warning")
+    severity = models.CharField(max_length=10, choices=QualityRuleSeverity.choices, default="warning")
     active = models.BooleanField(default=True)
     # Every change moves it: the version of the `quality_rule.changed` event that announces it.
     version = models.PositiveIntegerField(default=1)
