@@ -4,7 +4,8 @@ audited); no view checks roles itself.
 
 | role / credential        | where          | may                                                     |
 |--------------------------|----------------|---------------------------------------------------------|
-| operator                 | everywhere     | registry, tenants, users, API clients, calls, audit;    |
+| operator                 | everywhere     | registry (data-quality rules too), tenants, users, API  |
+|                          |                | clients, calls, audit;                                  |
 |                          |                | read gmina data (audited), rollups, eligibility;        |
 |                          |                | extend documents' retention, set/lift legal holds;      |
 |                          |                | withdraw a plan's act recorded by mistake               |
