@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -117,9 +117,16 @@ def region_data_quality(
 # Validation rules
 
 STANDARD_PATTERN = r"^[A-Za-z0-9_.\-]*$"  # as an indicator's standard_code
-Factor = Field(None, max_digits=12, decimal_places=4, description="at_most_ratio: left <= factor x right (> 0)")
-Minimum = Field(None, max_digits=14, decimal_places=2, description="within_range: the lowest value allowed")
-Maximum = Field(None, max_digits=14, decimal_places=2, description="within_range: the highest value allowed")
+# As wide as their columns (a bound as a reported value).
+Factor = Annotated[
+    Decimal | None, Field(max_digits=12, decimal_places=4, description="at_most_ratio: left <= factor x right (> 0)")
+]
+Minimum = Annotated[
+    Decimal | None, Field(max_digits=14, decimal_places=2, description="within_range: the lowest value allowed")
+]
+Maximum = Annotated[
+    Decimal | None, Field(max_digits=14, decimal_places=2, description="within_range: the highest value allowed")
+]
 
 
 class QualityRuleIn(Schema):
@@ -135,9 +142,9 @@ class QualityRuleIn(Schema):
     right_standard: str = Field(
         "", max_length=40, pattern=STANDARD_PATTERN, description="at_most_ratio: the standard it is compared with"
     )
-    factor: Decimal | None = Factor
-    minimum: Decimal | None = Minimum
-    maximum: Decimal | None = Maximum
+    factor: Factor = None
+    minimum: Minimum = None
+    maximum: Maximum = None
     severity: QualityRuleSeverity = QualityRuleSeverity.WARNING
     active: bool = True
 
@@ -154,9 +161,9 @@ class QualityRuleChangeIn(Schema):
     # Absent: unchanged. A null name, severity or active is refused by the rule's validation.
     name_pl: str | None = Field(None, min_length=1, max_length=300)
     name_en: str | None = Field(None, min_length=1, max_length=300)
-    factor: Decimal | None = Factor
-    minimum: Decimal | None = Minimum
-    maximum: Decimal | None = Maximum
+    factor: Factor = None
+    minimum: Minimum = None
+    maximum: Maximum = None
     severity: QualityRuleSeverity | None = None
     active: bool | None = Field(None, description="false: the checks stop applying it (rules are never deleted)")
 
@@ -188,7 +195,7 @@ RuleCode = Path(..., pattern=RULE_CODE_PATH_PATTERN)
     "/quality-rules",
     operation_id="listQualityRules",
     response=list[QualityRuleOut],
-    summary="The data-quality validation rules, active and not: what the flags' `rule` codes mean",
+    summary="The data-quality validation rules, active and not: what a flag of kind `rule` means by its `code`",
 )
 def list_quality_rules(request: HttpRequest) -> list[dict[str, Any]]:
     authorize_platform(principal=principal_of(request), action=Action.QUALITY_RULES_READ)
