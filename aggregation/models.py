@@ -46,11 +46,20 @@ class QualityRuleKind(models.TextChoices):
     NON_NEGATIVE = "non_negative", "wartość nie mniejsza od zera"
     TARGET_DIRECTION = "target_direction", "cel w kierunku wskaźnika"
     AT_MOST_RATIO = "at_most_ratio", "wskaźnik najwyżej krotnością innego"
+    WITHIN_RANGE = "within_range", "wartości wskaźnika w przedziale"
+
+
+class QualityRuleSeverity(models.TextChoices):
+    ERROR = "error", "błąd"
+    WARNING = "warning", "ostrzeżenie"
 
 
 class QualityRule(models.Model):
     """A validation rule as data: what a gmina's reported values must satisfy. Rules of kind
-    `at_most_ratio` compare two standard indicators of the same plan and year: left <= factor x right."""
+    `at_most_ratio` compare two standard indicators of the same plan and year: left <= factor x right;
+    rules of kind `within_range` keep a standard indicator's yearly values (summed per plan and
+    year) within [minimum, maximum], either bound open. Changed through the API
+    (`aggregation.quality.services`), never deleted: an old rule is deactivated."""
 
     code = models.CharField(max_length=40, primary_key=True)
     kind = models.CharField(max_length=20, choices=QualityRuleKind.choices)
@@ -59,8 +68,13 @@ class QualityRule(models.Model):
     left_standard = models.CharField(max_length=40, blank=True)
     right_standard = models.CharField(max_length=40, blank=True)
     factor = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True)
-    severity = models.CharField(max_length=10, default="warning")
+    # As wide as a reported value (`tenants.plans.models.IndicatorValue.value`).
+    minimum = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    maximum = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    severity = models.CharField(max_length=10, choices=QualityRuleSeverity.choices, default="warning")
     active = models.BooleanField(default=True)
+    # Every change moves it: the version of the `quality_rule.changed` event that announces it.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["code"]

@@ -60,6 +60,9 @@ class Api:
     def put_json(self, path: str, body: Any) -> Any:
         return self.client.put(path, body, content_type="application/json", headers=self._headers())
 
+    def patch_json(self, path: str, body: Any) -> Any:
+        return self.client.patch(path, body, content_type="application/json", headers=self._headers())
+
     def post_form(self, path: str, data: dict[str, Any]) -> Any:
         return self.client.post(path, data, headers=self._headers())
 

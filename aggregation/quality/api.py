@@ -1,20 +1,24 @@
 """Data quality over HTTP: a gmina's flags (the gmina sees its own), a voivodeship's summary per
-gmina and powiat. Both read the flags stored with each snapshot, of the plans the caller may see."""
+gmina and powiat. Both read the flags stored with each snapshot, of the plans the caller may see.
+The validation rules themselves: listed for whoever reads a region's data quality, created and
+changed by operators (`aggregation.quality.services`)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.params.functions import Path
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
-from aggregation.models import GminaSnapshot
+from aggregation.models import GminaSnapshot, QualityRule, QualityRuleKind, QualityRuleSeverity
 from aggregation.quality.checks import Filing, QualityFlag
 from aggregation.quality.peers import ExplainedPeerOutlier, explained, peer_outliers
+from aggregation.quality.rules import quality_rules_listed
 from aggregation.quality.selectors import (
     KINDS,
     ReportingRates,
@@ -25,10 +29,18 @@ from aggregation.quality.selectors import (
     visible_flags,
     visible_plans,
 )
+from aggregation.quality.services import (
+    RULE_CODE_PATH_PATTERN,
+    RULE_CODE_PATTERN,
+    RuleDefinition,
+    quality_rule_change,
+    quality_rule_create,
+)
 from aggregation.views.selectors import _region_name
+from mozaika.audit.log import actor_for
 from mozaika.errors import NotFound
 from mozaika.identity.auth import principal_of
-from mozaika.identity.authz import Action, authorize_gmina, authorize_region
+from mozaika.identity.authz import Action, authorize_gmina, authorize_platform, authorize_region
 from mozaika.params import GminaTerytPath
 from mozaika.tenancy import VOIVODESHIP_PATTERN
 from tenants.plans.snapshot import PlanSnapshot
@@ -144,3 +156,118 @@ def region_data_quality(
         "gminas": [row for row in rows if any(row.counts[kind] for kind in KINDS)],
         "peer_outliers": [explained(o, plans.get(o["teryt"], [])) for o in peer_outliers(voivodeship=voivodeship)],
     }
+
+
+# Validation rules
+
+STANDARD_PATTERN = r"^[A-Za-z0-9_.\-]*$"  # as an indicator's standard_code
+# As wide as their columns (a bound as a reported value).
+Factor = Annotated[
+    Decimal | None, Field(max_digits=12, decimal_places=4, description="at_most_ratio: left <= factor x right (> 0)")
+]
+Minimum = Annotated[
+    Decimal | None, Field(max_digits=14, decimal_places=2, description="within_range: the lowest value allowed")
+]
+Maximum = Annotated[
+    Decimal | None, Field(max_digits=14, decimal_places=2, description="within_range: the highest value allowed")
+]
+
+
+class QualityRuleIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(pattern=RULE_CODE_PATTERN, max_length=40, description="e.g. share_at_most_100")
+    kind: QualityRuleKind
+    name_pl: str = Field(min_length=1, max_length=300)
+    name_en: str = Field(min_length=1, max_length=300)
+    left_standard: str = Field(
+        "", max_length=40, pattern=STANDARD_PATTERN, description="at_most_ratio, within_range: the standard checked"
+    )
+    right_standard: str = Field(
+        "", max_length=40, pattern=STANDARD_PATTERN, description="at_most_ratio: the standard it is compared with"
+    )
+    factor: Factor = None
+    minimum: Minimum = None
+    maximum: Maximum = None
+    severity: QualityRuleSeverity = QualityRuleSeverity.WARNING
+    active: bool = True
+
+    def definition(self) -> RuleDefinition:
+        return RuleDefinition(**self.model_dump())
+
+
+class QualityRuleChangeIn(Schema):
+    """Only the fields given change; `null` removes a factor or a bound. A rule's code, kind and
+    standards stay what they are: make a new rule and deactivate this one instead."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # Absent: unchanged. A null name, severity or active is refused by the rule's validation.
+    name_pl: str | None = Field(None, min_length=1, max_length=300)
+    name_en: str | None = Field(None, min_length=1, max_length=300)
+    factor: Factor = None
+    minimum: Minimum = None
+    maximum: Maximum = None
+    severity: QualityRuleSeverity | None = None
+    active: bool | None = Field(None, description="false: the checks stop applying it (rules are never deleted)")
+
+
+class QualityRuleOut(Schema):
+    code: str
+    kind: QualityRuleKind
+    name_pl: str
+    name_en: str
+    left_standard: str | None
+    right_standard: str | None
+    factor: Decimal | None
+    minimum: Decimal | None
+    maximum: Decimal | None
+    severity: QualityRuleSeverity
+    active: bool
+    version: int = Field(description="moves with every change")
+
+
+def _rule_out(rule: QualityRule) -> dict[str, Any]:
+    answer = RuleDefinition.of(rule).stored() | {"version": rule.version}
+    return answer | {"left_standard": rule.left_standard or None, "right_standard": rule.right_standard or None}
+
+
+RuleCode = Path(..., pattern=RULE_CODE_PATH_PATTERN)
+
+
+@router.get(
+    "/quality-rules",
+    operation_id="listQualityRules",
+    response=list[QualityRuleOut],
+    summary="The data-quality validation rules, active and not: what a flag of kind `rule` means by its `code`",
+)
+def list_quality_rules(request: HttpRequest) -> list[dict[str, Any]]:
+    authorize_platform(principal=principal_of(request), action=Action.QUALITY_RULES_READ)
+    return [_rule_out(rule) for rule in quality_rules_listed()]
+
+
+@router.post(
+    "/quality-rules",
+    operation_id="createQualityRule",
+    response={201: QualityRuleOut},
+    summary="Make a validation rule (operators); every stored snapshot's flags follow in the background",
+)
+def create_quality_rule(request: HttpRequest, payload: QualityRuleIn) -> Status[dict[str, Any]]:
+    decision = authorize_platform(principal=principal_of(request), action=Action.REGISTRY_MANAGE)
+    rule = quality_rule_create(definition=payload.definition(), actor=actor_for(request, decision))
+    return Status(201, _rule_out(rule))
+
+
+@router.patch(
+    "/quality-rules/{code}",
+    operation_id="updateQualityRule",
+    response=QualityRuleOut,
+    summary="Change a validation rule's names, factor, bounds or severity, or (de)activate it (operators); "
+    "every stored snapshot's flags follow in the background",
+)
+def change_quality_rule(request: HttpRequest, payload: QualityRuleChangeIn, code: str = RuleCode) -> dict[str, Any]:
+    decision = authorize_platform(principal=principal_of(request), action=Action.REGISTRY_MANAGE)
+    rule = quality_rule_change(
+        code=code, changes=payload.model_dump(exclude_unset=True), actor=actor_for(request, decision)
+    )
+    return _rule_out(rule)

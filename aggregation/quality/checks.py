@@ -7,7 +7,8 @@ DHIS2's tools, done from the data itself:
   missing is flagged, and so is what was filed after the due day (from the day it was first
   filed, not a later correction);
 - validation rules as data (`aggregation.models.QualityRule`): values not below zero, targets in
-  the indicator's direction, one standard at most a multiple of another in the same year;
+  the indicator's direction, one standard at most a multiple of another in the same year, a
+  standard's yearly values within a range (DHIS2's min-max);
 - outliers: a value whose modified z-score against the indicator's own years exceeds 3.5
   (0.6745 (x - median) / MAD, Iglewicz and Hoaglin; robust to the skew of small numbers).
 """
@@ -62,6 +63,8 @@ class RuleSpec:
     right_standard: str = ""
     factor: Decimal | None = None
     severity: str = "warning"
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
 
 
 def due_day(year: int, *, due_month: int = 3, due_day_of_month: int = 31) -> date:
@@ -71,12 +74,12 @@ def due_day(year: int, *, due_month: int = 3, due_day_of_month: int = 31) -> dat
 
 def _flag(plan: PlanSnapshot, kind: str, code: str, severity: str, reason_pl: str, reason_en: str, *,
           indicator: IndicatorSnapshot | None = None, year: int | None = None,
-          value: str | None = None) -> QualityFlag:  # fmt: skip
+          value: str | None = None, standard_code: str = "") -> QualityFlag:  # fmt: skip
     return {
         "kind": kind, "code": code, "severity": severity, "plan_id": plan["id"],
         "indicator_id": indicator.get("id") if indicator else None,
         "indicator": indicator["number"] if indicator else None,
-        "standard_code": indicator["standard_code"] if indicator else "",
+        "standard_code": indicator["standard_code"] if indicator else standard_code,
         "year": year, "value": value, "reason_pl": reason_pl, "reason_en": reason_en, "explanation": None,
     }  # fmt: skip
 
@@ -217,11 +220,17 @@ def _target_direction(plan: PlanSnapshot, rule: RuleSpec) -> Iterable[QualityFla
                         indicator=indicator, year=indicator["target_year"], value=target)  # fmt: skip
 
 
-def _at_most_ratio(plan: PlanSnapshot, rule: RuleSpec) -> Iterable[QualityFlag]:
+def _yearly_sums(plan: PlanSnapshot) -> dict[str, dict[str, Decimal]]:
+    """Each standard's reported values in the plan, summed per year (by standard code, then year)."""
     by_standard: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for indicator in plan["indicators"]:
         for year, value in indicator["values"].items():
             by_standard[indicator["standard_code"]][year] += Decimal(value)
+    return by_standard
+
+
+def _at_most_ratio(plan: PlanSnapshot, rule: RuleSpec) -> Iterable[QualityFlag]:
+    by_standard = _yearly_sums(plan)
     left, right = by_standard.get(rule.left_standard, {}), by_standard.get(rule.right_standard, {})
     factor = rule.factor or Decimal(1)
     for year in sorted(set(left) & set(right)):
@@ -234,7 +243,41 @@ def _at_most_ratio(plan: PlanSnapshot, rule: RuleSpec) -> Iterable[QualityFlag]:
                         year=int(year), value=str(left[year]))  # fmt: skip
 
 
-_RULES = {"non_negative": _non_negative, "target_direction": _target_direction, "at_most_ratio": _at_most_ratio}
+def _plain(number: Decimal) -> str:
+    """A bound as people write it: 100, not 100.00 or 1E+2."""
+    return format(number.normalize(), "f")
+
+
+def _within_range(plan: PlanSnapshot, rule: RuleSpec) -> Iterable[QualityFlag]:
+    """DHIS2's min-max check: the standard's value in each year (summed over the plan's indicators
+    mapped to it) lies within [minimum, maximum]; a bound not given does not limit."""
+    values = _yearly_sums(plan).get(rule.left_standard, {})
+    for year in sorted(values):
+        value = values[year]
+        if rule.minimum is not None and value < rule.minimum:
+            bound_pl, bound_en = (
+                f"jest poniżej minimum {_plain(rule.minimum)}",
+                f"is below the minimum {_plain(rule.minimum)}",
+            )
+        elif rule.maximum is not None and value > rule.maximum:
+            bound_pl, bound_en = (
+                f"przekracza maksimum {_plain(rule.maximum)}",
+                f"exceeds the maximum {_plain(rule.maximum)}",
+            )
+        else:
+            continue
+        yield _flag(plan, "rule", rule.code, rule.severity,
+                    f"{year}: {rule.left_standard} = {value} {bound_pl}.",
+                    f"{year}: {rule.left_standard} = {value} {bound_en}.",
+                    year=int(year), value=str(value), standard_code=rule.left_standard)  # fmt: skip
+
+
+_RULES = {
+    "non_negative": _non_negative,
+    "target_direction": _target_direction,
+    "at_most_ratio": _at_most_ratio,
+    "within_range": _within_range,
+}
 
 
 def robust_scale(values: list[Decimal]) -> tuple[Decimal, Decimal]:

@@ -9,10 +9,16 @@ from aggregation.quality.checks import RuleSpec
 
 
 def quality_rules() -> list[RuleSpec]:
+    """The active rules, as the checks apply them."""
     return [
-        RuleSpec(r.code, r.kind, r.left_standard, r.right_standard, r.factor, r.severity)
+        RuleSpec(r.code, r.kind, r.left_standard, r.right_standard, r.factor, r.severity, r.minimum, r.maximum)
         for r in QualityRule.objects.filter(active=True)
     ]
+
+
+def quality_rules_listed() -> list[QualityRule]:
+    """Every rule, active or not, by code."""
+    return list(QualityRule.objects.order_by("code"))
 
 
 def report_due() -> tuple[int, int]:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from aggregation.models import StaleRollup, StaleSnapshot
+from aggregation.quality.events import QUALITY_RULE_CHANGED
 from aggregation.views.drain import MARK_APPLIED_EVENT_SQL, snapshots_drain, snapshots_drain_request
 from aggregation.views.refresh import (
     rollup_refresh,
@@ -18,6 +19,7 @@ from aggregation.views.refresh import (
     rollups_mark_stale,
     rollups_refresh_stale,
     scope_of,
+    snapshots_quality_recompute,
 )
 from mozaika.broker import TENANT_SCHEMA_OPTION
 from mozaika.events.bus import EventEnvelope, event_consumer, event_consumer_in_sql
@@ -92,6 +94,17 @@ def reweigh_rollups(event: EventEnvelope) -> None:
     scopes = [scope_of(None), *(scope_of(code) for code in Voivodeship.objects.values_list("code", flat=True))]
     rollups_mark_stale(scopes)
     transaction.on_commit(lambda: rollups_refresh_later(scopes))
+
+
+@event_consumer(QUALITY_RULE_CHANGED, name="aggregation.recompute_quality", transactional=False,
+                queue_name="evaluations")  # fmt: skip
+def recompute_quality(event: EventEnvelope) -> None:
+    """A rule created or changed: every stored snapshot's flags from its stored data. Batches
+    commit one by one and recomputing again gives the same flags: safe to repeat if the worker
+    dies before the event is marked consumed. Rollups hold no flags; nothing else follows."""
+    run = snapshots_quality_recompute()
+    logger.info("rule %s v%s: flags of %d snapshots recomputed, %d changed", event.payload["code"],
+                event.payload["version"], run.checked, run.changed)  # fmt: skip
 
 
 @dramatiq.actor(actor_name="aggregation.sweep_stale_rollups", queue_name="periodic", max_retries=0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
@@ -165,6 +166,45 @@ def snapshots_refresh(*, teryts: Sequence[str]) -> None:
         plans = {teryt: gmina_plan_facts(data) for teryt, data in snapshots.items()}
         for listener in _snapshot_listeners:
             listener(plans, today)
+
+
+# Snapshots whose flags are recomputed per transaction: each holds its gminas' snapshot locks (as
+# many advisory locks, from PostgreSQL's shared lock table; see `aggregation.views.drain`).
+QUALITY_BATCH = 100
+
+
+@dataclass(frozen=True)
+class QualityRecomputed:
+    checked: int
+    changed: int
+
+
+def snapshots_quality_recompute(*, batch_size: int = QUALITY_BATCH) -> QualityRecomputed:
+    """Every stored snapshot's data-quality flags again, from its stored data and the rules in
+    force now (after a rule changed: the data did not, so no gmina's schema is read); only the
+    snapshots whose flags changed are written, a batch per transaction. Each batch holds its
+    gminas' snapshot locks and reads the rules under them, so a refresh that read the rules before
+    a change cannot store its older flags after the batch, and two recomputations running at once
+    both end with the newest rules. Safe to repeat: the same rules give the same flags."""
+    teryts = list(GminaSnapshot.objects.order_by("gmina_id").values_list("gmina_id", flat=True))
+    changed = 0
+    for start in range(0, len(teryts), batch_size):
+        batch = teryts[start : start + batch_size]
+        with transaction.atomic():
+            advisory_xact_locks("views", [f"snapshot:{teryt}" for teryt in batch])
+            rules, today, due = quality_rules(), timezone.localdate(), report_due()
+            rows = GminaSnapshot.objects.filter(gmina_id__in=batch).only("gmina_id", "data", "quality")
+            stale = []
+            for row in rows:
+                quality = gmina_quality(row.data, today=today, rules=rules, due=due)
+                if quality != row.quality:
+                    row.quality = quality
+                    stale.append(row)
+            GminaSnapshot.objects.bulk_update(stale, ["quality"])
+        changed += len(stale)
+    if changed:
+        SNAPSHOTS_VERSION.bump()
+    return QualityRecomputed(checked=len(teryts), changed=changed)
 
 
 def snapshot_refresh(*, teryt: str, published_at: datetime | None = None) -> bool:

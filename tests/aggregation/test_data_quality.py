@@ -83,6 +83,50 @@ def test_families_per_assistant_at_most_fifteen_in_the_same_year() -> None:
     assert flags[0]["value"] == "31"
 
 
+SHARE = "RESIDENTS.SERVICES.SHARE"
+
+
+def test_a_standards_yearly_sum_outside_its_range_breaks_the_rule() -> None:
+    """Per plan and year, the values of the indicators mapped to the standard are added up:
+    2024: 60 + 50 = 110 > 100 (flagged), 2025: 40 + 60 = 100 (the bound itself is allowed),
+    2026: -1 + 0.5 = -0.5 < 0 (flagged), 2027: only 0 (allowed)."""
+    data = {"teryt": TRZEBIEL, "plans": [plan([
+        indicator("1", {"2024": "60", "2025": "40", "2026": "-1", "2027": "0"}, code=SHARE),
+        indicator("2", {"2024": "50", "2025": "60", "2026": "0.5"}, code=SHARE),
+        indicator("3", {"2024": "500"}, code="CARE.HOME.PERSONS"),  # another standard: not in the sum
+    ], reports=[2024, 2025])]}  # fmt: skip
+    rule = RuleSpec("share_in_percent", "within_range", SHARE, minimum=Decimal("0.00"), maximum=Decimal("100.00"))
+
+    flags = [f for f in gmina_quality(data, today=TODAY, rules=[rule]) if f["kind"] == "rule"]
+
+    assert [(f["code"], f["indicator"], f["year"], f["value"]) for f in flags] == [
+        ("share_in_percent", None, 2024, "110"),
+        ("share_in_percent", None, 2026, "-0.5"),
+    ]
+    assert flags[0]["standard_code"] == SHARE
+    assert flags[0]["reason_en"] == f"2024: {SHARE} = 110 exceeds the maximum 100."
+    assert flags[0]["reason_pl"] == f"2024: {SHARE} = 110 przekracza maksimum 100."
+    assert flags[1]["reason_en"] == f"2026: {SHARE} = -0.5 is below the minimum 0."
+    assert flags[1]["reason_pl"] == f"2026: {SHARE} = -0.5 jest poniżej minimum 0."
+
+
+def test_a_range_open_on_one_side_limits_only_the_other() -> None:
+    data = {"teryt": TRZEBIEL, "plans": [plan([
+        indicator("1", {"2024": "-1000", "2025": "7.5", "2026": "7.51"}, code=SHARE),
+    ], reports=[2024, 2025, 2026])]}  # fmt: skip
+    at_most = RuleSpec("at_most_7_5", "within_range", SHARE, maximum=Decimal("7.5"))
+    at_least = RuleSpec("at_least_7_51", "within_range", SHARE, minimum=Decimal("7.51"))
+
+    def broken(rule: RuleSpec) -> list[tuple[str, str | None, int | None]]:
+        return codes([f for f in gmina_quality(data, today=TODAY, rules=[rule]) if f["kind"] == "rule"])
+
+    assert broken(at_most) == [("at_most_7_5", None, 2026)]
+    assert broken(at_least) == [
+        ("at_least_7_51", None, 2024),
+        ("at_least_7_51", None, 2025),
+    ]
+
+
 def test_the_modified_z_score_is_0_6745_times_the_distance_from_the_median_over_the_mad() -> None:
     series = [Decimal(v) for v in ("10", "11", "12", "11", "50")]
     # median 11; absolute deviations 1, 0, 1, 0, 39: MAD 1

@@ -13,7 +13,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from aggregation.calls.actors import evaluate_call
-from aggregation.models import CallEvaluation
+from aggregation.models import CallEvaluation, GminaSnapshot
+from aggregation.views.actors import recompute_quality
 from mozaika.audit.log import Actor
 from mozaika.events.bus import events_relay, subscribers_of
 from mozaika.events.catalogue import catalogue, event_type_named, snapshot_changing
@@ -23,6 +24,7 @@ from tenants.plans.documents.archiving import document_archive
 from tenants.plans.models import ArchiveStatus, PlanDocument
 from tenants.plans.snapshot import gmina_snapshot
 from tenants.registry.selectors import gminas_in_scope
+from tests.aggregation.test_regional_views import refresh
 from tests.support import MINIMAL_PDF, TRZEBIEL, Api, adoption_form, call_body, complete_programme, put_programme
 
 VIEWS = "aggregation.refresh_views"
@@ -103,3 +105,37 @@ def test_a_call_saved_while_the_broker_is_down_is_evaluated_once_the_relay_publi
     assert defined.published_at is not None
     in_scope = gminas_in_scope(voivodeship="32").count()
     assert CallEvaluation.objects.filter(call__code="FEPZ.06.19").count() == in_scope
+
+
+def test_a_rule_change_is_an_operators_event_the_snapshots_flags_follow() -> None:
+    changed = event_type_named("quality_rule.changed")
+
+    assert changed is not None
+    assert changed.audience == "operators"
+    # Not a change of a gmina's data (it has no gmina): the views do not read a schema for it.
+    assert not changed.changes_snapshot
+    assert subscribers_of(changed) == ["aggregation.recompute_quality"]
+
+
+def test_a_rule_saved_while_the_broker_is_down_is_applied_once_the_relay_publishes_its_event(
+    operator: Api, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broker_down(*args: Any, **kwargs: Any) -> None:
+        raise dramatiq.errors.ConnectionClosed(OSError("broker down"))
+
+    refresh(TRZEBIEL)
+    GminaSnapshot.objects.filter(gmina_id=TRZEBIEL).update(quality=[{"stale": "flag"}])
+    with monkeypatch.context() as fault:
+        fault.setattr(dramatiq.get_broker(), "enqueue", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = operator.patch_json("/api/v1/quality-rules/VALUE.NOT_NEGATIVE", {"severity": "warning"})
+    assert response.status_code == 200, response.content
+    [changed] = Event.objects.filter(type="quality_rule.changed", aggregate_id="VALUE.NOT_NEGATIVE")
+    assert changed.published_at is None  # the broker refused it; the event waits in the outbox
+
+    assert events_relay(older_than=timedelta(0)) >= 1
+    recompute_quality.fn(str(changed.id))  # what the worker does with the relayed message
+
+    changed.refresh_from_db()
+    assert changed.published_at is not None
+    assert GminaSnapshot.objects.get(gmina_id=TRZEBIEL).quality != [{"stale": "flag"}]

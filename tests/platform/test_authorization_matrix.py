@@ -52,6 +52,9 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "national_rollup": ({"operator", "analyst"}, {"operator", "analyst"}),
     "eligibility": ({"operator", *GMINA_PEOPLE, "reviewer", "analyst", "client"}, {"operator", "analyst"}),
     "call_define": ({"operator", "reviewer"}, {"operator"}),
+    # The data-quality rules concern every gmina alike: whoever reads a region's data quality reads
+    # them (a reviewer of any voivodeship: tests/aggregation/test_quality_rules.py).
+    "quality_rules": ({"operator", "reviewer", "analyst", "client"}, {"operator", "reviewer", "analyst", "client"}),
     # API clients with events:read, their own endpoints only; people read the feed instead.
     "webhooks": ({"client", "client_without_scope"}, {"client", "client_without_scope"}),
 }
@@ -104,6 +107,9 @@ MATRIX: dict[tuple[str, str], str] = {
     ("PUT", "/api/v1/gminas/{teryt}/plans/{plan_id}/indicators"): "plan_edit",
     ("GET", "/api/v1/gminas/{teryt}/data-quality"): "gmina_read",
     ("GET", "/api/v1/regions/{voivodeship}/data-quality"): "region_rollup",
+    ("GET", "/api/v1/quality-rules"): "quality_rules",
+    ("POST", "/api/v1/quality-rules"): "operator",
+    ("PATCH", "/api/v1/quality-rules/{code}"): "operator",
     ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/completeness"): "gmina_read",
     ("GET", "/api/v1/gminas/{teryt}/plans/{plan_id}/standard-suggestions"): "gmina_read",
     ("GET", "/api/v1/indicator-standards"): "authenticated",
@@ -251,6 +257,13 @@ def request_for(method: str, path: str, target: str) -> tuple[str, dict[str, Any
         ("POST", "/api/v1/gminas/{teryt}/plans/{plan_id}/acts/{act_id}/withdrawal"): {"reason": "a wrong date"},
         ("POST", "/api/v1/eligibility:batch"): {"on": "2025-01-01", "items": [{"teryt": teryt, "area": "seniors"}]},
         ("POST", "/api/v1/webhooks"): {"url": "http://127.0.0.1:9/hook", "event_types": ["plan.adopted"]},
+        ("POST", "/api/v1/quality-rules"): {
+            "code": "matrix_rule",
+            "kind": "non_negative",
+            "name_pl": "r",
+            "name_en": "r",
+        },
+        ("PATCH", "/api/v1/quality-rules/{code}"): {"active": False},
     }
     if path.endswith("/plan-workbooks"):
         return (

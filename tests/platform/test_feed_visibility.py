@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from aggregation.quality.events import QUALITY_RULE_CHANGED
 from mozaika.audit.log import Actor
 from mozaika.events.bus import event_record
 from mozaika.events.catalogue import EventType
@@ -17,11 +18,12 @@ from tests.factories import RoleGrantFactory, UserFactory
 from tests.support import KRAKOW, TRZEBIEL, Api, payload_for, token_for
 
 # One event of each audience in Trzebiel (lubuskie, 08), and the same in Kraków (małopolskie, 12).
+# And a change of a data-quality rule, which concerns every gmina and none in particular.
 RECORDED: list[tuple[EventType, str]] = [
     (kind, teryt)
     for teryt in (TRZEBIEL, KRAKOW)
     for kind in (PLAN_CREATED, PLAN_SUBMITTED, INDICATOR_REPORTED, PLAN_ADOPTED, TENANT_PROVISIONED)
-]
+] + [(QUALITY_RULE_CHANGED, "")]
 
 EXPECTED: dict[str, set[tuple[str, str]]] = {
     "operator": {(k.name, t) for k, t in RECORDED},

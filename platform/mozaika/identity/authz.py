@@ -4,7 +4,8 @@ audited); no view checks roles itself.
 
 | role / credential        | where          | may                                                     |
 |--------------------------|----------------|---------------------------------------------------------|
-| operator                 | everywhere     | registry, tenants, users, API clients, calls, audit;    |
+| operator                 | everywhere     | registry (data-quality rules too), tenants, users, API  |
+|                          |                | clients, calls, audit;                                  |
 |                          |                | read gmina data (audited), rollups, eligibility;        |
 |                          |                | extend documents' retention, set/lift legal holds;      |
 |                          |                | withdraw a plan's act recorded by mistake               |
@@ -16,6 +17,12 @@ audited); no view checks roles itself.
 |                          |                | review; define the voivodeship's calls                  |
 | national analyst         | everywhere     | read rollups and adopted plans, eligibility             |
 | API client (scopes)      | its voivodeships or nationwide | eligibility:read, rollups:read, events:read |
+
+Some platform-wide reads follow a voivodeship's: whoever may do the voivodeship's action in
+any voivodeship may read them (`_FOLLOWS_REGION`). The data-quality rules apply to every
+gmina alike and are read by whoever reads a region's data quality (`rollup.read`): operators,
+every regional reviewer, national analysts, API clients with `rollups:read`; changed by
+operators (`registry.manage`).
 """
 
 from __future__ import annotations
@@ -53,6 +60,7 @@ class Action(StrEnum):
     CLIENTS_MANAGE = "clients.manage"
     AUDIT_READ = "audit.read"
     EVENTS_READ = "events.read"
+    QUALITY_RULES_READ = "quality_rules.read"
 
 
 class Visibility(StrEnum):
@@ -105,6 +113,8 @@ _SCOPE_ACTIONS: dict[str, Action] = {
     Scope.EVENTS_READ: Action.EVENTS_READ,
 }
 _ANY_AUTHENTICATED = frozenset({Action.REGISTRY_READ})
+# A platform-wide read -> the voivodeship's action that allows it wherever it is held.
+_FOLLOWS_REGION: dict[Action, Action] = {Action.QUALITY_RULES_READ: Action.ROLLUP_READ}
 
 
 @dataclass(frozen=True)
@@ -123,6 +133,8 @@ def _require(principal: Principal | None) -> Principal:
 
 def who_may(action: Action) -> list[str]:
     """The roles (and API client scopes) that allow `action`, named as people know them."""
+    if action in _FOLLOWS_REGION:
+        return who_may(_FOLLOWS_REGION[action])
     roles = [str(role.label) for role, actions in _GMINA_ROLE_ACTIONS.items() if action in actions]
     if action in _REVIEWER_GMINA_ACTIONS | _REVIEWER_REGION_ACTIONS:
         roles.append(str(Role.REGIONAL_REVIEWER.label))
@@ -192,11 +204,29 @@ def authorize_region(*, principal: Principal | None, voivodeship: str, action: A
     raise _deny(action, f"for {voivodeship or 'the whole country'}")
 
 
+def _in_any_region(who: Principal, action: Action, regional: Action) -> Decision:
+    """A platform-wide `action` allowed to whoever may do `regional` in some voivodeship."""
+    if who.kind is PrincipalKind.CLIENT:
+        scope = {a: s for s, a in _SCOPE_ACTIONS.items()}.get(regional)
+        if scope in who.scopes:
+            return Decision(who, f"scope:{scope}", Visibility.ADOPTED)
+        raise _deny(action, "")
+    if regional in _REVIEWER_REGION_ACTIONS and any(g.role == Role.REGIONAL_REVIEWER for g in who.grants):
+        return Decision(who, Role.REGIONAL_REVIEWER.value, Visibility.SUBMITTED)
+    if who.has_role(Role.NATIONAL_ANALYST) and regional in _ANALYST_ACTIONS:
+        return Decision(who, Role.NATIONAL_ANALYST.value, Visibility.ADOPTED)
+    if who.has_role(Role.OPERATOR) and regional in _OPERATOR_REGION_ACTIONS:
+        return Decision(who, Role.OPERATOR.value)
+    raise _deny(action, "")
+
+
 def authorize_platform(*, principal: Principal | None, action: Action) -> Decision:
     """May `principal` do a platform-wide `action`?"""
     who = _require(principal)
     if action in _ANY_AUTHENTICATED:
         return Decision(who, "authenticated")
+    if action in _FOLLOWS_REGION:
+        return _in_any_region(who, action, _FOLLOWS_REGION[action])
     if who.kind is PrincipalKind.CLIENT:
         scope_action = {a: s for s, a in _SCOPE_ACTIONS.items()}.get(action)
         if scope_action in who.scopes:

@@ -37,6 +37,7 @@ CLIENT_SCOPES: dict[str, Scope] = {
     "compareVoivodeships": Scope.ROLLUPS_READ,
     "listCallResults": Scope.ROLLUPS_READ,
     "getRegionDataQuality": Scope.ROLLUPS_READ,
+    "listQualityRules": Scope.ROLLUPS_READ,
     "getRegionReport": Scope.ROLLUPS_READ,
     "listEvents": Scope.EVENTS_READ,
     "createWebhook": Scope.EVENTS_READ,
@@ -53,8 +54,10 @@ _WHY = {
     HTTPStatus.BAD_REQUEST: "The request cannot be read (a malformed body, a refused host).",
     HTTPStatus.UNAUTHORIZED: "No valid bearer token or client secret (`WWW-Authenticate: Bearer`).",
     HTTPStatus.FORBIDDEN: "Authenticated, but this role or client may not do this here; `detail` says who may.",
-    HTTPStatus.NOT_FOUND: "No such gmina, plan, version, document, call or link.",
-    HTTPStatus.CONFLICT: "The state does not allow it (a plan changed since it was read, an act out of order).",
+    HTTPStatus.NOT_FOUND: "No such gmina, plan, version, document, call, rule or link.",
+    HTTPStatus.CONFLICT: (
+        "The state does not allow it (a plan changed since it was read, an act out of order, a code already taken)."
+    ),
     HTTPStatus.GONE: "The gmina was deprovisioned, or the download link expired.",
     HTTPStatus.REQUEST_ENTITY_TOO_LARGE: "The body is over its limit.",
     HTTPStatus.REQUEST_URI_TOO_LONG: "The URL is over 4 094 bytes.",
