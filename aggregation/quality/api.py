@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.params.functions import Path
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictBool
 
 from aggregation.models import GminaSnapshot, QualityRule, QualityRuleKind, QualityRuleSeverity
 from aggregation.quality.checks import Filing, QualityFlag
@@ -190,7 +190,7 @@ class QualityRuleIn(Schema):
     minimum: Minimum = None
     maximum: Maximum = None
     severity: QualityRuleSeverity = QualityRuleSeverity.WARNING
-    active: bool = True
+    active: StrictBool = True  # true or false; not 0, 1 or "yes"
 
     def definition(self) -> RuleDefinition:
         return RuleDefinition(**self.model_dump())
@@ -209,7 +209,7 @@ class QualityRuleChangeIn(Schema):
     minimum: Minimum = None
     maximum: Maximum = None
     severity: QualityRuleSeverity | None = None
-    active: bool | None = Field(None, description="false: the checks stop applying it (rules are never deleted)")
+    active: StrictBool | None = Field(None, description="false: the checks stop applying it (rules are never deleted)")
 
 
 class QualityRuleOut(Schema):

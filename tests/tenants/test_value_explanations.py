@@ -131,6 +131,7 @@ def test_a_new_explanation_supersedes_the_last_which_is_kept(adopted: Any, trzeb
         ({"year": 2025, "text": "x" * 2001}, "text"),
         ({"year": 2025}, "text"),
         ({"indicator_id": "jeden", "year": 2025, "text": "x"}, "indicator_id"),
+        ({"indicatorId": 5, "year": 2025, "text": "x"}, "indicatorId"),  # not silently the year's reporting
     ],
 )
 def test_bad_explanations_are_refused_by_field_and_change_nothing(

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
-from pydantic import Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from mozaika.audit.log import actor_for
 from mozaika.identity.authz import Action
@@ -39,6 +39,9 @@ class ValueHistoryOut(Schema):
 
 
 class ExplanationIn(Schema):
+    # A misspelt `indicator_id` would otherwise explain the year's reporting instead, silently.
+    model_config = ConfigDict(extra="forbid")
+
     indicator_id: int | None = Field(
         None, ge=1, description="the indicator whose value is explained; none: the year's reporting"
     )
