@@ -47,6 +47,7 @@ def seed_gmina(teryt: str) -> None:
         title=f"Lokalny plan rozwoju usług społecznych {teryt}", period_start=2024, period_end=2029,
         status=PlanStatus.ADOPTED, areas=[a.value for a in areas], act_kind="council_resolution",
         act_number=f"XII/{rng.randint(1, 200)}/2024", act_date=date(2024, 6, 27), in_force_from=date(2024, 7, 1),
+        valid_from=date(2024, 1, 1), valid_until=date(2029, 12, 31),
     )  # fmt: skip
     plan_areas = PlanArea.objects.bulk_create(
         PlanArea(plan=plan, position=i, code=a.value) for i, a in enumerate(areas)

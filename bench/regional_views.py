@@ -133,6 +133,8 @@ def endpoint_latency(db: dict[str, str], requests: int) -> None:
             "regional list, filtered+sorted": "/api/v1/regions/14/gminas?kind=rural&sort=-name",
             "national rollup": "/api/v1/national/rollup",
             "national gmina list (100 rows)": "/api/v1/national/gminas?limit=100&sort=-period_end",
+            "regional data quality (14)": "/api/v1/regions/14/data-quality",
+            "gmina data quality": "/api/v1/gminas/1465011/data-quality",
         }
         timings: dict[str, list[float]] = {name: [] for name in endpoints}
         for round_ in range(requests + 20):

@@ -132,7 +132,14 @@ def snapshot_by_orm(*, teryt: str) -> GminaSnapshotData:
                 if (last := plan.versions.last()) is not None
                 else None,
                 "documents": [
-                    {"id": d.pk, "kind": d.kind, "sha256": d.sha256, "status": d.status, "archive_key": d.archive_key}
+                    {
+                        "id": d.pk,
+                        "kind": d.kind,
+                        "sha256": d.sha256,
+                        "status": d.status,
+                        "archive_key": d.archive_key,
+                        "content_type": d.content_type,
+                    }
                     for d in plan.documents.all()
                 ],
                 "findings": [
