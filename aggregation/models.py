@@ -36,6 +36,8 @@ class GminaSnapshot(models.Model):
     plan_facts = models.JSONField(default=list)  # what calls' criteria read (`aggregation.plan_facts`)
     # What the data-quality checks find in the data (`aggregation.quality.checks`), kept with it.
     quality = models.JSONField(default=list)
+    # What a region's view needs of them (`aggregation.quality.selectors.QualitySummary`).
+    quality_summary = models.JSONField(default=dict)
     refreshed_at = models.DateTimeField()
 
     def __str__(self) -> str:

@@ -11,21 +11,23 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.params.functions import Path
 from pydantic import ConfigDict, Field, StrictBool
 
 from aggregation.models import GminaSnapshot, QualityRule, QualityRuleKind, QualityRuleSeverity
-from aggregation.quality.checks import Filing, QualityFlag
+from aggregation.quality.checks import QualityFlag
 from aggregation.quality.peers import ExplainedPeerOutlier, explained, peer_outliers
-from aggregation.quality.rules import quality_rules_listed
+from aggregation.quality.rules import quality_rules_listed, report_due
 from aggregation.quality.selectors import (
+    COUNTED,
     KINDS,
     ReportingRates,
     flag_counts,
     gminas_quality,
-    reporting_rates,
-    visible_filings,
+    reporting_total,
+    summary_of,
     visible_flags,
     visible_plans,
 )
@@ -43,7 +45,6 @@ from mozaika.identity.auth import principal_of
 from mozaika.identity.authz import Action, authorize_gmina, authorize_platform, authorize_region
 from mozaika.params import GminaTerytPath
 from mozaika.tenancy import VOIVODESHIP_PATTERN
-from tenants.plans.snapshot import PlanSnapshot
 
 router = Router(tags=["data quality"])
 
@@ -109,7 +110,7 @@ def gmina_data_quality(request: HttpRequest, teryt: str = GminaTerytPath) -> dic
         "teryt": teryt,
         "refreshed_at": snapshot.refreshed_at,
         "counts": flag_counts(flags),
-        "reporting": reporting_rates(visible_filings(snapshot, decision.visibility)),
+        "reporting": summary_of(snapshot, today=timezone.localdate(), due=report_due())["reporting"],
         "flags": flags,
         "peer_outliers": [
             explained(o, visible_plans(snapshot, decision.visibility)) for o in peer_outliers(teryt=teryt)
@@ -129,32 +130,33 @@ def region_data_quality(
 ) -> dict[str, Any]:
     decision = authorize_region(principal=principal_of(request), voivodeship=voivodeship, action=Action.ROLLUP_READ)
     name = _region_name(voivodeship)
-    rows: list[GminaQualityRow] = []
+    gminas = gminas_quality(voivodeship, decision.visibility, today=timezone.localdate(), due=report_due())
     totals: Counter[str] = Counter()
     powiats: dict[str, Counter[str]] = {}
-    filings: dict[str, list[Filing]] = {}
-    plans: dict[str, list[PlanSnapshot]] = {}
-    for gmina in gminas_quality(voivodeship, decision.visibility):
-        snapshot, powiat = gmina.snapshot, gmina.snapshot.gmina.powiat_id
-        plans[snapshot.gmina_id] = visible_plans(snapshot, decision.visibility)
+    powiat_rates: dict[str, list[ReportingRates]] = {}
+    for gmina in gminas:
         totals.update(gmina.counts)
-        powiats.setdefault(powiat, Counter()).update(gmina.counts)
-        filings.setdefault(powiat, []).extend(gmina.filings)
-        rows.append(GminaQualityRow(teryt=snapshot.gmina_id, name=snapshot.gmina.name, powiat=powiat,
-                                    counts=gmina.counts, reporting=reporting_rates(gmina.filings)))  # fmt: skip
+        powiats.setdefault(gmina.powiat, Counter()).update(gmina.counts)
+        powiat_rates.setdefault(gmina.powiat, []).append(gmina.reporting)
+    flagged = [gmina for gmina in gminas if any(gmina.counts[kind] for kind in KINDS)]
+    outliers = peer_outliers(voivodeship=voivodeship)
+    # Only the gminas with an outlier are read whole, for their explanations.
+    snapshots = GminaSnapshot.objects.filter(gmina_id__in={o["teryt"] for o in outliers}).only("gmina_id", "data")
+    plans = {s.gmina_id: visible_plans(s, decision.visibility) for s in snapshots}
     return {
         "voivodeship": voivodeship,
         "name": name,
-        "gminas_with_snapshot": len(rows),
-        "gminas_flagged": sum(1 for row in rows if any(row.counts[kind] for kind in KINDS)),
-        "counts": {kind: totals[kind] for kind in (*KINDS, "explained")},
-        "reporting": reporting_rates([filing for owed in filings.values() for filing in owed]),
-        "powiats": {
-            code: {kind: counted[kind] for kind in (*KINDS, "explained")} for code, counted in sorted(powiats.items())
-        },
-        "powiat_reporting": {code: reporting_rates(owed) for code, owed in sorted(filings.items())},
-        "gminas": [row for row in rows if any(row.counts[kind] for kind in KINDS)],
-        "peer_outliers": [explained(o, plans.get(o["teryt"], [])) for o in peer_outliers(voivodeship=voivodeship)],
+        "gminas_with_snapshot": len(gminas),
+        "gminas_flagged": len(flagged),
+        "counts": {kind: totals[kind] for kind in COUNTED},
+        "reporting": reporting_total(g.reporting for g in gminas),
+        "powiats": {code: {kind: counted[kind] for kind in COUNTED} for code, counted in sorted(powiats.items())},
+        "powiat_reporting": {code: reporting_total(rates) for code, rates in sorted(powiat_rates.items())},
+        "gminas": [
+            GminaQualityRow(teryt=g.teryt, name=g.name, powiat=g.powiat, counts=g.counts, reporting=g.reporting)
+            for g in flagged
+        ],
+        "peer_outliers": [explained(o, plans.get(o["teryt"], [])) for o in outliers],
     }
 
 

@@ -171,6 +171,16 @@ class Timeliness(TypedDict):
     on_time_rate: float | None  # on time / (expected - due before entry)
 
 
+def _rated(expected: int, filed: int, on_time: int, late: int, before_entry: int) -> Timeliness:
+    judged = expected - before_entry
+    return {
+        "expected": expected, "filed": filed, "on_time": on_time, "late": late, "missing": expected - filed,
+        "due_before_entry": before_entry,
+        "completeness_rate": round(filed / expected, 4) if expected else None,
+        "on_time_rate": round(on_time / judged, 4) if judged else None,
+    }  # fmt: skip
+
+
 def timeliness(filings: Iterable[Filing]) -> Timeliness:
     expected = filed = on_time = late = before_entry = 0
     for filing in filings:
@@ -181,13 +191,20 @@ def timeliness(filings: Iterable[Filing]) -> Timeliness:
         elif filing.filed_on is not None:
             on_time += filing.filed_on <= filing.due_on
             late += filing.filed_on > filing.due_on
-    judged = expected - before_entry
-    return {
-        "expected": expected, "filed": filed, "on_time": on_time, "late": late, "missing": expected - filed,
-        "due_before_entry": before_entry,
-        "completeness_rate": round(filed / expected, 4) if expected else None,
-        "on_time_rate": round(on_time / judged, 4) if judged else None,
-    }  # fmt: skip
+    return _rated(expected, filed, on_time, late, before_entry)
+
+
+def timeliness_total(parts: Iterable[Timeliness]) -> Timeliness:
+    """Several gminas' (or powiats') rates as one: the counts add up, the rates are recomputed."""
+    expected = filed = on_time = late = before_entry = 0
+    for part in parts:
+        expected, filed = expected + part["expected"], filed + part["filed"]
+        on_time, late, before_entry = (
+            on_time + part["on_time"],
+            late + part["late"],
+            before_entry + part["due_before_entry"],
+        )
+    return _rated(expected, filed, on_time, late, before_entry)
 
 
 def _non_negative(plan: PlanSnapshot, rule: RuleSpec) -> Iterable[QualityFlag]:

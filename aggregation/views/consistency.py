@@ -97,8 +97,10 @@ def views_rebuild(
             for row in rows:
                 old = stored.get(row.gmina_id)
                 _compare(drift, row.gmina_id,
-                         None if old is None else {"data": old.data, "facts": old.facts, "quality": old.quality},
-                         {"data": row.data, "facts": row.facts, "quality": row.quality})  # fmt: skip
+                         None if old is None else {"data": old.data, "facts": old.facts, "quality": old.quality,
+                                                   "quality_summary": old.quality_summary},
+                         {"data": row.data, "facts": row.facts, "quality": row.quality,
+                          "quality_summary": row.quality_summary})  # fmt: skip
         else:
             snapshots_store(rows)
         fresh_facts.update((row.gmina_id, row.facts) for row in rows)

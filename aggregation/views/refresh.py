@@ -31,6 +31,7 @@ from aggregation.plan_facts import PlanFacts, gmina_plan_facts
 from aggregation.quality.checks import RuleSpec, gmina_quality
 from aggregation.quality.peers import peer_outliers_compute, peer_outliers_store
 from aggregation.quality.rules import quality_rules, report_due
+from aggregation.quality.selectors import quality_summary
 from aggregation.views.rollups import GminaRow, RollupData, gmina_facts, rollup_compute
 from mozaika.counters import SharedVersion
 from mozaika.locks import advisory_xact_lock, advisory_xact_locks
@@ -71,7 +72,8 @@ def snapshot_row(
     """The stored form of a snapshot: the data, its facts, its data-quality flags and the list
     columns. `rules`: the validation rules in force, read once for a batch (default: now)."""
     facts = gmina_facts(data, today=today)
-    quality = gmina_quality(data, today=today, rules=quality_rules() if rules is None else rules, due=report_due())
+    due = report_due()
+    quality = gmina_quality(data, today=today, rules=quality_rules() if rules is None else rules, due=due)
     return GminaSnapshot(
         gmina_id=teryt,
         voivodeship=Teryt(teryt).voivodeship,
@@ -84,12 +86,14 @@ def snapshot_row(
         facts=facts,
         plan_facts=gmina_plan_facts(data),
         quality=quality,
+        quality_summary=quality_summary(data, quality, today=today, due=due),
         refreshed_at=read_at,
     )
 
 
 _SNAPSHOT_COLUMNS = ("teryt", "voivodeship", "status", "in_force", "period_start", "period_end",
-                     "latest_report_year", "data", "facts", "plan_facts", "quality", "refreshed_at")  # fmt: skip
+                     "latest_report_year", "data", "facts", "plan_facts", "quality", "quality_summary",
+                     "refreshed_at")  # fmt: skip
 
 
 # A reading that differs from the gmina's latest record becomes a record (answers as of a past day).
@@ -110,17 +114,18 @@ def snapshots_store(rows: Iterable[GminaSnapshot]) -> None:
     updates = ", ".join(f"{c} = excluded.{c}" for c in _SNAPSHOT_COLUMNS[1:])
     sql = (
         f"INSERT INTO {table} ({', '.join(_SNAPSHOT_COLUMNS)}) "  # noqa: S608 - our table and columns
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s::jsonb, %s::jsonb, %s) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s::jsonb, %s::jsonb, %s::jsonb, %s) "
         f"ON CONFLICT (teryt) DO UPDATE SET {updates} WHERE {table}.refreshed_at <= excluded.refreshed_at"
     )
     params = [
         (r.gmina_id, r.voivodeship, r.status, r.in_force, r.period_start, r.period_end, r.latest_report_year,
-         json.dumps(r.data), json.dumps(r.facts), json.dumps(r.plan_facts), json.dumps(r.quality), r.refreshed_at)
+         json.dumps(r.data), json.dumps(r.facts), json.dumps(r.plan_facts), json.dumps(r.quality),
+         json.dumps(r.quality_summary), r.refreshed_at)
         for r in rows
     ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
-        cursor.executemany(_RECORD_SQL, [(p[0], p[11], p[7]) for p in params])
+        cursor.executemany(_RECORD_SQL, [(p[0], p[-1], p[7]) for p in params])  # teryt, refreshed_at, data
     SNAPSHOTS_VERSION.bump()
 
 
@@ -193,14 +198,17 @@ def snapshots_quality_recompute(*, batch_size: int = QUALITY_BATCH) -> QualityRe
         with transaction.atomic():
             advisory_xact_locks("views", [f"snapshot:{teryt}" for teryt in batch])
             rules, today, due = quality_rules(), timezone.localdate(), report_due()
-            rows = GminaSnapshot.objects.filter(gmina_id__in=batch).only("gmina_id", "data", "quality")
+            rows = GminaSnapshot.objects.filter(gmina_id__in=batch).only(
+                "gmina_id", "data", "quality", "quality_summary"
+            )
             stale = []
             for row in rows:
                 quality = gmina_quality(row.data, today=today, rules=rules, due=due)
-                if quality != row.quality:
-                    row.quality = quality
+                summary = quality_summary(row.data, quality, today=today, due=due)
+                if (quality, summary) != (row.quality, row.quality_summary):
+                    row.quality, row.quality_summary = quality, summary
                     stale.append(row)
-            GminaSnapshot.objects.bulk_update(stale, ["quality"])
+            GminaSnapshot.objects.bulk_update(stale, ["quality", "quality_summary"])
         changed += len(stale)
     if changed:
         SNAPSHOTS_VERSION.bump()

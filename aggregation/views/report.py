@@ -21,6 +21,7 @@ from django.utils import timezone
 from aggregation.models import GminaSnapshot
 from aggregation.quality.checks import Timeliness
 from aggregation.quality.peers import peer_outliers
+from aggregation.quality.rules import report_due
 from aggregation.quality.selectors import region_flag_counts
 from aggregation.views.refresh import gmina_rows
 from aggregation.views.rollups import GminaRow, RollupData, gmina_facts, rollup_compute, white_spots
@@ -174,7 +175,9 @@ def data_quality_basic(source: QualityInput) -> list[QualityFigure]:
 def data_quality_with_checks(source: QualityInput) -> list[QualityFigure]:
     """The basic lines, and what the data-quality checks found in the adopted plans' data
     (`aggregation.quality`; as of their last reading, whatever the report's day)."""
-    counts, flagged, rates = region_flag_counts(source.voivodeship, Visibility.ADOPTED)
+    counts, flagged, rates = region_flag_counts(
+        source.voivodeship, Visibility.ADOPTED, today=timezone.localdate(), due=report_due()
+    )
     return [
         *data_quality_basic(source),
         QualityFigure("Gminy z uwagami do danych", str(flagged), "przyjęte plany; szczegóły: …/data-quality"),

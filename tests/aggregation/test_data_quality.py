@@ -12,12 +12,11 @@ from aggregation.models import GminaSnapshot
 from aggregation.quality.checks import (
     RuleSpec,
     completeness,
-    filings_owed,
     gmina_quality,
     modified_z,
     own_history_outliers,
 )
-from aggregation.quality.selectors import reporting_rates
+from aggregation.quality.selectors import reporting_rates_of
 from aggregation.views.consistency import views_verify
 from mozaika.tenancy import in_gmina
 from tests.aggregation.test_regional_views import refresh
@@ -163,7 +162,7 @@ def test_what_was_filed_after_its_due_day_is_late_and_counts_against_the_on_time
                    filed={"2024": "2025-03-31", "2025": "2026-04-01"})  # fmt: skip
 
     flags = completeness(adopted, today=TODAY)
-    rates = reporting_rates(filings_owed(adopted, today=TODAY))
+    rates = reporting_rates_of([adopted], today=TODAY, due=(3, 31))
 
     assert codes(flags) == [("value_late", "1", 2024), ("report_late", None, 2025), ("value_missing", "1", 2025)]
     assert [f["kind"] for f in flags] == ["timeliness", "timeliness", "completeness"]
@@ -183,7 +182,7 @@ def test_what_was_due_before_the_plan_was_entered_in_mozaika_is_neither_on_time_
                               first_reported={"2024": "2025-05-12", "2025": "2026-05-01"})],
                    filed={"2024": "2025-05-12", "2025": "2026-03-02"}, registered_on="2025-05-10")  # fmt: skip
 
-    rates = reporting_rates(filings_owed(adopted, today=TODAY))
+    rates = reporting_rates_of([adopted], today=TODAY, due=(3, 31))
 
     assert codes(completeness(adopted, today=TODAY)) == [("value_late", "1", 2025)]
     assert rates["reports"]["due_before_entry"] == 1
@@ -203,15 +202,15 @@ def test_filing_what_was_due_before_entry_does_not_move_the_on_time_rate() -> No
     filed_old = plan([], filed={"2024": "2026-07-01", "2025": "2026-07-01", "2026": "2027-03-01"},
                      registered_on="2026-06-01")  # fmt: skip
 
-    before = reporting_rates(filings_owed(missing_old, today=later))["reports"]
-    after = reporting_rates(filings_owed(filed_old, today=later))["reports"]
+    before = reporting_rates_of([missing_old], today=later, due=(3, 31))["reports"]
+    after = reporting_rates_of([filed_old], today=later, due=(3, 31))["reports"]
 
     assert (before["on_time_rate"], before["completeness_rate"], before["due_before_entry"]) == (1.0, 0.3333, 2)
     assert (after["on_time_rate"], after["completeness_rate"], after["late"]) == (1.0, 1.0, 0)
 
 
 def test_nothing_owed_has_no_rate() -> None:
-    rates = reporting_rates(filings_owed(plan([], status="draft"), today=TODAY))
+    rates = reporting_rates_of([plan([], status="draft")], today=TODAY, due=(3, 31))
     assert rates["reports"]["expected"] == 0
     assert rates["reports"]["on_time_rate"] is None
     assert rates["reports"]["completeness_rate"] is None
@@ -381,3 +380,44 @@ def test_outliers_of_several_peer_groups_come_in_the_order_they_are_stored() -> 
     found = peer_outliers_compute(rows)
 
     assert [o["teryt"] for o in found] == ["0205051", "3204052"]
+
+
+def test_the_regions_counts_come_from_the_stored_summary_for_each_party(
+    trzebiel_admin: Api, lubuskie_reviewer: Api, operator: Api
+) -> None:
+    """A draft's flags count for the operator and the gmina, not for the region's reviewer; the
+    region reads each snapshot's stored summary, and one stored before summaries is computed whole."""
+    from django.utils import timezone as tz
+
+    from aggregation.quality.rules import report_due
+    from aggregation.quality.selectors import quality_summary
+    from tenants.plans.reporting import indicator_value_report
+    from tests.factories import FACTORY, PlanFactory
+
+    with in_gmina(TRZEBIEL):
+        AdoptedPlanFactory(teryt=TRZEBIEL, period_start=2024, period_end=2029)
+        draft = PlanFactory(teryt=TRZEBIEL, period_start=2030, period_end=2032)
+        indicator = draft.indicators.get()
+        indicator_value_report(teryt=TRZEBIEL, plan_id=draft.pk, indicator_id=indicator.pk, year=2030,
+                               value=Decimal(1), note="", actor=FACTORY)  # fmt: skip
+        # A target below the baseline of an indicator that should increase: the rule questions it.
+        draft.indicators.update(baseline_value=Decimal(10), target_value=Decimal(1), direction="increase")
+    refresh(TRZEBIEL)
+    stored = GminaSnapshot.objects.get(gmina_id=TRZEBIEL)
+
+    def row(api: Api) -> dict[str, int]:
+        [found] = [g for g in api.get("/api/v1/regions/08/data-quality").json()["gminas"] if g["teryt"] == TRZEBIEL]
+        return found["counts"]  # type: ignore[no-any-return]
+
+    as_operator, as_reviewer = row(operator), row(lubuskie_reviewer)
+    own = trzebiel_admin.get(f"/api/v1/gminas/{TRZEBIEL}/data-quality").json()
+
+    assert as_operator["rule"] == own["counts"]["rule"] == as_reviewer["rule"] + 1  # the draft's target
+    assert as_operator == stored.quality_summary["counts"]["all"]
+    assert as_reviewer == stored.quality_summary["counts"]["submitted"]
+    assert stored.quality_summary == quality_summary(
+        stored.data, stored.quality, today=tz.localdate(), due=report_due()
+    )
+    GminaSnapshot.objects.filter(gmina_id=TRZEBIEL).update(quality_summary={})  # as stored before summaries
+    assert row(lubuskie_reviewer) == as_reviewer
+    assert row(operator) == as_operator
