@@ -9,12 +9,14 @@ stays behind this one module.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import logging
 import shutil
+import sys
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +25,26 @@ EMBEDDED_DATABASE_NAME = "mozaika"
 # Handles are module globals on purpose: dropping them stops the servers.
 _pg_server: Any = None
 _redis_server: Any = None
+_runtime_lock: IO[str] | None = None
+
+
+def runtime_owner_wait(data_dir: Path) -> None:
+    """For `serve`, before it starts or attaches to the embedded servers: wait while another
+    `serve` of the same data folder runs or is still stopping (it stops the servers at its end,
+    whoever attached meanwhile: a new run would lose its Redis), then hold the folder until this
+    process exits. The lock is the kernel's (flock), so a killed run leaves none behind."""
+    global _runtime_lock
+    data_dir.mkdir(parents=True, exist_ok=True)
+    handle = (data_dir / "serve.lock").open("w")  # not inherited by the children (PEP 446)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        sys.stderr.write(
+            f"Another `make run` with the data folder {data_dir} is running or stopping; "
+            "waiting for it to end (Ctrl-C gives up).\n"
+        )
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    _runtime_lock = handle
 
 
 def embedded_database_url(data_dir: Path) -> str:

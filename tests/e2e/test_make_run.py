@@ -85,10 +85,28 @@ def test_a_killed_worker_comes_back_and_ctrl_c_leaves_nothing_behind(data_dir: P
             assert cli.returncode == 0, cli.stderr
     finally:
         serve.send_signal(signal.SIGINT)
+        # Started again at once, while the first run is still stopping its embedded servers.
+        again_port = free_port()
+        again_log = (tmp_path / "again.log").open("wb")
+        again = subprocess.Popen([sys.executable, "-m", "mozaika", "serve", "--port", str(again_port), "--no-demo"],
+                                 env=env, stdout=again_log, stderr=subprocess.STDOUT)  # fmt: skip
         status = serve.wait(timeout=60)
         log.close()
     output = (tmp_path / "serve.log").read_text(errors="replace")
-    assert status == 0, output[-3000:]
-    assert "Traceback" not in output, output[-3000:]  # a clean stop, the embedded servers' included
+    try:
+        assert status == 0, output[-3000:]
+        assert "Traceback" not in output, output[-3000:]  # a clean stop, the embedded servers' included
+        base = f"http://127.0.0.1:{again_port}"
+        # The second run waited for the first to stop, then started its own servers: its broker answers.
+        wait_until(ready, timeout=240, what="the second make run to be ready")
+        assert httpx.get(f"{base}/readyz", timeout=5).json()["checks"]["broker"] == "ok"
+    finally:
+        again.send_signal(signal.SIGINT)
+        again_status = again.wait(timeout=60)
+        again_log.close()
+    again_output = (tmp_path / "again.log").read_text(errors="replace")
+    assert "is running or stopping; waiting for it to end" in again_output
+    assert again_status == 0, again_output[-3000:]
+    assert "Traceback" not in again_output, again_output[-3000:]
     wait_until(lambda: runtime_processes(data_dir) == [] or None, timeout=30,
                what=f"no process of the embedded runtime left: {runtime_processes(data_dir)}")  # fmt: skip

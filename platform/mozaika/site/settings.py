@@ -7,6 +7,7 @@ and a missing one stops the process at start-up.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -48,8 +49,12 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 if env.str("DATABASE_URL", default=""):
     DATABASE_URL = env.str("DATABASE_URL")
 else:
-    from mozaika.embedded import embedded_database_url
+    from mozaika.embedded import embedded_database_url, runtime_owner_wait
 
+    # `serve` (mozaika.__main__ says so) owns the embedded servers: one at a time per data folder.
+    # Popped: its children read these settings too, and must not wait for their parent.
+    if os.environ.pop("MOZAIKA_SERVE", ""):
+        runtime_owner_wait(DATA_DIR)
     DATABASE_URL = embedded_database_url(DATA_DIR)
 
 _database = environ.Env.db_url_config(DATABASE_URL)
