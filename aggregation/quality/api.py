@@ -5,7 +5,6 @@ changed by operators (`aggregation.quality.services`)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -21,12 +20,12 @@ from aggregation.quality.checks import QualityFlag
 from aggregation.quality.peers import ExplainedPeerOutlier, explained, peer_outliers
 from aggregation.quality.rules import quality_rules_listed, report_due
 from aggregation.quality.selectors import (
-    COUNTED,
-    KINDS,
+    GminaQuality,
     ReportingRates,
     flag_counts,
     gminas_quality,
-    reporting_total,
+    is_flagged,
+    quality_totals,
     summary_of,
     visible_flags,
     visible_plans,
@@ -131,14 +130,11 @@ def region_data_quality(
     decision = authorize_region(principal=principal_of(request), voivodeship=voivodeship, action=Action.ROLLUP_READ)
     name = _region_name(voivodeship)
     gminas = gminas_quality(voivodeship, decision.visibility, today=timezone.localdate(), due=report_due())
-    totals: Counter[str] = Counter()
-    powiats: dict[str, Counter[str]] = {}
-    powiat_rates: dict[str, list[ReportingRates]] = {}
+    region = quality_totals(gminas)
+    by_powiat: dict[str, list[GminaQuality]] = {}
     for gmina in gminas:
-        totals.update(gmina.counts)
-        powiats.setdefault(gmina.powiat, Counter()).update(gmina.counts)
-        powiat_rates.setdefault(gmina.powiat, []).append(gmina.reporting)
-    flagged = [gmina for gmina in gminas if any(gmina.counts[kind] for kind in KINDS)]
+        by_powiat.setdefault(gmina.powiat, []).append(gmina)
+    powiats = {code: quality_totals(members) for code, members in sorted(by_powiat.items())}
     outliers = peer_outliers(voivodeship=voivodeship)
     # Only the gminas with an outlier are read whole, for their explanations.
     snapshots = GminaSnapshot.objects.filter(gmina_id__in={o["teryt"] for o in outliers}).only("gmina_id", "data")
@@ -147,14 +143,15 @@ def region_data_quality(
         "voivodeship": voivodeship,
         "name": name,
         "gminas_with_snapshot": len(gminas),
-        "gminas_flagged": len(flagged),
-        "counts": {kind: totals[kind] for kind in COUNTED},
-        "reporting": reporting_total(g.reporting for g in gminas),
-        "powiats": {code: {kind: counted[kind] for kind in COUNTED} for code, counted in sorted(powiats.items())},
-        "powiat_reporting": {code: reporting_total(rates) for code, rates in sorted(powiat_rates.items())},
+        "gminas_flagged": region.flagged,
+        "counts": region.counts,
+        "reporting": region.reporting,
+        "powiats": {code: totals.counts for code, totals in powiats.items()},
+        "powiat_reporting": {code: totals.reporting for code, totals in powiats.items()},
         "gminas": [
             GminaQualityRow(teryt=g.teryt, name=g.name, powiat=g.powiat, counts=g.counts, reporting=g.reporting)
-            for g in flagged
+            for g in gminas
+            if is_flagged(g)
         ],
         "peer_outliers": [explained(o, plans.get(o["teryt"], [])) for o in outliers],
     }

@@ -196,15 +196,14 @@ def timeliness(filings: Iterable[Filing]) -> Timeliness:
 
 def timeliness_total(parts: Iterable[Timeliness]) -> Timeliness:
     """Several gminas' (or powiats') rates as one: the counts add up, the rates are recomputed."""
-    expected = filed = on_time = late = before_entry = 0
-    for part in parts:
-        expected, filed = expected + part["expected"], filed + part["filed"]
-        on_time, late, before_entry = (
-            on_time + part["on_time"],
-            late + part["late"],
-            before_entry + part["due_before_entry"],
-        )
-    return _rated(expected, filed, on_time, late, before_entry)
+    listed = list(parts)
+    return _rated(
+        sum(p["expected"] for p in listed),
+        sum(p["filed"] for p in listed),
+        sum(p["on_time"] for p in listed),
+        sum(p["late"] for p in listed),
+        sum(p["due_before_entry"] for p in listed),
+    )
 
 
 def _non_negative(plan: PlanSnapshot, rule: RuleSpec) -> Iterable[QualityFlag]:

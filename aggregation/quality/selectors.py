@@ -131,14 +131,32 @@ def gminas_quality(
     return found
 
 
-def region_flag_counts(
-    voivodeship: str, visibility: Visibility, *, today: date, due: tuple[int, int]
-) -> tuple[dict[str, int], int, ReportingRates]:
-    """The voivodeship's flags by kind, how many gminas have any, and its reporting rates."""
+def is_flagged(gmina: GminaQuality) -> bool:
+    return any(gmina.counts[kind] for kind in KINDS)
+
+
+@dataclass(frozen=True)
+class QualityTotals:
+    """A group of gminas (a voivodeship, a powiat) added up."""
+
+    counts: dict[str, int]
+    flagged: int
+    reporting: ReportingRates
+
+
+def quality_totals(gminas: list[GminaQuality]) -> QualityTotals:
     totals: Counter[str] = Counter()
-    flagged = 0
-    gminas = gminas_quality(voivodeship, visibility, today=today, due=due)
     for gmina in gminas:
         totals.update(gmina.counts)
-        flagged += any(gmina.counts[kind] for kind in KINDS)
-    return {kind: totals[kind] for kind in COUNTED}, flagged, reporting_total(g.reporting for g in gminas)
+    return QualityTotals(
+        counts={kind: totals[kind] for kind in COUNTED},
+        flagged=sum(1 for gmina in gminas if is_flagged(gmina)),
+        reporting=reporting_total(gmina.reporting for gmina in gminas),
+    )
+
+
+def region_quality_totals(
+    voivodeship: str, visibility: Visibility, *, today: date, due: tuple[int, int]
+) -> QualityTotals:
+    """The voivodeship's flags by kind, how many gminas have any, and its reporting rates."""
+    return quality_totals(gminas_quality(voivodeship, visibility, today=today, due=due))

@@ -22,7 +22,7 @@ from aggregation.models import GminaSnapshot
 from aggregation.quality.checks import Timeliness
 from aggregation.quality.peers import peer_outliers
 from aggregation.quality.rules import report_due
-from aggregation.quality.selectors import region_flag_counts
+from aggregation.quality.selectors import region_quality_totals
 from aggregation.views.refresh import gmina_rows
 from aggregation.views.rollups import GminaRow, RollupData, gmina_facts, rollup_compute, white_spots
 from aggregation.views.selectors import RegionFilter, review_queue, rollup_get
@@ -175,9 +175,8 @@ def data_quality_basic(source: QualityInput) -> list[QualityFigure]:
 def data_quality_with_checks(source: QualityInput) -> list[QualityFigure]:
     """The basic lines, and what the data-quality checks found in the adopted plans' data
     (`aggregation.quality`; as of their last reading, whatever the report's day)."""
-    counts, flagged, rates = region_flag_counts(
-        source.voivodeship, Visibility.ADOPTED, today=timezone.localdate(), due=report_due()
-    )
+    region = region_quality_totals(source.voivodeship, Visibility.ADOPTED, today=timezone.localdate(), due=report_due())
+    counts, flagged, rates = region.counts, region.flagged, region.reporting
     return [
         *data_quality_basic(source),
         QualityFigure("Gminy z uwagami do danych", str(flagged), "przyjęte plany; szczegóły: …/data-quality"),
